@@ -1,0 +1,39 @@
+# Two entry points (see README): `make demo` and `make test`. Both install what they need
+# from Debian first (apt-get; sudo when not root).
+BUILD ?= build
+SLAP = $(BUILD)/cmd/slap/slap
+PACKAGES = g++ meson ninja-build pkg-config git scdoc \
+  libcli11-dev libtomlplusplus-dev libyaml-cpp-dev libcurl4-openssl-dev libarchive-dev \
+  libfmt-dev doctest-dev libssl-dev nlohmann-json3-dev libcpp-httplib-dev libvalijson-dev \
+  python3 python3-pytest python3-yaml make patch xz-utils bzip2 zstd
+SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+MESON_ARGS ?=
+
+.PHONY: all deps build demo test bench clean
+
+all: build
+
+deps:
+	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) $(MESON_ARGS)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+demo: build
+	cd examples/hello && ../../$(SLAP) show
+
+test: build
+	python3 test/run_all.py --build $(BUILD)
+
+bench: build
+	bench/resolve --slap $(SLAP)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,56 @@
+// The command table: every subcommand with its one-line summary, in `slap --help` order.
+#include <algorithm>
+
+#include "app.hpp"
+#include "slap/strings.hpp"
+
+namespace slap::cli {
+
+void add_show_command(CLI::App& app, Action& action);
+void add_config_command(CLI::App& app, Action& action);
+
+namespace {
+const CommandSpec table[] = {
+    {"show", "print the resolved profile, with where each value comes from", add_show_command},
+    {"config", "print slap's settings and where each comes from", add_config_command},
+};
+}  // namespace
+
+std::span<const CommandSpec> command_table() { return table; }
+
+const CommandSpec* find_command(std::string_view name) {
+  for (const auto& c : table)
+    if (name == c.name) return &c;
+  return nullptr;
+}
+
+std::string suggest_command(std::string_view name) {
+  std::string best;
+  std::size_t best_distance = 3;
+  for (const auto& c : table) {
+    std::size_t d = str::edit_distance(name, c.name);
+    if (std::string_view(c.name).starts_with(name) && !name.empty()) d = std::min<std::size_t>(d, 1);
+    if (d < best_distance) {
+      best_distance = d;
+      best = c.name;
+    }
+  }
+  return best;
+}
+
+nlohmann::json error_json(const Error& e) {
+  nlohmann::json j = {{"kind", ""}, {"message", e.message}, {"exit_code", exit_code_for(e.kind)}};
+  static const char* kinds[] = {"usage", "input", "io", "network", "checksum", "recipe",
+                                "promise", "drift", "interrupted", "internal"};
+  j["kind"] = kinds[static_cast<int>(e.kind)];
+  if (!e.where.file.empty()) {
+    j["file"] = e.where.file;
+    if (e.where.line > 0) j["line"] = e.where.line;
+    if (e.where.column > 0) j["column"] = e.where.column;
+  }
+  if (!e.cls.empty()) j["class"] = e.cls;
+  if (!e.context.empty()) j["context"] = e.context;
+  return j;
+}
+
+}  // namespace slap::cli

@@ -1,0 +1,52 @@
+// slap's entry point: runs the command line, prints the result or the error, and maps
+// errors to exit codes (slap(1) EXIT STATUS). The only top-level catch lives here.
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include "driver.hpp"
+
+namespace {
+
+slap::CancelToken cancel_token;
+
+void on_signal(int) {
+  if (cancel_token.requested()) ::_exit(slap::exit_interrupted);  // second Ctrl-C: stop now
+  cancel_token.request();
+}
+
+int report(const slap::Result<slap::cli::Invocation>& inv, bool json) {
+  std::optional<slap::Error> error;
+  if (!inv) error = inv.error();
+  else if (inv->outcome.error) error = inv->outcome.error;
+  int code = error ? slap::exit_code_for(error->kind) : (inv ? inv->outcome.exit_code : 1);
+  if (json && (!inv || !inv->command.empty())) {
+    nlohmann::json doc = {{"command", inv ? inv->command : ""}, {"ok", code == 0},
+                          {"result", inv ? inv->outcome.result : nullptr},
+                          {"warnings", inv ? inv->warnings : std::vector<std::string>{}},
+                          {"error", error ? slap::cli::error_json(*error) : nullptr}};
+    std::puts(doc.dump(1).c_str());
+  }
+  if (error) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "slap: error: %s\n", error->describe().c_str());
+    for (const auto& c : error->context) std::fprintf(stderr, "  while %s\n", c.c_str());
+  }
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  bool json = false;
+  try {
+    auto inv = slap::cli::run_command_line(argc, argv, json, cancel_token);
+    return report(inv, json);
+  } catch (const std::exception& e) {
+    return report(slap::fail(slap::ErrorKind::internal, std::string("internal error: ") + e.what()), json);
+  }
+}

@@ -1,0 +1,44 @@
+// File helpers. Every persistent write goes through AtomicFile: write to a temporary file
+// in the target directory, fsync, rename on commit(). Destroying an uncommitted
+// AtomicFile removes the temporary file, so a reader never sees half a file.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "slap/error.hpp"
+
+namespace slap::fs {
+
+Result<std::string> read_file(const std::string& path);
+bool exists(const std::string& path) noexcept;
+bool is_dir(const std::string& path) noexcept;
+Status make_dirs(const std::string& path, unsigned mode = 0777);
+Status remove_all(const std::string& path);
+std::string current_dir();
+
+class AtomicFile {
+ public:
+  static Result<AtomicFile> create(std::string target, unsigned mode = 0644);
+  AtomicFile(AtomicFile&& other) noexcept;
+  AtomicFile& operator=(AtomicFile&&) = delete;
+  AtomicFile(const AtomicFile&) = delete;
+  ~AtomicFile();
+
+  Status write(std::string_view data);
+  // fsync, rename over the target, fsync the directory.
+  Status commit();
+  const std::string& temp_path() const { return temp_; }
+
+ private:
+  AtomicFile(std::string target, std::string temp, int fd)
+      : target_(std::move(target)), temp_(std::move(temp)), fd_(fd) {}
+  std::string target_;
+  std::string temp_;
+  int fd_ = -1;
+};
+
+// One-shot: AtomicFile::create + write + commit.
+Status write_atomic(const std::string& path, std::string_view data, unsigned mode = 0644);
+
+}  // namespace slap::fs

@@ -1,0 +1,127 @@
+// The buildout profile language: reading a profile and everything it extends into one
+// raw, annotated configuration, exactly as zc.buildout 2.13.2 does (plus the slapos.buildout
+// `${:_profile_base_location_}` extension). See spec/profile-language.md.
+//
+// Resolution (macros, `${section:option}`, part order) lives in slap/resolver.hpp.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "slap/error.hpp"
+
+namespace slap::profile {
+
+// Index into Profile::sources(); the first entries are buildout's pseudo sources.
+enum SourceId : std::uint32_t {
+  source_default = 0,   // DEFAULT_VALUE
+  source_computed = 1,  // COMPUTED_VALUE
+  source_command_line = 2,  // COMMAND_LINE_VALUE
+  source_implicit = 3,  // IMPLICIT_VALUE (the "" a `+=` starts from)
+  first_file_source = 4,
+};
+
+struct Origin {
+  std::uint32_t source = source_default;
+  std::uint32_t line = 0;  // 1-based line of the option in that file; 0 = none
+};
+
+enum class Op : std::uint8_t { set, add, remove, override_value, directory };
+
+struct HistoryEntry {
+  Op op;
+  Origin origin;
+};
+
+// One option with the history of how files set, extended and overrode it.
+struct Key {
+  std::string value;
+  std::vector<HistoryEntry> history;
+
+  Key() = default;
+  Key(std::string v, Origin o) : value(std::move(v)), history{{Op::set, o}} {}
+  const Origin& origin() const { return history.back().origin; }
+};
+
+using Section = std::map<std::string, Key, std::less<>>;
+
+// Sections in first-seen order (zc.buildout iterates a dict), shared copy-on-write: a
+// profile extended by a hundred others is merged without copying its sections each time.
+class Config {
+ public:
+  const Section* find(std::string_view name) const;
+  bool contains(std::string_view name) const { return find(name) != nullptr; }
+  // Mutable access; copies the section first if it is shared.
+  Section& edit(const std::string& name);
+  void put(const std::string& name, std::shared_ptr<const Section> section);
+  std::shared_ptr<const Section> shared(std::string_view name) const;
+  const std::vector<std::string>& names() const { return order_; }
+  std::size_t size() const { return order_.size(); }
+
+ private:
+  std::vector<std::string> order_;
+  std::unordered_map<std::string, std::shared_ptr<const Section>> map_;
+};
+
+// Base `section` on `base`, applying `+=` / `-=` keys of `section` (zc.buildout's
+// _update_section). `base` is modified.
+void update_section(Section& base, const Section& section);
+// Merge `other` into `base` section by section (zc.buildout's _update).
+void update_config(Config& base, const Config& other);
+
+struct OptionOverride {
+  std::string section;
+  std::string option;
+  std::string value;
+};
+
+// Reads a remote profile (http/https). Returns the text or an error; a later issue backs
+// this with libcurl, tests with a map.
+using UrlReader = std::function<Result<std::string>(const std::string& url)>;
+
+struct LoadOptions {
+  std::string profile;  // path (relative to cwd) or URL
+  std::string cwd;      // current directory, absolute
+  std::string home;     // for `~` in cache directories; empty = no expansion
+  std::vector<OptionOverride> overrides;  // `section:option=value` arguments
+  // [buildout] executable default: the Python interpreter egg-style recipes run with.
+  std::string executable;
+  UrlReader read_url;   // null: remote extends are an error
+};
+
+class Profile {
+ public:
+  // The merged raw configuration (zc.buildout's Buildout._raw), with the history of every
+  // key. bin-, parts-, eggs- and develop-eggs-directory are already absolute.
+  const Config& config() const { return config_; }
+  const std::vector<std::string>& sources() const { return sources_; }
+  std::string source_name(std::uint32_t id) const;
+  // "file:line" (or the pseudo source name) for humans.
+  std::string describe(const Origin& o) const;
+  const std::string& root() const { return root_; }
+  std::size_t files_read() const { return files_read_; }
+
+ private:
+  friend class Loader;
+  Config config_;
+  std::vector<std::string> sources_;
+  std::string root_;
+  std::size_t files_read_ = 0;
+};
+
+// Reads `opts.profile` and its extends closure (each file parsed once), merges it onto
+// buildout's defaults and the command-line overrides.
+// Errors are ErrorKind::input with cls set to the buildout error class
+// (ParsingError, MissingSectionHeaderError, UserError, FileNotFoundError, ...).
+Result<Profile> load(const LoadOptions& opts);
+
+// Parses `section:option=value` / `option=value` (= buildout:option). Returns nullopt-like
+// error when there is no '='.
+Result<OptionOverride> parse_override(std::string_view arg);
+
+}  // namespace slap::profile

@@ -1,0 +1,177 @@
+#include "slap/config.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <toml++/toml.h>
+
+#include "slap/fs.hpp"
+#include "slap/paths.hpp"
+#include "slap/strings.hpp"
+
+namespace slap {
+
+namespace {
+
+Error config_error(std::string message, Location where = {}) {
+  return Error(ErrorKind::input, std::move(message), std::move(where));
+}
+
+std::string env_name(const std::string& key) {
+  std::string out = "SLAP_";
+  for (char c : key) out += (c == '.' || c == '-') ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+Config Config::defaults(const std::string& home, unsigned cpus) {
+  Config c;
+  c.home_ = home;
+  std::string cache = path::join(home, ".cache/slap");
+  std::string data = path::join(home, ".local/share/slap");
+  auto add = [&](std::string key, ConfigType type, std::string value, std::string help,
+                 std::vector<std::string> choices = {}) {
+    c.entries_.push_back({std::move(key), type, std::move(value), "default", std::move(help), std::move(choices)});
+  };
+  add("core.jobs", ConfigType::integer, std::to_string(std::max(1u, cpus)), "parallel jobs (builds, promises, transfers)");
+  add("core.color", ConfigType::choice, "auto", "colour output", {"auto", "always", "never"});
+  add("core.progress", ConfigType::boolean, "true", "progress bars on a terminal");
+  add("core.offline", ConfigType::boolean, "false", "never use the network");
+  add("build.download-cache", ConfigType::path, path::join(cache, "download"), "verified downloads, by content");
+  add("build.python", ConfigType::path, "", "[buildout] executable; empty: python3 from PATH when a build needs it");
+  add("build.shared-parts", ConfigType::path, path::join(cache, "shared"), "shared parts (shared = true)");
+  add("cache.shacache-url", ConfigType::string, "", "Shacache base URL (binary cache)");
+  add("cache.shadir-url", ConfigType::string, "", "Shadir base URL (signed entries)");
+  add("cache.signature-private-key-file", ConfigType::path, "", "PEM key used to sign Shadir entries");
+  add("cache.signature-certificate-file", ConfigType::path, "", "PEM certificate matching the signing key");
+  add("cache.trusted-certificates", ConfigType::path, "", "PEM file of certificates whose entries are trusted");
+  add("cache.upload-token-file", ConfigType::path, "", "file holding the upload token");
+  add("promise.timeout", ConfigType::integer, "20", "seconds before a promise is killed");
+  add("promise.bang-command", ConfigType::string, "", "command run when a promise fails");
+  add("serve.root", ConfigType::path, path::join(data, "cache"), "directory of `slap cache-serve`");
+  add("serve.listen", ConfigType::string, "127.0.0.1:8080", "address of `slap cache-serve`");
+  return c;
+}
+
+const ConfigEntry* Config::find(const std::string& key) const {
+  for (const auto& e : entries_)
+    if (e.key == key) return &e;
+  return nullptr;
+}
+
+const std::string& Config::get(const std::string& key) const {
+  static const std::string empty;
+  const ConfigEntry* e = find(key);
+  return e ? e->value : empty;
+}
+
+long Config::get_int(const std::string& key) const {
+  try {
+    return std::stol(get(key));
+  } catch (...) {
+    return 0;
+  }
+}
+
+bool Config::get_bool(const std::string& key) const { return get(key) == "true"; }
+
+Status Config::set(const std::string& key, const std::string& value, const std::string& origin) {
+  auto it = std::find_if(entries_.begin(), entries_.end(), [&](const ConfigEntry& e) { return e.key == key; });
+  if (it == entries_.end()) {
+    std::string hint;
+    for (const auto& e : entries_)
+      if (str::edit_distance(e.key, key) <= 2) hint = fmt::format(" (did you mean '{}'?)", e.key);
+    return fail(config_error(fmt::format("{}: unknown setting '{}'{}", origin, key, hint)));
+  }
+  std::string v = value;
+  switch (it->type) {
+    case ConfigType::integer: {
+      bool ok = !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (!ok) return fail(config_error(fmt::format("{}: '{}' must be a whole number, not '{}'", origin, key, v)));
+      break;
+    }
+    case ConfigType::boolean: {
+      std::string l = str::to_lower(v);
+      if (l == "1" || l == "yes" || l == "on" || l == "true") v = "true";
+      else if (l == "0" || l == "no" || l == "off" || l == "false") v = "false";
+      else return fail(config_error(fmt::format("{}: '{}' must be true or false, not '{}'", origin, key, v)));
+      break;
+    }
+    case ConfigType::choice:
+      if (std::find(it->choices.begin(), it->choices.end(), v) == it->choices.end())
+        return fail(config_error(fmt::format("{}: '{}' must be one of {}, not '{}'", origin, key,
+                                             str::join(it->choices, ", "), v)));
+      break;
+    case ConfigType::path:
+      if (v == "~" || v.starts_with("~/")) v = home_ + v.substr(1);
+      break;
+    case ConfigType::string: break;
+  }
+  it->value = std::move(v);
+  it->origin = origin;
+  return {};
+}
+
+Status Config::merge_file(const std::string& file, bool optional) {
+  if (!fs::exists(file)) {
+    if (optional) return {};
+    return fail(config_error(fmt::format("config file {} does not exist", file)));
+  }
+  auto text = fs::read_file(file);
+  if (!text) return fail(text.error());
+  toml::table table;
+  try {
+    table = toml::parse(*text, file);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    return fail(config_error(std::string(e.description()),
+                             {file, static_cast<int>(where.line), static_cast<int>(where.column)}));
+  }
+  for (auto&& [section, node] : table) {
+    const toml::table* inner = node.as_table();
+    if (!inner)
+      return fail(config_error(fmt::format("'{}' must be a table like [{}]", section.str(), section.str()),
+                               {file, static_cast<int>(node.source().begin.line), 1}));
+    for (auto&& [key, value] : *inner) {
+      std::string full = fmt::format("{}.{}", section.str(), key.str());
+      std::string text_value;
+      if (auto s = value.value<std::string>(); s && value.is_string()) text_value = *s;
+      else if (auto b = value.value<bool>(); b && value.is_boolean()) text_value = *b ? "true" : "false";
+      else if (auto i = value.value<int64_t>(); i && value.is_integer()) text_value = std::to_string(*i);
+      else
+        return fail(config_error(fmt::format("'{}' must be a string, integer or boolean", full),
+                                 {file, static_cast<int>(value.source().begin.line), static_cast<int>(value.source().begin.column)}));
+      auto r = set(full, text_value, fmt::format("{}:{}", file, value.source().begin.line));
+      if (!r) {
+        Error e = r.error();
+        e.where = {file, static_cast<int>(value.source().begin.line), static_cast<int>(value.source().begin.column)};
+        e.message = e.message.substr(e.message.find(": ") + 2);
+        return fail(std::move(e));
+      }
+    }
+  }
+  return {};
+}
+
+Status Config::merge_env(const std::map<std::string, std::string>& env) {
+  for (const auto& e : std::vector<ConfigEntry>(entries_)) {
+    std::string name = env_name(e.key);
+    if (auto it = env.find(name); it != env.end()) SLAP_CHECK(set(e.key, it->second, "env " + name));
+  }
+  return {};
+}
+
+Result<Config> load_config(const ConfigSources& s) {
+  Config c = Config::defaults(s.home, s.cpus);
+  SLAP_CHECK(c.merge_file(s.system_file, true));
+  std::string xdg = s.xdg_config_home.empty() ? path::join(s.home, ".config") : s.xdg_config_home;
+  SLAP_CHECK(c.merge_file(path::join(xdg, "slap/slap.toml"), true));
+  if (!s.explicit_file.empty()) SLAP_CHECK(c.merge_file(s.explicit_file, false));
+  else SLAP_CHECK(c.merge_file(path::join(s.cwd, "slap.toml"), true));
+  SLAP_CHECK(c.merge_env(s.env));
+  for (const auto& [key, value] : s.flags) SLAP_CHECK(c.set(key, value, "flag"));
+  return c;
+}
+
+}  // namespace slap

@@ -1,0 +1,332 @@
+// Reading a profile and its `extends` closure (zc.buildout's Buildout.__init__ and _open).
+#include <fmt/format.h>
+
+#include <unordered_map>
+#include <unordered_set>
+
+#include "profile/parser.hpp"
+#include "slap/fs.hpp"
+#include "slap/paths.hpp"
+#include "slap/profile.hpp"
+#include "slap/strings.hpp"
+
+namespace slap::profile {
+
+namespace {
+
+constexpr std::string_view base_location_ref = "${:_profile_base_location_}";
+
+const std::pair<const char*, const char*> buildout_defaults[] = {
+    {"allow-hosts", "*"},
+    {"allow-picked-versions", "true"},
+    {"allow-unknown-extras", "false"},
+    {"bin-directory", "bin"},
+    {"develop-eggs-directory", "develop-eggs"},
+    {"eggs-directory", "eggs"},
+    {"find-links", ""},
+    {"install-from-cache", "false"},
+    {"installed", ".installed.cfg"},
+    {"log-format", ""},
+    {"log-level", "INFO"},
+    {"newest", "true"},
+    {"offline", "false"},
+    {"parts-directory", "parts"},
+    {"prefer-final", "true"},
+    {"python", "buildout"},
+    {"show-picked-versions", "false"},
+    {"socket-timeout", ""},
+    {"update-versions-file", ""},
+    {"use-dependency-links", "true"},
+};
+
+Error input_error(std::string cls, std::string message, Location where = {}) {
+  return Error(ErrorKind::input, std::move(message), std::move(where)).with_class(std::move(cls));
+}
+
+}  // namespace
+
+std::string Profile::source_name(std::uint32_t id) const {
+  static const char* pseudo[] = {"DEFAULT_VALUE", "COMPUTED_VALUE", "COMMAND_LINE_VALUE",
+                                 "IMPLICIT_VALUE"};
+  if (id < first_file_source) return pseudo[id];
+  return sources_.at(id - first_file_source);
+}
+
+std::string Profile::describe(const Origin& o) const {
+  std::string name = source_name(o.source);
+  if (o.source < first_file_source || o.line == 0) return name;
+  return fmt::format("{}:{}", name, o.line);
+}
+
+class Loader {
+ public:
+  explicit Loader(const LoadOptions& opts) : opts_(opts) {}
+
+  Result<Profile> run() {
+    std::string config_file = opts_.profile;
+    bool url = path::is_url(config_file);
+    if (!url) {
+      config_file = path::abspath(config_file, opts_.cwd);
+      if (!fs::exists(config_file))
+        return fail(input_error("UserError", fmt::format("Couldn't open {}", config_file),
+                                {config_file, 0, 0}));
+    }
+    profile_.root_ = config_file;
+    Config data;
+    Section& defaults = data.edit("buildout");
+    for (auto [k, v] : buildout_defaults) defaults.emplace(k, Key(v, {source_default, 0}));
+    defaults.emplace("executable", Key(opts_.executable, {source_default, 0}));
+    defaults.emplace("directory", Key(url ? opts_.cwd : path::dirname(config_file), {source_computed, 0}));
+
+    std::string base = url ? config_file.substr(0, config_file.rfind('/')) : path::dirname(config_file);
+    auto root = SLAP_TRY(open(base, config_file, {}));
+    update_config(data, *root);
+    apply_command_line(data);
+    SLAP_CHECK(add_default_versions(data));
+    SLAP_CHECK(absolutize_caches(data));
+    absolutize_directories(data);
+    profile_.config_ = std::move(data);
+    return std::move(profile_);
+  }
+
+ private:
+  // One `_open`: returns the file merged with everything it extends. Results are memoised
+  // by the (unnormalised) name: zc.buildout re-reads a diamond base at every occurrence,
+  // the result being the same each time.
+  Result<std::shared_ptr<const Config>> open(const std::string& base, const std::string& name,
+                                             const Location& from) {
+    std::string filename;
+    std::string next_base;
+    bool remote = false;
+    if (path::is_url(name)) {
+      filename = name;
+      remote = true;
+    } else if (path::is_url(base) && !path::is_abs(name)) {
+      filename = base + "/" + name;
+      remote = true;
+    } else {
+      filename = path::join(base, name);
+    }
+    next_base = remote ? filename.substr(0, filename.rfind('/')) : path::dirname(filename);
+
+    if (auto it = memo_.find(filename); it != memo_.end()) return it->second;
+
+    auto text = SLAP_TRY(read(filename, remote, from));
+    std::string normal = remote ? filename : path::normpath(filename);
+    for (const auto& [seen, seen_normal] : stack_)
+      if (seen == filename || seen_normal == normal)
+        return fail(input_error("UserError",
+                                fmt::format("Recursive file include: {} extends itself ({})",
+                                            filename, include_chain(filename)),
+                                from));
+    stack_.emplace_back(filename, normal);
+
+    auto parsed = SLAP_TRY(parse_cached(normal, *text, filename));
+    std::uint32_t source = add_source(filename);
+    std::string extends;
+    std::uint32_t extends_line = 0;
+    auto result = std::make_shared<Config>(annotate(*parsed, next_base, source, extends, extends_line));
+    if (auto* bo = result->find("buildout"); bo && bo->contains("extended-by"))
+      return fail(input_error("UserError",
+                              fmt::format("No-longer supported \"extended-by\" option found in {}.", filename),
+                              {filename, static_cast<int>(bo->at("extended-by").origin().line), 1}));
+    auto names = str::split_ws(extends);
+    if (!names.empty()) {
+      Location here{filename, static_cast<int>(extends_line), 1};
+      auto first = SLAP_TRY(open(next_base, names[0], here));
+      auto merged = std::make_shared<Config>(*first);
+      for (std::size_t i = 1; i < names.size(); ++i) {
+        auto next = SLAP_TRY(open(next_base, names[i], here));
+        update_config(*merged, *next);
+      }
+      update_config(*merged, *result);
+      result = std::move(merged);
+    }
+    stack_.pop_back();
+    memo_.emplace(filename, result);
+    return std::shared_ptr<const Config>(result);
+  }
+
+  std::string include_chain(const std::string& filename) const {
+    std::string chain;
+    for (const auto& [seen, normal] : stack_) chain += seen + " -> ";
+    return chain + filename;
+  }
+
+  Result<std::shared_ptr<const std::string>> read(const std::string& filename, bool remote,
+                                                  const Location& from) {
+    if (auto it = texts_.find(filename); it != texts_.end()) return it->second;
+    std::shared_ptr<const std::string> text;
+    if (remote) {
+      if (!opts_.read_url)
+        return fail(Error(ErrorKind::network,
+                          fmt::format("cannot read remote profile {}: no downloader available", filename),
+                          from).with_class("UserError"));
+      auto body = opts_.read_url(filename);
+      if (!body) {
+        Error e = body.error();
+        e.where = from;
+        e.message = fmt::format("Error downloading extends for URL {}: {}", filename, e.message);
+        e.cls = "UserError";
+        return fail(std::move(e));
+      }
+      text = std::make_shared<const std::string>(std::move(*body));
+    } else {
+      auto body = fs::read_file(filename);
+      if (!body) {
+        Error e = body.error();
+        e.kind = ErrorKind::input;
+        e.where = from;
+        e.cls = fs::is_dir(filename) ? "IsADirectoryError" : "FileNotFoundError";
+        e.message = fmt::format("cannot open extended profile {}: {}", filename,
+                                e.message.substr(e.message.rfind(": ") + 2));
+        return fail(std::move(e));
+      }
+      text = std::make_shared<const std::string>(std::move(*body));
+    }
+    texts_.emplace(filename, text);
+    ++profile_.files_read_;
+    return text;
+  }
+
+  Result<std::shared_ptr<const ParsedFile>> parse_cached(const std::string& key, const std::string& text,
+                                                         const std::string& display) {
+    if (auto it = parsed_.find(key); it != parsed_.end()) return it->second;
+    auto parsed = SLAP_TRY(parse(text, display));
+    auto shared = std::make_shared<const ParsedFile>(std::move(parsed));
+    parsed_.emplace(key, shared);
+    return shared;
+  }
+
+  std::uint32_t add_source(const std::string& filename) {
+    auto [it, inserted] = source_ids_.try_emplace(filename, 0);
+    if (inserted) {
+      it->second = static_cast<std::uint32_t>(first_file_source + profile_.sources_.size());
+      profile_.sources_.push_back(filename);
+    }
+    return it->second;
+  }
+
+  // zc.buildout's _annotate, with `${:_profile_base_location_}` replaced by the directory
+  // of the file (slapos.buildout), and `[buildout] extends` taken out.
+  Config annotate(const ParsedFile& parsed, const std::string& base, std::uint32_t source,
+                  std::string& extends, std::uint32_t& extends_line) {
+    Config out;
+    for (const auto& ps : parsed.sections) {
+      auto section = std::make_shared<Section>();
+      for (const auto& opt : ps.options) {
+        if (ps.name == "buildout" && opt.name == "extends") {
+          extends = opt.value;
+          extends_line = opt.line;
+          continue;
+        }
+        std::string value = opt.value.find(base_location_ref) == std::string::npos
+                                ? opt.value
+                                : str::replace_all(opt.value, base_location_ref, base);
+        section->insert_or_assign(opt.name, Key(std::move(value), {source, opt.line}));
+      }
+      out.put(ps.name, std::move(section));
+    }
+    return out;
+  }
+
+  void apply_command_line(Config& data) {
+    Config cl;
+    for (const auto& o : opts_.overrides)
+      cl.edit(o.section).insert_or_assign(o.option, Key(o.value, {source_command_line, 0}));
+    update_config(data, cl);
+  }
+
+  Status add_default_versions(Config& data) {
+    Section& bo = data.edit("buildout");
+    if (!bo.contains("versions")) {
+      bo.emplace("versions", Key("versions", {source_default, 0}));
+      if (!data.contains("versions")) data.edit("versions");
+    }
+    std::string name = data.find("buildout")->at("versions").value;
+    if (name.empty()) return {};
+    if (!data.contains(name))
+      return fail(input_error("MissingSection",
+                              fmt::format("The versions section '{}' named by [buildout] versions "
+                                          "is not defined.", name)));
+    Section& versions = data.edit(name);
+    versions.try_emplace("zc.buildout", Key(">=2.13.2", {source_default, 0}));
+    versions.try_emplace("zc.recipe.egg", Key(">=2.0.6", {source_default, 0}));
+    return {};
+  }
+
+  // download-cache, eggs-directory and extends-cache are relative to the file that set them.
+  Status absolutize_caches(Config& data) {
+    Section& bo = data.edit("buildout");
+    for (const char* name : {"download-cache", "eggs-directory", "extends-cache"}) {
+      auto it = bo.find(name);
+      if (it == bo.end()) continue;
+      Key& key = it->second;
+      if (key.value.find("${") != std::string::npos || path::is_abs(key.value)) continue;
+      std::uint32_t src = key.origin().source;
+      std::string basedir;
+      if (src < first_file_source) {
+        basedir = bo.at("directory").value;
+      } else {
+        const std::string& file = profile_.sources_[src - first_file_source];
+        if (path::is_url(file))
+          return fail(input_error(
+              "UserError",
+              fmt::format("Setting \"{}\" to a non absolute location (\"{}\") within a remote "
+                          "configuration file (\"{}\") is ambiguous.", name, key.value, file)));
+        basedir = path::dirname(file);
+      }
+      std::string dir = key.value;
+      if (dir.starts_with("~")) dir = expand_home(dir);
+      key.value = path::abspath(path::is_abs(dir) ? dir : path::join(basedir, dir), opts_.cwd);
+      key.history.push_back({Op::directory, key.origin()});
+    }
+    return {};
+  }
+
+  std::string expand_home(const std::string& dir) const {
+    if (dir != "~" && !dir.starts_with("~/")) return dir;
+    return opts_.home.empty() ? dir : opts_.home + dir.substr(1);
+  }
+
+  void absolutize_directories(Config& data) {
+    Section& bo = data.edit("buildout");
+    const std::string directory = bo.at("directory").value;
+    for (const char* name : {"bin-directory", "parts-directory", "eggs-directory", "develop-eggs-directory"}) {
+      Key& key = bo.at(name);
+      if (key.value.find("${") == std::string::npos) key.value = path::join(directory, key.value);
+    }
+  }
+
+  const LoadOptions& opts_;
+  Profile profile_;
+  std::vector<std::pair<std::string, std::string>> stack_;  // (name, normalised name)
+  std::unordered_map<std::string, std::shared_ptr<const Config>> memo_;
+  std::unordered_map<std::string, std::shared_ptr<const std::string>> texts_;
+  std::unordered_map<std::string, std::shared_ptr<const ParsedFile>> parsed_;
+  std::unordered_map<std::string, std::uint32_t> source_ids_;
+};
+
+Result<Profile> load(const LoadOptions& opts) { return Loader(opts).run(); }
+
+Result<OptionOverride> parse_override(std::string_view arg) {
+  std::size_t eq = arg.find('=');
+  if (eq == std::string_view::npos)
+    return fail(ErrorKind::usage, fmt::format("'{}' is not a section:option=value assignment", arg));
+  std::string_view lhs = arg.substr(0, eq);
+  OptionOverride o;
+  o.value = std::string(arg.substr(eq + 1));
+  std::size_t colon = lhs.find(':');
+  if (colon == std::string_view::npos) {
+    o.section = "buildout";
+    o.option = std::string(lhs);
+  } else {
+    o.section = std::string(lhs.substr(0, colon));
+    o.option = std::string(lhs.substr(colon + 1));
+  }
+  if (o.section.empty() || o.option.empty())
+    return fail(ErrorKind::usage, fmt::format("'{}' is not a section:option=value assignment", arg));
+  return o;
+}
+
+}  // namespace slap::profile

@@ -1,0 +1,34 @@
+// Lexer/parser for one buildout file (zc.buildout's configparser.parse).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "slap/error.hpp"
+
+namespace slap::profile {
+
+struct ParsedOption {
+  std::string name;   // as written, with a trailing " +" / "-" for += / -=
+  std::string value;  // after continuation joining and dedent
+  std::uint32_t line = 0;
+};
+
+struct ParsedSection {
+  std::string name;
+  std::uint32_t line = 0;
+  std::vector<ParsedOption> options;  // first-seen order; a repeated option replaces
+};
+
+struct ParsedFile {
+  std::vector<ParsedSection> sections;  // first-seen order; repeated headers merge
+
+  ParsedSection* find(std::string_view name);
+};
+
+// `display_name` is used in messages and locations.
+Result<ParsedFile> parse(std::string_view text, const std::string& display_name);
+
+}  // namespace slap::profile

@@ -1,0 +1,268 @@
+// zc.buildout's Options: macro expansion, lazy substitution, part registration.
+#include "slap/resolver.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "slap/paths.hpp"
+#include "slap/strings.hpp"
+
+namespace slap::profile {
+
+namespace {
+
+Error user_error(std::string cls, std::string message) {
+  return Error(ErrorKind::input, std::move(message)).with_class(std::move(cls));
+}
+
+// Every character in [-a-zA-Z0-9 ._] (the empty string qualifies).
+bool name_chars(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == ' ' || c == '.' || c == '_';
+  });
+}
+
+// [-a-zA-Z0-9 ._]+$ (Python's `$` also matches before one trailing newline).
+bool simple_name(std::string_view s) {
+  if (s.ends_with('\n')) s.remove_suffix(1);
+  return !s.empty() && name_chars(s);
+}
+
+std::string seen_chain(const Seen& seen, const OptionRef& again) {
+  std::string out;
+  for (const auto& r : seen) out += fmt::format("{}:{} -> ", r.section, r.option);
+  return out + fmt::format("{}:{}", again.section, again.option);
+}
+
+}  // namespace
+
+Options::Options(Resolver& resolver, std::string name, const Section* raw)
+    : resolver_(resolver), name_(std::move(name)), raw_(raw) {}
+
+const Key* Options::raw_key(const std::string& option) const {
+  auto it = raw_->find(option);
+  return it == raw_->end() ? nullptr : &it->second;
+}
+
+bool Options::has(const std::string& option) const {
+  return raw_->contains(option) || data_.contains(option);
+}
+
+std::vector<std::string> Options::keys() const {
+  std::vector<std::string> out;
+  out.reserve(raw_->size() + set_order_.size());
+  for (const auto& kv : *raw_) out.push_back(kv.first);
+  for (const auto& k : set_order_)
+    if (!raw_->contains(k)) out.push_back(k);
+  return out;
+}
+
+void Options::set(const std::string& option, std::string value) {
+  if (!raw_->contains(option) && !data_.contains(option) &&
+      std::find(set_order_.begin(), set_order_.end(), option) == set_order_.end())
+    set_order_.push_back(option);
+  data_[option] = std::move(value);
+}
+
+Result<std::optional<std::string>> Options::get(const std::string& option, Seen* seen) {
+  if (auto it = data_.find(option); it != data_.end()) return it->second;
+  std::string value;
+  if (auto it = cooked_.find(option); it != cooked_.end()) {
+    value = it->second;
+  } else if (const Key* key = raw_key(option)) {
+    value = key->value;
+  } else {
+    return std::nullopt;
+  }
+  if (value.find("${") != std::string::npos) {
+    OptionRef ref{name_, option};
+    Seen local;
+    if (!seen) {
+      seen = &local;
+    } else if (std::find(seen->begin(), seen->end(), ref) != seen->end()) {
+      return fail(located(user_error("UserError", fmt::format("circular reference in substitutions: {}",
+                                                              seen_chain(*seen, ref))),
+                          option));
+    }
+    seen->push_back(ref);
+    value = SLAP_TRY(substitute(value, *seen));
+    seen->pop_back();
+  }
+  data_[option] = value;
+  return value;
+}
+
+Result<std::string> Options::at(const std::string& option) {
+  auto value = SLAP_TRY(get(option));
+  if (!value)
+    return fail(user_error("MissingOption", fmt::format("Missing option: {}:{}", name_, option)));
+  return std::move(*value);
+}
+
+Result<std::map<std::string, std::string>> Options::values() {
+  std::map<std::string, std::string> out;
+  for (const auto& k : keys()) out.emplace(k, SLAP_TRY(at(k)));
+  return out;
+}
+
+Error Options::located(Error e, const std::string& option) const {
+  if (!e.where.file.empty()) return e;
+  if (const Key* key = raw_key(option); key && key->origin().source >= first_file_source) {
+    e.where.file = resolver_.profile().source_name(key->origin().source);
+    e.where.line = static_cast<int>(key->origin().line);
+    e.where.column = 1;
+  }
+  return e;
+}
+
+// Splits on `$$` (kept as is) and substitutes each piece.
+Result<std::string> Options::substitute(const std::string& value, Seen& seen) {
+  if (value.find("$$") == std::string::npos) return substitute_piece(value, seen);
+  std::string out;
+  bool first = true;
+  for (const auto& piece : str::split(value, "$$")) {
+    if (!first) out += "$$";
+    first = false;
+    out += SLAP_TRY(substitute_piece(piece, seen));
+  }
+  return out;
+}
+
+Result<std::string> Options::substitute_piece(std::string_view text, Seen& seen) {
+  std::string out;
+  std::size_t pos = 0;
+  while (true) {
+    std::size_t open = text.find("${", pos);
+    std::size_t close = open == std::string_view::npos ? open : text.find('}', open + 2);
+    if (close == std::string_view::npos) {
+      out.append(text.substr(pos));
+      return out;
+    }
+    out.append(text.substr(pos, open - pos));
+    std::string_view ref = text.substr(open, close - open + 1);
+    std::string_view inner = ref.substr(2, ref.size() - 3);
+    auto parts = str::split(inner, ":");
+    const std::string& option = seen.back().option;
+    if (parts.size() < 2)
+      return fail(located(user_error("UserError", fmt::format("The substitution, {}, doesn't contain a colon.", ref)), option));
+    if (parts.size() > 2)
+      return fail(located(user_error("UserError", fmt::format("The substitution, {}, has too many colons.", ref)), option));
+    bool valid = name_chars(parts[0]) && !parts[1].empty() && name_chars(parts[1]);
+    if (!valid) {
+      if (!simple_name(parts[0]))
+        return fail(located(user_error("UserError", fmt::format("The section name in substitution, {}, has invalid characters.", ref)), option));
+      if (!simple_name(parts[1]))
+        return fail(located(user_error("UserError", fmt::format("The option name in substitution, {}, has invalid characters.", ref)), option));
+    }
+    std::string section = parts[0].empty() ? name_ : parts[0];
+    auto target = resolver_.section(section);
+    if (!target) {
+      Error e = std::move(target.error());
+      if (e.cls == "MissingSection" && e.where.file.empty())
+        e.message = fmt::format("{} references undefined section [{}] ({})", name_ + ":" + option, section, ref);
+      return fail(located(std::move(e), option));
+    }
+    auto value = SLAP_TRY((*target)->get(parts[1], &seen));
+    if (!value) {
+      if (parts[1] != "_buildout_section_name_")
+        return fail(located(user_error("MissingOption",
+                                       fmt::format("Referenced option does not exist: {} {} (referenced as {} by {}:{})",
+                                                   section, parts[1], ref, name_, option)),
+                            option));
+      value = name_;
+    }
+    out += *value;
+    pos = close + 1;
+  }
+}
+
+Status Options::substitute_into_cooked(const std::string& option, const std::string& value) {
+  Seen seen{{name_, option}};
+  cooked_[option] = SLAP_TRY(substitute(value, seen));
+  return {};
+}
+
+Result<Section> Options::expand_macros(const std::string& name, const Section& data,
+                                       std::vector<std::string>& doing) {
+  if (name == "buildout") return data;
+  if (std::find(doing.begin(), doing.end(), name) != doing.end())
+    return fail(located(user_error("UserError", fmt::format("Infinite extending loop '{}'", name)), "<"));
+  auto macro = data.find("<");
+  if (macro == data.end()) return data;
+  doing.push_back(name);
+  Section result;
+  for (const auto& line : str::split(macro->second.value, "\n")) {
+    std::string source(str::strip(line));
+    if (source.empty()) continue;
+    const Section* raw = resolver_.profile().config().find(source);
+    if (!raw)
+      return fail(located(user_error("UserError", fmt::format("No section named '{}' (used as a macro by [{}])", source, name)), "<"));
+    for (auto& [k, v] : SLAP_TRY(expand_macros(source, *raw, doing))) result.insert_or_assign(k, std::move(v));
+  }
+  update_section(result, data);
+  result.erase("<");
+  doing.pop_back();
+  return result;
+}
+
+Status Options::initialize() {
+  if (raw_->contains("<")) {
+    std::vector<std::string> doing;
+    expanded_ = std::make_unique<Section>(SLAP_TRY(expand_macros(name_, *raw_, doing)));
+    raw_ = expanded_.get();
+  }
+  // Every option is substituted up front, sorted by name (std::map order).
+  for (const auto& [k, key] : *raw_)
+    if (key.value.find("${") != std::string::npos) SLAP_CHECK(substitute_into_cooked(k, key.value));
+  if (name_ == "buildout") return {};
+  auto deps = SLAP_TRY(get("<part-dependencies>"));
+  if (deps)
+    for (const auto& d : str::split_ws(*deps)) SLAP_TRY(resolver_.section(d));
+  auto recipe = SLAP_TRY(get("recipe"));
+  if (recipe && !recipe->empty()) {
+    if (resolver_.hook_) SLAP_CHECK(resolver_.hook_->init(resolver_, *this));
+    resolver_.parts_.push_back(name_);
+  }
+  return {};
+}
+
+Resolver::Resolver(const Profile& profile, RecipeHook* hook) : profile_(profile), hook_(hook) {}
+
+Result<Options*> Resolver::section(const std::string& name) {
+  if (auto it = sections_.find(name); it != sections_.end()) return it->second.get();
+  const Section* raw = profile_.config().find(name);
+  if (!raw)
+    return fail(user_error("MissingSection", fmt::format("The referenced section, '{}', was not defined.", name)));
+  // Registered before initialising: references back into it read options lazily.
+  auto it = sections_.emplace(name, std::make_unique<Options>(*this, name, raw)).first;
+  Options* options = it->second.get();
+  if (auto ok = options->initialize(); !ok) {
+    // As in zc.buildout, the half-initialised section stays registered (later references
+    // read its options lazily); its first error is kept for reporting.
+    init_errors_.try_emplace(name, ok.error());
+    return fail(std::move(ok.error()));
+  }
+  return options;
+}
+
+const Error* Resolver::init_error(const std::string& name) const {
+  auto it = init_errors_.find(name);
+  return it == init_errors_.end() ? nullptr : &it->second;
+}
+
+std::string error_label(const Error& e) {
+  return e.cls.empty() ? e.message : e.cls + ": " + e.message;
+}
+
+Status LocationDefaultHook::init(Resolver& resolver, Options& section) {
+  auto location = section.at("location");
+  if (location) return {};
+  if (location.error().cls != "MissingOption" && location.error().cls != "MissingSection")
+    return fail(std::move(location.error()));
+  auto buildout = SLAP_TRY(resolver.section("buildout"));
+  section.set("location", path::join(SLAP_TRY(buildout->at("parts-directory")), section.name()));
+  return {};
+}
+
+}  // namespace slap::profile

@@ -1,0 +1,140 @@
+#include "slap/fs.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fmt/format.h>
+
+#include "slap/paths.hpp"
+
+namespace slap::fs {
+
+namespace {
+Error sys_error(std::string_view what, const std::string& path, int err) {
+  return Error(ErrorKind::io, fmt::format("{} {}: {}", what, path, std::strerror(err)));
+}
+std::string str_without_trailing_slash(const std::string& p) {
+  std::string out = p;
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out;
+}
+}  // namespace
+
+Result<std::string> read_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail(sys_error("cannot open", path, errno));
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return fail(sys_error("cannot read", path, EISDIR));
+  }
+  std::string out;
+  if (st.st_size > 0) out.reserve(static_cast<std::size_t>(st.st_size));
+  char buf[65536];
+  while (true) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      return fail(sys_error("cannot read", path, err));
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+bool exists(const std::string& path) noexcept {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+bool is_dir(const std::string& path) noexcept {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+Status make_dirs(const std::string& path, unsigned mode) {
+  if (path.empty() || is_dir(path)) return {};
+  std::string parent = path::dirname(str_without_trailing_slash(path));
+  if (!parent.empty() && parent != path) SLAP_CHECK(make_dirs(parent, mode));
+  if (::mkdir(path.c_str(), static_cast<mode_t>(mode)) != 0 && errno != EEXIST)
+    return fail(sys_error("cannot create directory", path, errno));
+  return {};
+}
+
+Status remove_all(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+  if (ec) return fail(ErrorKind::io, fmt::format("cannot remove {}: {}", path, ec.message()));
+  return {};
+}
+
+std::string current_dir() {
+  std::error_code ec;
+  auto p = std::filesystem::current_path(ec);
+  return ec ? std::string(".") : p.string();
+}
+
+Result<AtomicFile> AtomicFile::create(std::string target, unsigned mode) {
+  std::string dir = path::dirname(target);
+  std::string temp = path::join(dir.empty() ? "." : dir,
+                                "." + path::basename(target) + ".tmpXXXXXX");
+  int fd = ::mkostemp(temp.data(), O_CLOEXEC);
+  if (fd < 0) return fail(sys_error("cannot create temporary file for", target, errno));
+  ::fchmod(fd, static_cast<mode_t>(mode));
+  return AtomicFile(std::move(target), std::move(temp), fd);
+}
+
+AtomicFile::AtomicFile(AtomicFile&& other) noexcept
+    : target_(std::move(other.target_)), temp_(std::move(other.temp_)), fd_(other.fd_) {
+  other.fd_ = -1;
+  other.temp_.clear();
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!temp_.empty()) ::unlink(temp_.c_str());
+}
+
+Status AtomicFile::write(std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd_, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(sys_error("cannot write", temp_, errno));
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return {};
+}
+
+Status AtomicFile::commit() {
+  if (::fsync(fd_) != 0) return fail(sys_error("cannot sync", temp_, errno));
+  ::close(fd_);
+  fd_ = -1;
+  if (::rename(temp_.c_str(), target_.c_str()) != 0)
+    return fail(sys_error("cannot rename into", target_, errno));
+  temp_.clear();
+  std::string dir = path::dirname(target_);
+  int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return {};
+}
+
+Status write_atomic(const std::string& path, std::string_view data, unsigned mode) {
+  auto file = SLAP_TRY(AtomicFile::create(path, mode));
+  SLAP_CHECK(file.write(data));
+  return file.commit();
+}
+
+}  // namespace slap::fs

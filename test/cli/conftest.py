@@ -1,0 +1,57 @@
+"""Fixtures for CLI tests: each test runs the built binary ($SLAP) in its own temporary
+directory with its own HOME, so no user configuration leaks in."""
+import json
+import os
+import subprocess
+
+import pytest
+
+SLAP = os.environ.get("SLAP") or os.path.join(
+    os.path.dirname(__file__), "..", "..", "build", "cmd", "slap", "slap")
+SOURCE_ROOT = os.environ.get("SLAP_SOURCE_ROOT") or os.path.abspath(
+    os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+class Run:
+    def __init__(self, proc):
+        self.code = proc.returncode
+        self.out = proc.stdout
+        self.err = proc.stderr
+
+    @property
+    def json(self):
+        return json.loads(self.out)
+
+    def __repr__(self):
+        return f"<exit {self.code}\nstdout:\n{self.out}\nstderr:\n{self.err}>"
+
+
+class Slap:
+    def __init__(self, cwd, home):
+        self.cwd = cwd
+        self.home = home
+        self.env = {"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                    "XDG_CONFIG_HOME": str(home / ".config"), "LANG": "C.UTF-8"}
+
+    def __call__(self, *args, cwd=None, env=None, input=None, timeout=120):
+        e = dict(self.env)
+        if env:
+            e.update(env)
+        proc = subprocess.run([os.path.abspath(SLAP), *map(str, args)], cwd=cwd or self.cwd,
+                              env=e, capture_output=True, text=True, input=input,
+                              timeout=timeout)
+        return Run(proc)
+
+
+@pytest.fixture
+def slap(tmp_path):
+    work = tmp_path / "work"
+    home = tmp_path / "home"
+    work.mkdir()
+    home.mkdir()
+    return Slap(work, home)
+
+
+@pytest.fixture
+def source_root():
+    return SOURCE_ROOT

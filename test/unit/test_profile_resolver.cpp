@@ -1,0 +1,5 @@
+#include <doctest/doctest.h>
+
+#include "slap/resolver.hpp"
+
+TEST_CASE("resolver: placeholder") { CHECK(true); }

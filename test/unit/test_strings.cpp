@@ -1,0 +1,40 @@
+#include <doctest/doctest.h>
+
+#include "slap/paths.hpp"
+#include "slap/strings.hpp"
+
+using namespace slap;
+
+TEST_CASE("str::dedent") {
+  CHECK(str::dedent("  a\n    b\n  c") == "a\n  b\nc");
+  CHECK(str::dedent("\n  a\n\n  b") == "\na\n\nb");
+  CHECK(str::dedent("  a\n \n  b") == "a\n\nb");  // whitespace-only lines become empty
+  CHECK(str::dedent("\ta\n  b") == "\ta\n  b");    // no common margin
+}
+
+TEST_CASE("str::split_ws and split") {
+  CHECK(str::split_ws("  a b\n\tc  ") == std::vector<std::string>{"a", "b", "c"});
+  CHECK(str::split("a$$b$$", "$$") == std::vector<std::string>{"a", "b", ""});
+}
+
+TEST_CASE("str::valid_utf8") {
+  CHECK(str::valid_utf8("h\xc3\xa9llo"));
+  CHECK_FALSE(str::valid_utf8("\xff\xfe"));
+  CHECK_FALSE(str::valid_utf8("\xc3"));
+  CHECK_FALSE(str::valid_utf8("\xed\xa0\x80"));  // surrogate
+}
+
+TEST_CASE("path::join keeps .. as written") {
+  CHECK(path::join("/a/b", "../c") == "/a/b/../c");
+  CHECK(path::join("/a/b", "/abs") == "/abs");
+  CHECK(path::dirname("/a/b/../c/x.cfg") == "/a/b/../c");
+  CHECK(path::normpath("/a/b/../c//./d/") == "/a/c/d");
+  CHECK(path::relpath("/a/b/c", "/a/d") == "../b/c");
+  CHECK(path::is_url("https://x/y"));
+  CHECK_FALSE(path::is_url("/x://y"));
+}
+
+TEST_CASE("str::edit_distance") {
+  CHECK(str::edit_distance("shwo", "show") == 2);
+  CHECK(str::edit_distance("build", "build") == 0);
+}
