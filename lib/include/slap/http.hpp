@@ -1,0 +1,78 @@
+// HTTP(S)/FTP/file transfers over libcurl (no curl types here). Used by fetch (downloads),
+// cache (Shacache/Shadir client) and sync.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "slap/context.hpp"
+#include "slap/error.hpp"
+
+namespace slap::http {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+  std::string method = "GET";   // GET, HEAD, PUT, POST, DELETE
+  std::string url;
+  Headers headers;
+  std::string body;             // request body from memory (PUT/POST)
+  std::string body_file;        // or streamed from this file (takes precedence when set)
+  std::string output_file;      // when set, the response body is written here instead of
+                                // Response::body; with resume_from > 0 it is appended
+  std::uint64_t resume_from = 0;  // sends "Range: bytes=N-"
+  std::uint64_t max_body = 0;     // 0 = unlimited; larger responses are an error
+  long connect_timeout_seconds = 30;
+  long low_speed_seconds = 60;    // abort when below 1 byte/s for this long
+  std::uint64_t limit_rate = 0;   // bytes per second, 0 = unlimited
+};
+
+struct Response {
+  long status = 0;              // HTTP status (0 for file://)
+  Headers headers;              // names lower-cased
+  std::string body;             // unless Request::output_file was set
+  std::uint64_t bytes = 0;      // body bytes received in this request
+  std::string header(std::string_view name) const;  // "" when absent
+};
+
+// Called with (bytes so far, total or 0). Returning false aborts the transfer
+// (ErrorKind::interrupted).
+using ProgressFn = std::function<bool(std::uint64_t done, std::uint64_t total)>;
+
+// Call once from main() before any thread starts; pairs with global_cleanup().
+void global_init();
+void global_cleanup();
+
+class Client {
+ public:
+  Client();
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Transport failures (DNS, refused, reset, timeout) are ErrorKind::network errors; an HTTP
+  // error status is NOT an error here: callers read Response::status.
+  Result<Response> perform(const Request& request, const ProgressFn& progress = {});
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+struct RetryPolicy {
+  int attempts = 4;              // total tries
+  long first_delay_ms = 500;     // doubled after each failure
+  long max_delay_ms = 8000;
+};
+
+// perform() retried with exponential backoff on network errors and 5xx/429 statuses;
+// stops early when `cancel` is requested. For downloads to output_file the retry resumes
+// from the bytes already written when the server supports ranges.
+Result<Response> perform_with_retries(Client& client, const Request& request, const RetryPolicy& policy,
+                                      const CancelToken* cancel, const ProgressFn& progress = {});
+
+}  // namespace slap::http
