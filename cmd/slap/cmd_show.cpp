@@ -88,6 +88,17 @@ void print_human(Terminal& t, const profile::Profile& p, const profile::Report& 
   if (!r.order.empty()) t.out(t.style(Style::dim, "# install order: " + str::join(r.order, " ")) + "\n");
 }
 
+// A reference to an option the section itself does not define, in a section with a recipe:
+// recipes set options when they run (download sets `target`), which `show` does not do.
+// Returns that section's name, or "" for a genuine error.
+std::string set_by_recipe(const profile::Profile& p, const Error& e) {
+  if (e.cls != "MissingOption" || e.message.starts_with("Missing option:")) return {};
+  auto colon = e.subject.find(':');
+  if (colon == std::string::npos) return {};
+  std::string section = e.subject.substr(0, colon);
+  return profile::has_recipe(p, section) ? section : std::string();
+}
+
 Result<Outcome> run_show(Env& env, ShowOptions& o) {
   auto overrides = SLAP_TRY(take_overrides(o.profile.positional));
   if (o.profile.positional.size() > 1)
@@ -121,9 +132,9 @@ Result<Outcome> run_show(Env& env, ShowOptions& o) {
   for (const auto& [part, e] : report.part_errors) {
     if (part == "buildout") {
       env.ctx.warn(fmt::format("{}: [buildout] has no 'parts' option: nothing would be installed", loaded.root()));
-      continue;
-    }
-    if (!out.error) {
+    } else if (std::string recipe_section = set_by_recipe(loaded, e); !recipe_section.empty()) {
+      env.ctx.warn(fmt::format("part '{}': ${{{}}} is not known until the recipe of [{}] runs", part, e.subject, recipe_section));
+    } else if (!out.error) {
       out.error = e;
       out.error->message = fmt::format("part '{}' cannot be installed: {}", part, e.message);
     }

@@ -50,6 +50,7 @@ struct Error {
   std::string message;
   Location where;                    // where.file empty = no location
   std::string cls;                   // e.g. "MissingSection"; empty = none
+  std::string subject;               // what the error is about, e.g. "section:option"
   std::vector<std::string> context;  // innermost first
 
   Error() = default;
@@ -59,6 +60,7 @@ struct Error {
 
   Error& with_class(std::string c) & { cls = std::move(c); return *this; }
   Error&& with_class(std::string c) && { cls = std::move(c); return std::move(*this); }
+  Error&& about(std::string s) && { subject = std::move(s); return std::move(*this); }
   Error& add_context(std::string c) & { context.push_back(std::move(c)); return *this; }
   Error&& add_context(std::string c) && { context.push_back(std::move(c)); return std::move(*this); }
 

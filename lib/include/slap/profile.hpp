@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "slap/error.hpp"
@@ -63,9 +64,15 @@ class Config {
   const std::vector<std::string>& names() const { return order_; }
   std::size_t size() const { return order_.size(); }
 
+  // Sections whose values still hold `${:_profile_base_location_}` markers while files
+  // are being merged (see lib/src/profile/base_location.hpp).
+  void mark(const std::string& name) { marked_.insert(name); }
+  const std::unordered_set<std::string>& marked() const { return marked_; }
+
  private:
   std::vector<std::string> order_;
   std::unordered_map<std::string, std::shared_ptr<const Section>> map_;
+  std::unordered_set<std::string> marked_;
 };
 
 // Base `section` on `base`, applying `+=` / `-=` keys of `section` (zc.buildout's

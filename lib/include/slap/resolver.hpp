@@ -122,6 +122,9 @@ struct Report {
 // Fails only when [buildout] itself cannot be resolved.
 Result<Report> resolve_all(const Profile& profile, RecipeHook& hook);
 
+// True when the section, or a section it extends with `<=`, names a recipe.
+bool has_recipe(const Profile& profile, const std::string& section);
+
 // Formats an error the way the conformance files do: "ErrorClass: message".
 std::string error_label(const Error& e);
 

@@ -31,8 +31,9 @@ struct Function {
 };
 struct Value;
 using Tuple = std::vector<Value>;
+using Dict = std::map<std::string, std::string>;
 struct Value {
-  std::variant<bool, long, std::string, Tuple, Module, Function> v;
+  std::variant<bool, long, std::string, Tuple, Module, Function, Dict> v;
 };
 
 bool truthy(const Value& x) {
@@ -42,7 +43,7 @@ bool truthy(const Value& x) {
         if constexpr (std::is_same_v<T, bool>) return a;
         else if constexpr (std::is_same_v<T, long>) return a != 0;
         else if constexpr (std::is_same_v<T, std::string>) return !a.empty();
-        else if constexpr (std::is_same_v<T, Tuple>) return !a.empty();
+        else if constexpr (std::is_same_v<T, Tuple> || std::is_same_v<T, Dict>) return !a.empty();
         else return true;
       },
       x.v);
@@ -243,6 +244,16 @@ class Evaluator {
 
   // x[i], x[a:b] on tuples/lists (negative indexes as in Python).
   Result<Value> subscript(const Value& v) {
+    if (auto* dict = std::get_if<Dict>(&v.v)) {
+      auto key = SLAP_TRY(expr());
+      if (!peek("]")) return error("expected ']'");
+      ++pos_;
+      if (skip_) return Value{false};
+      auto* k = std::get_if<std::string>(&key.v);
+      auto it = k ? dict->find(*k) : dict->end();
+      if (it == dict->end()) return error("key not found");
+      return Value{it->second};
+    }
     std::optional<long> lo, hi;
     bool slice = false;
     if (!peek(":")) lo = SLAP_TRY(integer(SLAP_TRY(expr())));
@@ -405,7 +416,8 @@ class Evaluator {
       return Value{Function{mod->name + "." + name, {}}};
     if (mod->name.starts_with("file:") && name == "read") return Value{Function{"read:" + mod->name.substr(5), {}}};
     if (mod->name == "platform" &&
-        (name == "machine" || name == "system" || name == "python_version" || name == "release"))
+        (name == "machine" || name == "system" || name == "python_version" || name == "release" ||
+         name == "freedesktop_os_release"))
       return Value{Function{"platform." + name, {}}};
     return error(fmt::format("'{}.{}' is not supported", mod->name, name));
   }
@@ -420,6 +432,7 @@ class Evaluator {
     if (f->name == "platform.system") return Value{std::string("Linux")};
     if (f->name == "platform.python_version") return Value{std::string("3.11.2")};
     if (f->name == "platform.release") return Value{release()};
+    if (f->name == "platform.freedesktop_os_release") return os_release();
     if (f->name == "str.split") {
       const std::string* sep = arg_string(0);
       Tuple parts;
@@ -452,6 +465,25 @@ class Evaluator {
     }
     if (f->name == "open") return Value{Module{"file:" + *path}};
     return error(fmt::format("'{}()' is not supported", f->name));
+  }
+
+  // platform.freedesktop_os_release(): /etc/os-release as a dict.
+  Result<Value> os_release() {
+    std::ifstream in("/etc/os-release");
+    if (!in) in.open("/usr/lib/os-release");
+    if (!in) return fail(Error(ErrorKind::input, fmt::format("section condition '{}': no os-release file", s_), where_)
+                             .with_class("OSError"));
+    Dict d;
+    std::string line;
+    while (std::getline(in, line)) {
+      auto eq = line.find('=');
+      if (eq == std::string::npos || line.starts_with("#")) continue;
+      std::string value = line.substr(eq + 1);
+      if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
+        value = value.substr(1, value.size() - 2);
+      d[line.substr(0, eq)] = value;
+    }
+    return Value{d};
   }
 
   Result<Value> read_file(const std::string& path) {

@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "profile/base_location.hpp"
 #include "profile/parser.hpp"
 #include "slap/fs.hpp"
 #include "slap/paths.hpp"
@@ -81,6 +82,7 @@ class Loader {
     std::string base = url ? config_file.substr(0, config_file.rfind('/')) : path::dirname(config_file);
     auto root = SLAP_TRY(open(base, config_file, {}));
     update_config(data, *root);
+    resolve_markers(data, base);
     apply_command_line(data);
     SLAP_CHECK(add_default_versions(data));
     SLAP_CHECK(absolutize_caches(data));
@@ -90,66 +92,83 @@ class Loader {
   }
 
  private:
-  // One `_open`: returns the file merged with everything it extends. Results are memoised
-  // by the (unnormalised) name: zc.buildout re-reads a diamond base at every occurrence,
-  // the result being the same each time.
+  // One `_open`: returns the file merged with everything it extends, with
+  // base-location markers relative to its own directory. zc.buildout re-reads a file at
+  // every spelling of its path (7,899 opens for helloworld); slap merges it once.
   Result<std::shared_ptr<const Config>> open(const std::string& base, const std::string& name,
                                              const Location& from) {
-    std::string filename;
-    std::string next_base;
-    bool remote = false;
-    if (path::is_url(name)) {
-      filename = name;
-      remote = true;
-    } else if (path::is_url(base) && !path::is_abs(name)) {
-      filename = base + "/" + name;
-      remote = true;
-    } else {
-      filename = path::join(base, name);
-    }
-    next_base = remote ? filename.substr(0, filename.rfind('/')) : path::dirname(filename);
+    bool remote = path::is_url(name) || (path::is_url(base) && !path::is_abs(name));
+    std::string filename = path::is_url(name) ? name : remote ? base + "/" + name : path::join(base, name);
+    std::string next_base = remote ? filename.substr(0, filename.rfind('/')) : path::dirname(filename);
+    std::string key = remote ? filename : path::normpath(filename);
+    if (auto it = memo_.find(key); it != memo_.end()) return it->second;
 
-    if (auto it = memo_.find(filename); it != memo_.end()) return it->second;
-
-    auto text = SLAP_TRY(read(filename, remote, from));
-    std::string normal = remote ? filename : path::normpath(filename);
-    for (const auto& [seen, seen_normal] : stack_)
-      if (seen == filename || seen_normal == normal)
+    auto text = SLAP_TRY(read(key, remote, from));
+    for (const auto& seen : stack_)
+      if (seen == key)
         return fail(input_error("UserError",
-                                fmt::format("Recursive file include: {} extends itself ({})",
-                                            filename, include_chain(filename)),
+                                fmt::format("Recursive file include: {} extends itself ({})", key,
+                                            include_chain(key)),
                                 from));
-    stack_.emplace_back(filename, normal);
+    stack_.push_back(key);
 
-    auto parsed = SLAP_TRY(parse_cached(normal, *text, filename));
-    std::uint32_t source = add_source(filename);
+    auto parsed = SLAP_TRY(parse_cached(key, *text));
+    std::uint32_t source = add_source(key);
     std::string extends;
     std::uint32_t extends_line = 0;
-    auto result = std::make_shared<Config>(annotate(*parsed, next_base, source, extends, extends_line));
+    auto result = std::make_shared<Config>(annotate(*parsed, source, extends, extends_line));
     if (auto* bo = result->find("buildout"); bo && bo->contains("extended-by"))
       return fail(input_error("UserError",
-                              fmt::format("No-longer supported \"extended-by\" option found in {}.", filename),
-                              {filename, static_cast<int>(bo->at("extended-by").origin().line), 1}));
-    auto names = str::split_ws(extends);
+                              fmt::format("No-longer supported \"extended-by\" option found in {}.", key),
+                              {key, static_cast<int>(bo->at("extended-by").origin().line), 1}));
+    auto names = str::split_ws(str::replace_all(extends, base_location_ref, next_base));
     if (!names.empty()) {
-      Location here{filename, static_cast<int>(extends_line), 1};
-      auto first = SLAP_TRY(open(next_base, names[0], here));
-      auto merged = std::make_shared<Config>(*first);
-      for (std::size_t i = 1; i < names.size(); ++i) {
-        auto next = SLAP_TRY(open(next_base, names[i], here));
-        update_config(*merged, *next);
+      Location here{key, static_cast<int>(extends_line), 1};
+      std::shared_ptr<Config> merged;
+      for (const auto& extended : names) {
+        auto next = SLAP_TRY(open(next_base, extended, here));
+        auto anchored = anchor(*next, extended, remote);
+        if (!merged) merged = std::make_shared<Config>(std::move(anchored));
+        else update_config(*merged, anchored);
       }
       update_config(*merged, *result);
       result = std::move(merged);
     }
     stack_.pop_back();
-    memo_.emplace(filename, result);
+    memo_.emplace(key, result);
     return std::shared_ptr<const Config>(result);
+  }
+
+  // Re-expresses the markers of an extended file's result relative to the includer.
+  Config anchor(const Config& child, const std::string& extended, bool includer_remote) {
+    Config out = child;
+    if (child.marked().empty()) return out;
+    bool absolute = path::is_url(extended) || path::is_abs(extended);
+    std::string where;
+    if (path::is_url(extended)) where = extended.substr(0, extended.rfind('/'));
+    else if (absolute) where = path::dirname(extended);
+    else if (includer_remote) where = extended.rfind('/') == std::string::npos ? "" : extended.substr(0, extended.rfind('/'));
+    else where = path::dirname(extended);
+    if (!absolute && where.empty()) return out;
+    for (const auto& name : child.marked()) {
+      for (auto& [k, key] : out.edit(name)) {
+        if (!BaseLocations::has_marker(key.value)) continue;
+        key.value = absolute ? bases_.reanchor_absolute(key.value, where) : bases_.reanchor_relative(key.value, where);
+      }
+    }
+    return out;
+  }
+
+  // Turns the root result's markers into text.
+  void resolve_markers(Config& data, const std::string& root_base) {
+    for (const auto& name : data.marked())
+      for (auto& [k, key] : data.edit(name))
+        if (BaseLocations::has_marker(key.value)) key.value = bases_.resolve(key.value, root_base);
   }
 
   std::string include_chain(const std::string& filename) const {
     std::string chain;
-    for (const auto& [seen, normal] : stack_) chain += seen + " -> ";
+    for (const auto& seen : stack_) chain += seen + " -> ";
     return chain + filename;
   }
 
@@ -189,10 +208,9 @@ class Loader {
     return text;
   }
 
-  Result<std::shared_ptr<const ParsedFile>> parse_cached(const std::string& key, const std::string& text,
-                                                         const std::string& display) {
+  Result<std::shared_ptr<const ParsedFile>> parse_cached(const std::string& key, const std::string& text) {
     if (auto it = parsed_.find(key); it != parsed_.end()) return it->second;
-    auto parsed = SLAP_TRY(parse(text, display));
+    auto parsed = SLAP_TRY(parse(text, key));
     auto shared = std::make_shared<const ParsedFile>(std::move(parsed));
     parsed_.emplace(key, shared);
     return shared;
@@ -207,25 +225,29 @@ class Loader {
     return it->second;
   }
 
-  // zc.buildout's _annotate, with `${:_profile_base_location_}` replaced by the directory
-  // of the file (slapos.buildout), and `[buildout] extends` taken out.
-  Config annotate(const ParsedFile& parsed, const std::string& base, std::uint32_t source,
-                  std::string& extends, std::uint32_t& extends_line) {
+  // zc.buildout's _annotate, with `${:_profile_base_location_}` replaced by a marker for
+  // the directory of the file (slapos.buildout), and `[buildout] extends` taken out.
+  Config annotate(const ParsedFile& parsed, std::uint32_t source, std::string& extends,
+                  std::uint32_t& extends_line) {
     Config out;
     for (const auto& ps : parsed.sections) {
       auto section = std::make_shared<Section>();
+      bool marked = false;
       for (const auto& opt : ps.options) {
         if (ps.name == "buildout" && opt.name == "extends") {
           extends = opt.value;
           extends_line = opt.line;
           continue;
         }
-        std::string value = opt.value.find(base_location_ref) == std::string::npos
-                                ? opt.value
-                                : str::replace_all(opt.value, base_location_ref, base);
+        std::string value = opt.value;
+        if (value.find(base_location_ref) != std::string::npos) {
+          value = str::replace_all(value, base_location_ref, bases_.own_marker());
+          marked = true;
+        }
         section->insert_or_assign(opt.name, Key(std::move(value), {source, opt.line}));
       }
       out.put(ps.name, std::move(section));
+      if (marked) out.mark(ps.name);
     }
     return out;
   }
@@ -300,7 +322,8 @@ class Loader {
 
   const LoadOptions& opts_;
   Profile profile_;
-  std::vector<std::pair<std::string, std::string>> stack_;  // (name, normalised name)
+  std::vector<std::string> stack_;  // files being read, outermost first
+  BaseLocations bases_;
   std::unordered_map<std::string, std::shared_ptr<const Config>> memo_;
   std::unordered_map<std::string, std::shared_ptr<const std::string>> texts_;
   std::unordered_map<std::string, std::shared_ptr<const ParsedFile>> parsed_;

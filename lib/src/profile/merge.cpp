@@ -112,6 +112,7 @@ void update_config(Config& base, const Config& other) {
   for (const auto& name : other.names()) {
     if (base.contains(name)) update_section(base.edit(name), *other.find(name));
     else base.put(name, other.shared(name));
+    if (other.marked().contains(name)) base.mark(name);
   }
 }
 

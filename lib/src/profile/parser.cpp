@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "profile/condition.hpp"
@@ -125,6 +126,11 @@ class FileParser {
       return fail(Error(ErrorKind::input, "file is not valid UTF-8 text",
                         {file_, static_cast<int>(first_bad_utf8_line(raw_text)), 1})
                       .with_class("UnicodeDecodeError"));
+    if (auto nul = raw_text.find('\0'); nul != std::string_view::npos) {
+      auto line = static_cast<int>(1 + std::count(raw_text.begin(), raw_text.begin() + static_cast<long>(nul), '\n'));
+      return fail(Error(ErrorKind::input, "file contains NUL bytes: not a profile", {file_, line, 1})
+                      .with_class("ParsingError"));
+    }
     std::string text = normalise_newlines(raw_text);
     std::string_view rest = text;
     std::uint32_t lineno = 0;

@@ -96,6 +96,22 @@ Status Resolver::init_buildout() {
   return {};
 }
 
+bool has_recipe(const Profile& profile, const std::string& section) {
+  std::vector<std::string> todo{section}, seen;
+  while (!todo.empty()) {
+    std::string name = todo.back();
+    todo.pop_back();
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
+    seen.push_back(name);
+    const Section* raw = profile.config().find(name);
+    if (!raw) continue;
+    if (raw->contains("recipe")) return true;
+    if (auto it = raw->find("<"); it != raw->end())
+      for (const auto& source : str::split_ws(it->second.value)) todo.push_back(source);
+  }
+  return false;
+}
+
 Result<Report> resolve_all(const Profile& profile, RecipeHook& hook) {
   Resolver resolver(profile, &hook);
   SLAP_CHECK(resolver.init_buildout());

@@ -96,7 +96,7 @@ Result<std::optional<std::string>> Options::get(const std::string& option, Seen*
 Result<std::string> Options::at(const std::string& option) {
   auto value = SLAP_TRY(get(option));
   if (!value)
-    return fail(user_error("MissingOption", fmt::format("Missing option: {}:{}", name_, option)));
+    return fail(user_error("MissingOption", fmt::format("Missing option: {}:{}", name_, option)).about(name_ + ":" + option));
   return std::move(*value);
 }
 
@@ -168,7 +168,8 @@ Result<std::string> Options::substitute_piece(std::string_view text, Seen& seen)
       if (parts[1] != "_buildout_section_name_")
         return fail(located(user_error("MissingOption",
                                        fmt::format("Referenced option does not exist: {} {} (referenced as {} by {}:{})",
-                                                   section, parts[1], ref, name_, option)),
+                                                   section, parts[1], ref, name_, option))
+                                .about(section + ":" + parts[1]),
                             option));
       value = name_;
     }
@@ -233,7 +234,7 @@ Result<Options*> Resolver::section(const std::string& name) {
   if (auto it = sections_.find(name); it != sections_.end()) return it->second.get();
   const Section* raw = profile_.config().find(name);
   if (!raw)
-    return fail(user_error("MissingSection", fmt::format("The referenced section, '{}', was not defined.", name)));
+    return fail(user_error("MissingSection", fmt::format("The referenced section, '{}', was not defined.", name)).about(name));
   // Registered before initialising: references back into it read options lazily.
   auto it = sections_.emplace(name, std::make_unique<Options>(*this, name, raw)).first;
   Options* options = it->second.get();
