@@ -27,7 +27,7 @@ build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 demo: build
-	cd examples/hello && ../../$(SLAP) show
+	cd examples/hello && ../../$(SLAP) build && ./bin/hello-world
 
 test: build
 	python3 test/run_all.py --build $(BUILD)

@@ -6,11 +6,15 @@
 
 namespace slap::cli {
 
+void add_build_command(CLI::App& app, Action& action);
+void add_instantiate_command(CLI::App& app, Action& action);
 void add_show_command(CLI::App& app, Action& action);
 void add_config_command(CLI::App& app, Action& action);
 
 namespace {
 const CommandSpec table[] = {
+    {"build", "install the parts of a profile, in parallel and incrementally", add_build_command},
+    {"instantiate", "deploy a built software release into a partition directory", add_instantiate_command},
     {"show", "print the resolved profile, with where each value comes from", add_show_command},
     {"config", "print slap's settings and where each comes from", add_config_command},
 };

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "driver.hpp"
+#include "slap/http.hpp"
 
 namespace {
 
@@ -42,11 +43,15 @@ int report(const slap::Result<slap::cli::Invocation>& inv, bool json) {
 int main(int argc, char** argv) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  slap::http::global_init();
   bool json = false;
+  int code;
   try {
     auto inv = slap::cli::run_command_line(argc, argv, json, cancel_token);
-    return report(inv, json);
+    code = report(inv, json);
   } catch (const std::exception& e) {
-    return report(slap::fail(slap::ErrorKind::internal, std::string("internal error: ") + e.what()), json);
+    code = report(slap::fail(slap::ErrorKind::internal, std::string("internal error: ") + e.what()), json);
   }
+  slap::http::global_cleanup();
+  return code;
 }

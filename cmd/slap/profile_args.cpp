@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "slap/fetch.hpp"
 #include "slap/fs.hpp"
 #include "slap/paths.hpp"
 
@@ -45,6 +46,7 @@ Result<profile::Profile> load_profile(const Env& env, const ProfileArgs& args,
   const std::string& python = env.config.get("build.python");
   opts.executable = python.empty() ? "@PYTHON@" : python;
   if (auto it = env.environ.find("HOME"); it != env.environ.end()) opts.home = it->second;
+  opts.read_url = fetch::url_reader(fetch::options_from_config(env.config), env.ctx);
   return profile::load(opts);
 }
 

@@ -21,9 +21,11 @@ struct ExtractOptions {
   std::string subdirectory;  // keep only this directory of the archive (after stripping)
 };
 
-// Extracts into `dest` (created if needed). Entries with absolute paths, `..` components,
-// or symlinks/hardlinks pointing outside `dest` are refused: nothing is written and the
-// error (ErrorKind::input) names the entry.
+// Extracts into `dest` (created if needed; existing entries of the same name are replaced).
+// Entries with absolute paths, `..` components, paths through a symlink, symlinks/hardlinks
+// pointing outside `dest`, and device files are refused: nothing is written to `dest` and
+// the error (ErrorKind::input) names the entry. Permission bits and symlinks are kept,
+// owners are not.
 Status extract(const std::string& archive_file, const std::string& dest, const ExtractOptions& options = {});
 
 struct CreateOptions {

@@ -2,6 +2,8 @@
 // it is used or enters the cache; a mismatch leaves nothing behind.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -23,7 +25,11 @@ struct Options {
   std::string cache_dir;       // e.g. ~/.cache/slap/download
   bool offline = false;        // only the cache; a missing file is an error naming the URL
   int attempts = 4;            // network retries (with backoff)
+  long retry_delay_ms = 500;   // first backoff delay, doubled after each failure
 };
+
+// cache_dir from `build.download-cache`, offline from `core.offline`.
+Options options_from_config(const Config& config);
 
 class Fetcher {
  public:
@@ -31,13 +37,17 @@ class Fetcher {
   ~Fetcher();
 
   // Returns the path of a verified copy of `url` (http, https, ftp, file://, absolute or
-  // relative local path; relative to `base_dir`). Remote files are kept in the cache;
-  // local files are verified in place. Errors: ErrorKind::checksum with expected and
-  // actual digests; ErrorKind::network (offline and not cached: message names the URL).
+  // relative local path; relative to `base_dir`, or the current directory when empty).
+  // Remote files are kept in the cache (by checksum, or by URL when no checksum is given:
+  // such a file is not downloaded again); local files are verified in place. Errors:
+  // ErrorKind::checksum with expected and actual digests; ErrorKind::network (offline and
+  // not cached: message names the URL). Safe to call from several threads at once.
   Result<std::string> fetch(const std::string& url, const std::optional<Checksum>& expected,
                             const std::string& base_dir = {});
 
-  // Whole body of a small remote text (profiles given by URL).
+  // Whole body of a small text (profiles given by URL or path). Remote texts are downloaded
+  // again when online (the cached copy is refreshed, and used when the network fails);
+  // offline, only the cached copy is read.
   Result<std::string> read_text(const std::string& url);
 
   const Options& options() const { return options_; }
@@ -48,5 +58,8 @@ class Fetcher {
   const Context& ctx_;
   std::unique_ptr<Impl> impl_;
 };
+
+// A profile::UrlReader (remote `extends`) backed by its own Fetcher; `ctx` must outlive it.
+std::function<Result<std::string>(const std::string& url)> url_reader(Options options, const Context& ctx);
 
 }  // namespace slap::fetch

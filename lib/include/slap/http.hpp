@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -22,17 +23,18 @@ struct Request {
   Headers headers;
   std::string body;             // request body from memory (PUT/POST)
   std::string body_file;        // or streamed from this file (takes precedence when set)
-  std::string output_file;      // when set, the response body is written here instead of
-                                // Response::body; with resume_from > 0 it is appended
+  std::string output_file;      // when set, a successful response body is written here
+                                // instead of Response::body (error pages stay in body);
+                                // appended when the server honours resume_from (206)
   std::uint64_t resume_from = 0;  // sends "Range: bytes=N-"
-  std::uint64_t max_body = 0;     // 0 = unlimited; larger responses are an error
+  std::uint64_t max_body = 0;     // 0 = unlimited; larger responses are an ErrorKind::input error
   long connect_timeout_seconds = 30;
   long low_speed_seconds = 60;    // abort when below 1 byte/s for this long
   std::uint64_t limit_rate = 0;   // bytes per second, 0 = unlimited
 };
 
 struct Response {
-  long status = 0;              // HTTP status (0 for file://)
+  long status = 0;              // HTTP status (0 for file:// and ftp://)
   Headers headers;              // names lower-cased
   std::string body;             // unless Request::output_file was set
   std::uint64_t bytes = 0;      // body bytes received in this request
@@ -67,11 +69,15 @@ struct RetryPolicy {
   int attempts = 4;              // total tries
   long first_delay_ms = 500;     // doubled after each failure
   long max_delay_ms = 8000;
+  // Told why an attempt failed and how long until the next one (for a log line).
+  std::function<void(std::string_view reason, long delay_ms)> on_retry;
 };
 
 // perform() retried with exponential backoff on network errors and 5xx/429 statuses;
-// stops early when `cancel` is requested. For downloads to output_file the retry resumes
-// from the bytes already written when the server supports ranges.
+// stops early when `cancel` is requested (ErrorKind::interrupted). For downloads to
+// output_file the retry resumes from the bytes already written (the server answers 206;
+// a 200 restarts the file from zero). Without resume_from, a stale output_file is removed
+// first. After the last attempt the last response (e.g. a 503) or error is returned.
 Result<Response> perform_with_retries(Client& client, const Request& request, const RetryPolicy& policy,
                                       const CancelToken* cancel, const ProgressFn& progress = {});
 

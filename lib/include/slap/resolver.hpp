@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -40,12 +41,17 @@ class Options {
   // A value set by a recipe (visible to later `${}` references).
   void set(const std::string& option, std::string value);
   bool has(const std::string& option) const;
+  // Substitutes `${...}` in arbitrary text in the context of this section (template
+  // recipes expand their template this way); `$$` is kept.
+  Result<std::string> expand(const std::string& text);
   // Raw options (after macro expansion) followed by recipe-set ones.
   std::vector<std::string> keys() const;
   // Every option, substituted.
   Result<std::map<std::string, std::string>> values();
   // Where a raw option was written; nullptr for options set by recipes.
   const Key* raw_key(const std::string& option) const;
+  // Gives `e` the file:line of `option` when it has none yet.
+  Error located(Error e, const std::string& option) const;
 
  private:
   friend class Resolver;
@@ -54,7 +60,6 @@ class Options {
   Status substitute_into_cooked(const std::string& option, const std::string& value);
   Result<std::string> substitute(const std::string& value, Seen& seen);
   Result<std::string> substitute_piece(std::string_view piece, Seen& seen);
-  Error located(Error e, const std::string& option) const;
 
   Resolver& resolver_;
   std::string name_;
@@ -96,6 +101,9 @@ class Resolver {
   const Error* init_error(const std::string& name) const;
   // Sections with a recipe, in the order they finished initialising.
   const std::vector<std::string>& parts() const { return parts_; }
+  // The parts `part` depends on: those it references, directly or through sections
+  // without a recipe, and its `=>` dependencies. Sorted.
+  std::vector<std::string> part_dependencies(const std::string& part) const;
 
  private:
   friend class Options;
@@ -103,6 +111,7 @@ class Resolver {
   RecipeHook* hook_;
   std::unordered_map<std::string, std::unique_ptr<Options>> sections_;
   std::unordered_map<std::string, Error> init_errors_;
+  std::unordered_map<std::string, std::set<std::string>> references_;  // section -> sections it used
   std::vector<std::string> parts_;
 };
 

@@ -4,9 +4,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "slap/paths.hpp"
 #include "slap/strings.hpp"
+#include "slap/typed.hpp"
 
 namespace slap::profile {
 
@@ -156,6 +158,7 @@ Result<std::string> Options::substitute_piece(std::string_view text, Seen& seen)
         return fail(located(user_error("UserError", fmt::format("The option name in substitution, {}, has invalid characters.", ref)), option));
     }
     std::string section = parts[0].empty() ? name_ : parts[0];
+    if (section != name_) resolver_.references_[name_].insert(section);
     auto target = resolver_.section(section);
     if (!target) {
       Error e = std::move(target.error());
@@ -173,9 +176,14 @@ Result<std::string> Options::substitute_piece(std::string_view text, Seen& seen)
                             option));
       value = name_;
     }
-    out += *value;
+    out += typed::is_typed(*value) ? typed::textual(*value) : *value;
     pos = close + 1;
   }
+}
+
+Result<std::string> Options::expand(const std::string& text) {
+  Seen seen{{name_, "<text>"}};
+  return substitute(text, seen);
 }
 
 Status Options::substitute_into_cooked(const std::string& option, const std::string& value) {
@@ -219,7 +227,10 @@ Status Options::initialize() {
   if (name_ == "buildout") return {};
   auto deps = SLAP_TRY(get("<part-dependencies>"));
   if (deps)
-    for (const auto& d : str::split_ws(*deps)) SLAP_TRY(resolver_.section(d));
+    for (const auto& d : str::split_ws(*deps)) {
+      resolver_.references_[name_].insert(d);
+      SLAP_TRY(resolver_.section(d));
+    }
   auto recipe = SLAP_TRY(get("recipe"));
   if (recipe && !recipe->empty()) {
     if (resolver_.hook_) SLAP_CHECK(resolver_.hook_->init(resolver_, *this));
@@ -245,6 +256,25 @@ Result<Options*> Resolver::section(const std::string& name) {
     return fail(std::move(ok.error()));
   }
   return options;
+}
+
+std::vector<std::string> Resolver::part_dependencies(const std::string& part) const {
+  std::vector<std::string> out;
+  std::set<std::string> seen{part};
+  std::vector<std::string> todo{part};
+  while (!todo.empty()) {
+    std::string from = todo.back();
+    todo.pop_back();
+    auto it = references_.find(from);
+    if (it == references_.end()) continue;
+    for (const auto& to : it->second) {
+      if (!seen.insert(to).second) continue;
+      if (std::find(parts_.begin(), parts_.end(), to) != parts_.end()) out.push_back(to);
+      else todo.push_back(to);  // plain data sections pass references through
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 const Error* Resolver::init_error(const std::string& name) const {

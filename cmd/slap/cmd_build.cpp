@@ -1,0 +1,118 @@
+// slap build: install the parts of a profile (see slap-build(1)).
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "profile_args.hpp"
+#include "slap/build.hpp"
+#include "slap/fetch.hpp"
+#include "slap/paths.hpp"
+#include "slap/recipe.hpp"
+#include "slap/strings.hpp"
+
+namespace slap::cli {
+
+namespace {
+
+struct BuildArgs {
+  ProfileArgs profile;
+  bool dry_run = false;
+  bool not_newest = false;
+  bool list_recipes = false;
+  bool offline = false;
+};
+
+// python3 from PATH, for [buildout] executable, unless build.python says otherwise.
+std::string python_executable(const Env& env) {
+  const std::string& configured = env.config.get("build.python");
+  if (!configured.empty()) return configured;
+  auto it = env.environ.find("PATH");
+  for (const auto& dir : str::split(it == env.environ.end() ? "/usr/bin:/bin" : it->second, ":")) {
+    std::string candidate = path::join(dir.empty() ? "." : dir, "python3");
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "python3";
+}
+
+nlohmann::json report_json(const build::Report& r) {
+  nlohmann::json parts = nlohmann::json::array();
+  for (const auto& p : r.parts)
+    parts.push_back({{"name", p.name}, {"recipe", p.recipe}, {"action", build::action_name(p.action)},
+                     {"done", p.done}, {"seconds", p.seconds}, {"log", p.log_file}});
+  return {{"directory", r.directory}, {"changed", r.changed}, {"parts", parts}};
+}
+
+void print_plan(Terminal& t, const build::Report& r) {
+  for (const auto& p : r.parts)
+    t.out(fmt::format("{:<10} {} ({})\n", build::action_name(p.action), p.name, p.recipe));
+}
+
+void print_summary(Terminal& t, const build::Report& r, double seconds) {
+  int installed = 0, updated = 0, removed = 0;
+  for (const auto& p : r.parts) {
+    if (!p.done) continue;
+    if (p.action == build::Action::update) ++updated;
+    else if (p.action == build::Action::uninstall) ++removed;
+    else ++installed;
+  }
+  std::string what = r.changed ? fmt::format("{} installed, {} up to date, {} uninstalled", installed, updated, removed)
+                               : fmt::format("nothing to do: {} parts up to date", updated);
+  t.note(t.style(Style::good, "slap build: ") + fmt::format("{} ({:.2f} s)", what, seconds));
+}
+
+Result<Outcome> run_build(Env& env, BuildArgs& a) {
+  Outcome out;
+  if (a.list_recipes) {
+    out.result = recipes::names();
+    if (!env.term.json())
+      for (const auto& n : recipes::names()) env.term.out(n + "\n");
+    return out;
+  }
+  auto start = std::chrono::steady_clock::now();
+  build::Options o;
+  o.overrides = SLAP_TRY(take_overrides(a.profile.positional));
+  if (!a.profile.positional.empty())
+    return fail(ErrorKind::usage, fmt::format("unexpected argument '{}' (overrides are section:option=value)",
+                                              a.profile.positional[0]));
+  o.profile = a.profile.profile.empty() ? default_profile(env.cwd) : a.profile.profile;
+  o.cwd = env.cwd;
+  if (auto it = env.environ.find("HOME"); it != env.environ.end()) o.home = it->second;
+  o.executable = python_executable(env);
+  o.fetch = fetch::options_from_config(env.config);
+  o.fetch.offline = o.fetch.offline || a.offline;
+  if (o.fetch.offline) o.overrides.push_back({"buildout", "offline", "true"});
+  if (a.not_newest) o.overrides.push_back({"buildout", "newest", "false"});
+  o.shared_dirs = {env.config.get("build.shared-parts")};
+  for (const auto& [k, v] : env.environ) o.environment.emplace_back(k, v);
+  o.jobs = static_cast<unsigned>(std::max(1L, env.config.get_int("core.jobs")));
+  o.dry_run = a.dry_run;
+  build::Report partial;
+  auto report = build::build(o, env.ctx, &partial);
+  if (!report) {
+    out.result = report_json(partial);
+    out.error = std::move(report.error());
+    return out;
+  }
+  out.result = report_json(*report);
+  if (!env.term.json()) {
+    if (a.dry_run) print_plan(env.term, *report);
+    else print_summary(env.term, *report, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  return out;
+}
+
+}  // namespace
+
+void add_build_command(CLI::App& app, Action& action) {
+  auto a = std::make_shared<BuildArgs>();
+  auto* sub = app.add_subcommand("build", "install the parts of a profile, in parallel and incrementally");
+  add_profile_option(*sub, a->profile);
+  sub->add_flag("-n,--dry-run", a->dry_run, "print what would be installed, updated or uninstalled");
+  sub->add_flag("-N", a->not_newest, "do not look for newer versions (buildout's newest = false)");
+  sub->add_flag("-o", a->offline, "offline: only the download cache (same as the global --offline)");
+  sub->add_flag("--list-recipes", a->list_recipes, "print the recipes slap implements natively");
+  sub->add_option("args", a->profile.positional, "section:option=value overrides");
+  sub->callback([&action, a] { action = [a](Env& env) { return run_build(env, *a); }; });
+}
+
+}  // namespace slap::cli

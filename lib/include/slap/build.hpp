@@ -1,0 +1,58 @@
+// slap build: resolve a profile, then install its parts in dependency order, in parallel
+// where independent, incrementally (installed state in .installed.cfg, zc.buildout's format
+// and rules), and crash-safely (the state is rewritten atomically after every part).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "slap/context.hpp"
+#include "slap/error.hpp"
+#include "slap/fetch.hpp"
+#include "slap/process.hpp"
+#include "slap/profile.hpp"
+
+namespace slap::build {
+
+struct Options {
+  std::string profile;                          // path or URL
+  std::string cwd;
+  std::vector<profile::OptionOverride> overrides;
+  std::string home;
+  std::string executable;                       // [buildout] executable default
+  fetch::Options fetch;
+  std::vector<std::string> shared_dirs;         // used when [buildout] shared-part-list is empty
+  process::Environment environment;             // commands start from it
+  unsigned jobs = 1;
+  bool dry_run = false;
+};
+
+enum class Action {
+  install,    // not installed before
+  reinstall,  // installed, but its options (or a dependency) changed
+  update,     // unchanged: the recipe's update() runs (usually nothing)
+  uninstall,  // installed before, no longer part of the profile
+};
+
+std::string_view action_name(Action a);
+
+struct PartReport {
+  std::string name;
+  std::string recipe;
+  Action action = Action::install;
+  double seconds = 0;
+  std::string log_file;
+  bool done = false;  // false in a dry run, or when the build stopped before it
+};
+
+struct Report {
+  std::string directory;               // ${buildout:directory}
+  std::vector<PartReport> parts;       // uninstalls first, then in install order
+  bool changed = false;                // anything installed, reinstalled or uninstalled
+};
+
+// Builds; on failure the error carries the part and command in its message and context,
+// and `partial` (when not null) receives what was done before the failure.
+Result<Report> build(const Options& options, const Context& ctx, Report* partial = nullptr);
+
+}  // namespace slap::build

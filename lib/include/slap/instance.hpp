@@ -1,0 +1,61 @@
+// Instances: deploying a built software release into a partition directory, as
+// `slapos node instance` does (spec/slapos-node.md), without a master: parameters come
+// from a file and the command line, and published connection parameters are read back
+// from the partition.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "slap/build.hpp"
+#include "slap/context.hpp"
+#include "slap/error.hpp"
+
+namespace slap::instance {
+
+// Instance parameters as JSON text (an object). Loaded from .json, .yaml/.yml or .toml
+// (by extension), then `key=value` (a string) and `key:=json` (a JSON value) assignments.
+Result<std::string> load_parameters(const std::string& file, const std::vector<std::string>& assignments);
+
+// What software.cfg.json says about one software type.
+struct SoftwareType {
+  std::string name;            // as requested (after aliasing to "software-type" when given)
+  std::string request_schema;  // absolute path, "" when none
+  bool serialised = false;     // "serialisation": "json-in-xml"
+};
+
+// Reads `dir`/software.cfg.json (absent: a "default" type without schema). An unknown
+// type is an error listing the known ones.
+Result<SoftwareType> software_type(const std::string& dir, const std::string& type);
+
+// Validates parameters (JSON text) against a JSON Schema file ($ref to sibling files
+// allowed). Errors are ErrorKind::input naming the JSON path and the rule broken; a schema
+// that is not valid JSON Schema is reported as such (file and reason).
+Status validate(const std::string& parameters_json, const std::string& schema_file);
+
+// The partition layout of spec/slapos-node.md §3 (etc/, etc/promise, etc/plugin,
+// etc/service, etc/run, bin/, srv/, var/log, var/run, tmp/, .slapgrid/...).
+Status make_layout(const std::string& partition);
+
+struct Request {
+  std::string software_dir;    // built software release: instance.cfg (or template.cfg) lives here
+  std::string partition;       // partition directory (created)
+  std::string software_type = "default";
+  std::string parameters_json = "{}";
+  std::string partition_id = "slappart0";
+  std::string computer_id = "slap-local";
+  build::Options build;        // profile/cwd are set by instantiate()
+};
+
+struct Result_ {
+  std::map<std::string, std::string> connection;  // published connection parameters
+  build::Report build;
+};
+
+// Lays out the partition, validates the parameters, writes the partition's buildout.cfg
+// (the software's instance.cfg plus the tail SlapOS instance profiles expect), builds it,
+// and returns the published connection parameters.
+Result<Result_> instantiate(const Request& request, const Context& ctx);
+
+}  // namespace slap::instance

@@ -1,0 +1,62 @@
+// Native implementations of the recipes SlapOS profiles use, registered under their
+// upstream names ("slapos.recipe.cmmi", "slapos.recipe.build:download", ...).
+//
+// A recipe is created while its section initialises (a Factory runs inside profile
+// resolution, like a buildout recipe constructor): it reads its options, sets computed
+// ones (`location`, `target`) that other sections may reference, and keeps everything it
+// needs. install()/update() then run on a worker thread and must not touch the resolver.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "slap/context.hpp"
+#include "slap/error.hpp"
+#include "slap/process.hpp"
+#include "slap/resolver.hpp"
+
+namespace slap::fetch {
+class Fetcher;
+}
+
+namespace slap::recipes {
+
+// What recipes get from the build engine.
+struct Env {
+  const Context* ctx = nullptr;
+  fetch::Fetcher* fetcher = nullptr;       // verified, cached downloads
+  std::string buildout_dir;
+  std::vector<std::string> shared_dirs;    // where shared parts live (the last one is written)
+  process::Environment environment;        // what commands start from
+  unsigned jobs = 1;
+};
+
+// Where one install writes its command output.
+struct InstallContext {
+  std::string log_file;
+  const CancelToken* cancel = nullptr;
+};
+
+class Recipe {
+ public:
+  virtual ~Recipe() = default;
+  // Builds the part; returns the paths it created (removed when the part is uninstalled).
+  virtual Result<std::vector<std::string>> install(const InstallContext& ic) = 0;
+  // Called instead of install() when the part's options are unchanged. Default: nothing.
+  virtual Result<std::vector<std::string>> update(const InstallContext& ic);
+  // State the options do not show but that must trigger a reinstall when it changes
+  // (e.g. the rendered text of a template). Default: none.
+  virtual std::string signature() const { return {}; }
+};
+
+using Factory = Result<std::unique_ptr<Recipe>> (*)(profile::Resolver& resolver, profile::Options& options,
+                                                    const Env& env);
+
+// The factory for a recipe name ("DIST" means "DIST:default"); nullptr when unknown.
+Factory find(std::string_view name);
+// Every registered name, sorted.
+std::vector<std::string> names();
+
+}  // namespace slap::recipes

@@ -1,0 +1,303 @@
+// The build: resolve with native recipes, plan against the installed state, uninstall what
+// changed or went away, then install/update parts on worker threads.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "build/installed.hpp"
+#include "build/scheduler.hpp"
+#include "slap/build.hpp"
+#include "slap/checksum.hpp"
+#include "slap/fs.hpp"
+#include "slap/paths.hpp"
+#include "slap/recipe.hpp"
+#include "slap/resolver.hpp"
+#include "slap/strings.hpp"
+
+namespace slap::build {
+
+std::string_view action_name(Action a) {
+  switch (a) {
+    case Action::install: return "install";
+    case Action::reinstall: return "reinstall";
+    case Action::update: return "update";
+    case Action::uninstall: return "uninstall";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr std::string_view signature_key = "__buildout_signature__";
+
+// Creates each part's recipe while its section initialises (see slap/recipe.hpp).
+class RecipeFactoryHook final : public profile::RecipeHook {
+ public:
+  explicit RecipeFactoryHook(const recipes::Env& env) : env_(env) {}
+  Status init(profile::Resolver& resolver, profile::Options& section) override {
+    std::string name = SLAP_TRY(section.at("recipe"));
+    recipes::Factory factory = recipes::find(str::strip(name));
+    if (!factory)
+      return fail(section.located(
+          Error(ErrorKind::input, fmt::format("part '{}' uses recipe '{}', which slap does not implement "
+                                              "(run 'slap build --list-recipes' for those it does)",
+                                              section.name(), name))
+              .about(section.name() + ":recipe"),
+          "recipe"));
+    auto recipe = factory(resolver, section, env_);
+    if (!recipe) return fail(std::move(recipe.error()).add_context(fmt::format("initialising part '{}'", section.name())));
+    recipes_[section.name()] = {std::string(str::strip(name)), std::move(*recipe)};
+    return {};
+  }
+  std::map<std::string, std::pair<std::string, std::unique_ptr<recipes::Recipe>>> recipes_;
+
+ private:
+  const recipes::Env& env_;
+};
+
+std::string safe_name(std::string name) {
+  for (char& c : name)
+    if (c == '/' || c == ' ') c = '_';
+  return name;
+}
+
+bool paths_exist(const std::vector<std::string>& paths) {
+  for (const auto& p : paths)
+    if (!fs::exists(p)) return false;
+  return true;
+}
+
+class Builder {
+ public:
+  Builder(const Options& o, const Context& ctx) : opts_(o), ctx_(ctx), fetcher_(o.fetch, ctx), hook_(env_) {}
+
+  Result<Report> run(Report* partial) {
+    auto profile = SLAP_TRY(load());
+    profile::Resolver resolver(profile, &hook_);
+    SLAP_CHECK(resolver.init_buildout());
+    auto* buildout = SLAP_TRY(resolver.section("buildout"));
+    SLAP_CHECK(setup_env(*buildout));
+    SLAP_CHECK(initialise_parts(resolver, *buildout));
+    SLAP_CHECK(compute_options(resolver));
+    installed_file_ = SLAP_TRY(buildout->at("installed"));
+    state_ = SLAP_TRY(read_state());
+    plan();
+    if (opts_.dry_run) return report_;
+    SLAP_CHECK(make_standard_dirs(*buildout));
+    auto done = execute();
+    if (!done) {
+      if (partial) *partial = report_;
+      return fail(std::move(done.error()));
+    }
+    return report_;
+  }
+
+ private:
+  Result<profile::Profile> load() {
+    profile::LoadOptions lo;
+    lo.profile = opts_.profile;
+    lo.cwd = opts_.cwd;
+    lo.overrides = opts_.overrides;
+    lo.home = opts_.home;
+    lo.executable = opts_.executable;
+    lo.read_url = fetch::url_reader(opts_.fetch, ctx_);
+    return profile::load(lo);
+  }
+
+  Status setup_env(profile::Options& buildout) {
+    env_.ctx = &ctx_;
+    env_.fetcher = &fetcher_;
+    env_.buildout_dir = SLAP_TRY(buildout.at("directory"));
+    env_.environment = opts_.environment;
+    env_.jobs = opts_.jobs;
+    auto shared = SLAP_TRY(buildout.get("shared-part-list"));
+    env_.shared_dirs = shared ? str::split_ws(*shared) : std::vector<std::string>{};
+    if (env_.shared_dirs.empty()) env_.shared_dirs = opts_.shared_dirs;
+    report_.directory = env_.buildout_dir;
+    log_dir_ = path::join(env_.buildout_dir, ".slap/log");
+    return {};
+  }
+
+  // Every part of [buildout] parts initialises (recipes are created) before anything is
+  // built: an unknown recipe or a bad option stops the build before it starts.
+  Status initialise_parts(profile::Resolver& resolver, profile::Options& buildout) {
+    auto parts = SLAP_TRY(buildout.get("parts"));
+    if (!parts) return fail(Error(ErrorKind::input, "[buildout] has no 'parts' option: nothing to build").with_class("MissingOption"));
+    for (const auto& part : str::split_ws(*parts)) {
+      auto section = resolver.section(part);
+      if (!section) return fail(std::move(section.error()).add_context(fmt::format("initialising part '{}'", part)));
+      SLAP_TRY((*section)->at("recipe"));
+    }
+    order_ = resolver.parts();
+    for (const auto& p : order_) deps_[p] = resolver.part_dependencies(p);
+    return {};
+  }
+
+  // A part's recorded options: all its options, and a signature naming its recipe, the
+  // recipe's own state and the options of the parts it depends on (so that a change in a
+  // dependency rebuilds its dependents).
+  Status compute_options(profile::Resolver& resolver) {
+    for (const auto& part : order_) {
+      auto* section = SLAP_TRY(resolver.section(part));
+      auto values = SLAP_TRY(section->values());
+      const auto& [recipe_name, recipe] = hook_.recipes_.at(part);
+      std::string sig = fmt::format("slap:{}", recipe_name);
+      if (std::string own = recipe->signature(); !own.empty()) sig += " state:" + own;
+      for (const auto& dep : deps_[part]) sig += fmt::format(" {}:{}", dep, options_hash(options_.at(dep)));
+      values[std::string(signature_key)] = sig;
+      options_[part] = std::move(values);
+    }
+    return {};
+  }
+
+  static std::string options_hash(const std::map<std::string, std::string>& options) {
+    checksum::Hasher h(checksum::Algorithm::md5);
+    for (const auto& [k, v] : options) h.update(k + "\n" + v + "\n\0");
+    return h.hex().substr(0, 12);
+  }
+
+  Result<InstalledState> read_state() {
+    auto state = read_installed(installed_file_);
+    if (state) return state;
+    ctx_.warn(fmt::format("{}: unreadable installed state, every part will be reinstalled: {}", installed_file_,
+                          state.error().describe()));
+    return InstalledState{};
+  }
+
+  void plan() {
+    std::set<std::string> wanted(order_.begin(), order_.end());
+    for (auto it = state_.order.rbegin(); it != state_.order.rend(); ++it) {
+      const auto& old = state_.parts.at(*it);
+      bool same = wanted.contains(*it) && old.options == options_.at(*it) && paths_exist(old.paths);
+      if (same) kept_.insert(*it);
+      else if (!wanted.contains(*it)) report_.parts.push_back({*it, old.options.count("recipe") ? old.options.at("recipe") : "", Action::uninstall});
+      else reinstall_.insert(*it);
+    }
+    for (const auto& part : order_) {
+      Action a = kept_.contains(part) ? Action::update : reinstall_.contains(part) ? Action::reinstall : Action::install;
+      report_.parts.push_back({part, hook_.recipes_.at(part).first, a, 0,
+                               path::join(log_dir_, safe_name(part) + ".log")});
+    }
+  }
+
+  Status make_standard_dirs(profile::Options& buildout) {
+    for (const char* d : {"bin-directory", "parts-directory", "develop-eggs-directory"})
+      SLAP_CHECK(fs::make_dirs(SLAP_TRY(buildout.at(d))));
+    return fs::make_dirs(log_dir_);
+  }
+
+  Status uninstall(const std::string& part) {
+    ctx_.info(fmt::format("Uninstalling {}.", part));
+    for (auto it = state_.parts[part].paths.rbegin(); it != state_.parts[part].paths.rend(); ++it)
+      SLAP_CHECK(fs::remove_all(*it));
+    state_.parts.erase(part);
+    std::erase(state_.order, part);
+    return save();
+  }
+
+  Status save() {
+    changed_state_ = true;
+    return write_installed(installed_file_, state_);
+  }
+
+  Status execute() {
+    for (auto& pr : report_.parts) {
+      if (pr.action == Action::uninstall || pr.action == Action::reinstall) {
+        SLAP_CHECK(uninstall(pr.name));
+        report_.changed = true;
+        if (pr.action == Action::uninstall) pr.done = true;
+      }
+    }
+    std::vector<Task> tasks;
+    std::map<std::string, std::size_t> index;
+    std::vector<PartReport*> installs;
+    for (auto& pr : report_.parts) {
+      if (pr.action == Action::uninstall) continue;
+      Task t;
+      for (const auto& dep : deps_[pr.name])
+        if (auto it = index.find(dep); it != index.end()) t.depends_on.push_back(it->second);
+      t.run = [this, &pr] { return run_part(pr); };
+      index[pr.name] = tasks.size();
+      tasks.push_back(std::move(t));
+      installs.push_back(&pr);
+    }
+    total_ = tasks.size();
+    if (ctx_.progress) ctx_.progress->start("building", total_);
+    auto result = run_tasks(tasks, opts_.jobs, ctx_.cancel);
+    if (ctx_.progress) ctx_.progress->finish();
+    return result;
+  }
+
+  Status run_part(PartReport& pr) {
+    auto start = std::chrono::steady_clock::now();
+    recipes::Recipe& recipe = *hook_.recipes_.at(pr.name).second;
+    recipes::InstallContext ic{pr.log_file, ctx_.cancel};
+    bool installing = pr.action != Action::update;
+    if (installing) {
+      ctx_.info(fmt::format("Installing {}.", pr.name));
+      (void)fs::write_atomic(pr.log_file, fmt::format("slap: installing part {} ({})\n", pr.name, pr.recipe));
+    }
+    auto paths = installing ? recipe.install(ic) : recipe.update(ic);
+    pr.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::lock_guard lock(state_mutex_);
+    if (!paths) {
+      if (!installing) {
+        for (const auto& p : state_.parts[pr.name].paths) (void)fs::remove_all(p);
+        state_.parts.erase(pr.name);
+        std::erase(state_.order, pr.name);
+        (void)save();
+      }
+      Error e = std::move(paths.error());
+      e.add_context(fmt::format("{} part '{}' (log: {})", installing ? "installing" : "updating", pr.name, pr.log_file));
+      return fail(std::move(e));
+    }
+    pr.done = true;
+    if (ctx_.progress) ctx_.progress->advance(++finished_);
+    bool known = state_.parts.contains(pr.name);
+    InstalledPart& rec = state_.parts[pr.name];
+    auto before = rec.paths;
+    rec.options = options_.at(pr.name);
+    for (const auto& p : *paths)
+      if (std::find(rec.paths.begin(), rec.paths.end(), p) == rec.paths.end()) rec.paths.push_back(p);
+    if (!known) {
+      // Keep the recorded order the install order: place it after the last installed part
+      // that precedes it in the profile.
+      auto pos = state_.order.begin();
+      for (const auto& p : order_) {
+        if (p == pr.name) break;
+        if (auto it = std::find(state_.order.begin(), state_.order.end(), p); it != state_.order.end()) pos = it + 1;
+      }
+      state_.order.insert(pos, pr.name);
+    }
+    if (installing) report_.changed = true;
+    if (!known || rec.paths != before || installing) return save();
+    return {};
+  }
+
+  const Options& opts_;
+  const Context& ctx_;
+  fetch::Fetcher fetcher_;
+  recipes::Env env_;
+  RecipeFactoryHook hook_;
+  std::vector<std::string> order_;
+  std::map<std::string, std::vector<std::string>> deps_;
+  std::map<std::string, std::map<std::string, std::string>> options_;
+  std::string installed_file_, log_dir_;
+  InstalledState state_;
+  std::set<std::string> kept_, reinstall_;
+  Report report_;
+  std::mutex state_mutex_;
+  std::size_t total_ = 0, finished_ = 0;
+  bool changed_state_ = false;
+};
+
+}  // namespace
+
+Result<Report> build(const Options& options, const Context& ctx, Report* partial) {
+  return Builder(options, ctx).run(partial);
+}
+
+}  // namespace slap::build

@@ -1,0 +1,83 @@
+#include "fetch/cache.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+
+#include "slap/checksum.hpp"
+#include "slap/fs.hpp"
+#include "slap/paths.hpp"
+
+namespace slap::fetch {
+
+namespace {
+
+std::string url_key(const std::string& url) { return checksum::hex_digest(checksum::Algorithm::md5, url); }
+
+Error io_error(std::string_view what, const std::string& path) {
+  return Error(ErrorKind::io, fmt::format("{} {}: {}", what, path, std::strerror(errno)));
+}
+
+Status sync_path(const std::string& path, int flags) {
+  int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return fail(io_error("cannot open", path));
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return fail(io_error("cannot sync", path));
+  return {};
+}
+
+}  // namespace
+
+UrlLock::~UrlLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+}
+
+std::string DownloadCache::by_checksum(const Checksum& sum) const {
+  return path::join(dir_, fmt::format("by-{}/{}", checksum::name(sum.algorithm), sum.hex));
+}
+
+std::string DownloadCache::by_url(const std::string& url) const {
+  return path::join(dir_, "by-url/" + url_key(url));
+}
+
+std::string DownloadCache::part_file(const std::string& url) const {
+  return path::join(dir_, "partial/" + url_key(url) + ".part");
+}
+
+Result<UrlLock> DownloadCache::lock(const std::string& url) const {
+  std::string dir = path::join(dir_, "partial");
+  SLAP_CHECK(fs::make_dirs(dir));
+  std::string file = path::join(dir, url_key(url) + ".lock");
+  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return fail(io_error("cannot open", file));
+  UrlLock held(fd);
+  while (::flock(fd, LOCK_EX) != 0)
+    if (errno != EINTR) return fail(io_error("cannot lock", file));
+  return held;
+}
+
+Status DownloadCache::publish(const std::string& part, const std::string& entry) const {
+  std::string dir = path::dirname(entry);
+  SLAP_CHECK(fs::make_dirs(dir));
+  SLAP_CHECK(sync_path(part, O_RDONLY));
+  if (::rename(part.c_str(), entry.c_str()) != 0) return fail(io_error("cannot rename into", entry));
+  return sync_path(dir, O_RDONLY | O_DIRECTORY);
+}
+
+std::string DownloadCache::adopt_by_url(const std::string& url, const Checksum& sum) const {
+  std::string cached = by_url(url);
+  if (!fs::exists(cached)) return {};
+  auto digest = checksum::file_hex_digest(sum.algorithm, cached);
+  if (!digest || *digest != sum.hex) return {};
+  std::string entry = by_checksum(sum);
+  if (!fs::make_dirs(path::dirname(entry))) return {};
+  if (::link(cached.c_str(), entry.c_str()) != 0 && errno != EEXIST) return {};
+  return entry;
+}
+
+}  // namespace slap::fetch

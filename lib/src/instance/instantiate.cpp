@@ -1,0 +1,121 @@
+// slap instantiate: the partition's buildout.cfg is the software's instance.cfg plus the
+// tail a SlapOS node appends (spec/slapos-node.md §3.1), built with the build engine.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "slap/fs.hpp"
+#include "slap/instance.hpp"
+#include "slap/paths.hpp"
+#include "slap/strings.hpp"
+
+namespace slap::instance {
+
+namespace {
+
+using json = nlohmann::json;
+
+Result<std::string> instance_profile(const std::string& software_dir) {
+  for (const char* name : {"instance.cfg", "template.cfg"}) {
+    std::string p = path::join(software_dir, name);
+    if (fs::exists(p)) return p;
+  }
+  return fail(Error(ErrorKind::input,
+                    fmt::format("software release {} is not correctly installed: missing file instance.cfg "
+                                "(run `slap build` there first)", software_dir)));
+}
+
+std::string tail(const Request& r, const std::string& instance_file) {
+  std::string shared = str::join(r.build.shared_dirs, "\n  ");
+  return fmt::format(R"(
+# This is beginning of zc.buildout profile's tail added by slap instantiate
+[buildout]
+bin-directory = ${{buildout:directory}}/sbin
+offline = true
+
+[slap-connection]
+computer-id = {0}
+partition-id = {1}
+server-url = slap-local:{2}
+software-release-url = {3}
+key-file =
+cert-file =
+shared-part-list =
+  {4}
+requested-state = started
+
+[slap_connection]
+# Kept for backward compatiblity
+computer_id = {0}
+partition_id = {1}
+server_url = slap-local:{2}
+software_release_url = {3}
+key_file =
+cert_file =
+
+[storage-configuration]
+storage-home =
+
+[network-information]
+global-ipv4-network =
+# This is end of zc.buildout profile's tail added by slap instantiate
+)",
+                     r.computer_id, r.partition_id, instance_file, path::join(r.software_dir, "software.cfg"), shared);
+}
+
+// What the native slapconfiguration recipe reads instead of asking a master.
+Status write_instance_file(const Request& r, const SoftwareType& st, const std::string& file) {
+  json params = json::parse(r.parameters_json);
+  if (st.serialised) params = json{{"_", params.dump()}};
+  json doc = {{"software-type", st.name}, {"parameters", params}, {"partition-id", r.partition_id},
+              {"computer-id", r.computer_id}, {"software-release-url", path::join(r.software_dir, "software.cfg")},
+              {"state", "started"}, {"instance-title", r.partition_id}, {"root-instance-title", r.partition_id},
+              {"instance-guid", "SOFT-" + r.partition_id}, {"ipv4", {"127.0.0.1"}}, {"ipv6", {"::1"}},
+              {"slave-instance-list", json::array()}};
+  // The timestamp changes only when the request changes (as a master's would).
+  doc["timestamp"] = std::to_string(std::hash<std::string>{}(doc.dump()) % 10000000000ULL);
+  return fs::write_atomic(file, doc.dump(1) + "\n", 0640);
+}
+
+Result<std::map<std::string, std::string>> read_connection(const std::string& partition) {
+  std::map<std::string, std::string> out;
+  std::string dir = path::join(partition, ".slap/connection");
+  if (!fs::is_dir(dir)) return out;
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    if (entry.path().extension() == ".json") files.push_back(entry.path().string());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    json doc = json::parse(SLAP_TRY(fs::read_file(f)), nullptr, false);
+    if (!doc.is_object()) return fail(Error(ErrorKind::io, fmt::format("{}: not a JSON object", f)));
+    for (const auto& [k, v] : doc.items()) out[k] = v.is_string() ? v.get<std::string>() : v.dump();
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<Result_> instantiate(const Request& r, const Context& ctx) {
+  SoftwareType st = SLAP_TRY(software_type(r.software_dir, r.software_type));
+  if (!st.request_schema.empty())
+    SLAP_CHECK(validate(r.parameters_json, st.request_schema));
+  std::string profile_file = SLAP_TRY(instance_profile(r.software_dir));
+  SLAP_CHECK(make_layout(r.partition));
+  std::string instance_file = path::join(r.partition, ".slap/instance.json");
+  SLAP_CHECK(write_instance_file(r, st, instance_file));
+  std::string profile = SLAP_TRY(fs::read_file(profile_file));
+  std::string buildout_cfg = path::join(r.partition, "buildout.cfg");
+  SLAP_CHECK(fs::write_atomic(buildout_cfg, profile + (profile.ends_with('\n') ? "" : "\n") + tail(r, instance_file), 0640));
+
+  build::Options bo = r.build;
+  bo.profile = buildout_cfg;
+  bo.cwd = r.partition;
+  Result_ out;
+  out.build = SLAP_TRY(build::build(bo, ctx));
+  out.connection = SLAP_TRY(read_connection(r.partition));
+  return out;
+}
+
+}  // namespace slap::instance

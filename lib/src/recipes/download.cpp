@@ -1,0 +1,99 @@
+// slapos.recipe.build:download and :download-unpacked.
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "recipes/common.hpp"
+#include "recipes/factories.hpp"
+#include "slap/archive.hpp"
+#include "slap/fs.hpp"
+#include "slap/paths.hpp"
+
+namespace slap::recipes {
+
+namespace {
+
+class Download final : public Recipe {
+ public:
+  Env env;
+  std::string url, location, target;
+  std::optional<fetch::Checksum> sum;
+  std::optional<unsigned> file_mode;
+  bool shared = false, has_destination = false;
+
+  Result<std::vector<std::string>> install(const InstallContext& ic) override {
+    log_line(ic, fmt::format("download {} -> {}", url, target));
+    std::string file = SLAP_TRY(download(env, url, sum));
+    if (!has_destination) SLAP_CHECK(fs::make_dirs(location));
+    else SLAP_CHECK(fs::make_dirs(path::dirname(target)));
+    auto data = SLAP_TRY(fs::read_file(file));
+    SLAP_CHECK(fs::write_atomic(target, data, file_mode.value_or(0644)));
+    if (shared) {
+      SLAP_CHECK(mark_shared_part_complete(location, url));
+      return std::vector<std::string>{};
+    }
+    return std::vector<std::string>{has_destination ? target : location};
+  }
+};
+
+class DownloadUnpacked final : public Recipe {
+ public:
+  Env env;
+  std::string url, location;
+  std::optional<fetch::Checksum> sum;
+  archive::ExtractOptions extract;
+  bool shared = false;
+
+  Result<std::vector<std::string>> install(const InstallContext& ic) override {
+    if (shared && shared_part_complete(location)) return std::vector<std::string>{};
+    log_line(ic, fmt::format("download and unpack {} -> {}", url, location));
+    std::string file = SLAP_TRY(download(env, url, sum));
+    SLAP_CHECK(fs::remove_all(location));
+    SLAP_CHECK(archive::extract(file, location, extract));
+    if (shared) {
+      SLAP_CHECK(mark_shared_part_complete(location, url));
+      return std::vector<std::string>{};
+    }
+    return std::vector<std::string>{location};
+  }
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Recipe>> make_download(profile::Resolver& resolver, profile::Options& options, const Env& env) {
+  auto r = std::make_unique<Download>();
+  r->env = env;
+  r->url = SLAP_TRY(options.at("url"));
+  r->sum = SLAP_TRY(checksum(options, "md5sum"));
+  r->file_mode = SLAP_TRY(mode(options, "mode"));
+  std::string filename = SLAP_TRY(optional(options, "filename"));
+  std::string destination = SLAP_TRY(optional(options, "destination"));
+  if (!filename.empty() && !destination.empty())
+    return fail(option_error(options, "destination", "Parameters filename and destination are exclusive."));
+  r->location = SLAP_TRY(shared_location(resolver, options, env, r->shared));
+  r->has_destination = !destination.empty();
+  r->target = r->has_destination ? destination : path::join(r->location, filename.empty() ? options.name() : filename);
+  options.set("location", r->location);
+  options.set("target", r->target);
+  return std::unique_ptr<Recipe>(std::move(r));
+}
+
+Result<std::unique_ptr<Recipe>> make_download_unpacked(profile::Resolver& resolver, profile::Options& options,
+                                                       const Env& env) {
+  auto r = std::make_unique<DownloadUnpacked>();
+  r->env = env;
+  r->url = SLAP_TRY(options.at("url"));
+  r->sum = SLAP_TRY(checksum(options, "md5sum"));
+  std::string strip = SLAP_TRY(optional(options, "strip-top-level-dir"));
+  if (strip.empty()) r->extract.strip = archive::Strip::automatic;
+  else r->extract.strip = SLAP_TRY(flag(options, "strip-top-level-dir", false)) ? archive::Strip::always : archive::Strip::never;
+  r->extract.subdirectory = SLAP_TRY(optional(options, "extract-directory"));
+  std::string destination = SLAP_TRY(optional(options, "destination"));
+  r->location = destination.empty() ? SLAP_TRY(shared_location(resolver, options, env, r->shared)) : destination;
+  options.set("location", r->location);
+  options.set("target", r->location);
+  return std::unique_ptr<Recipe>(std::move(r));
+}
+
+}  // namespace slap::recipes

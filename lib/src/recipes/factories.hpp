@@ -1,0 +1,28 @@
+// Constructors of the native recipes (one per recipe file), registered in registry.cpp.
+#pragma once
+
+#include "slap/recipe.hpp"
+
+namespace slap::recipes {
+
+#define SLAP_RECIPE_FACTORY(name) \
+  Result<std::unique_ptr<Recipe>> name(profile::Resolver& resolver, profile::Options& options, const Env& env)
+
+SLAP_RECIPE_FACTORY(make_download);
+SLAP_RECIPE_FACTORY(make_download_unpacked);
+SLAP_RECIPE_FACTORY(make_cmmi);
+SLAP_RECIPE_FACTORY(make_template);
+SLAP_RECIPE_FACTORY(make_mkdirectory);
+SLAP_RECIPE_FACTORY(make_wrapper);
+SLAP_RECIPE_FACTORY(make_command);
+SLAP_RECIPE_FACTORY(make_gitclone);
+SLAP_RECIPE_FACTORY(make_slapconfiguration);
+SLAP_RECIPE_FACTORY(make_slapconfiguration_serialised);
+SLAP_RECIPE_FACTORY(make_publish);
+SLAP_RECIPE_FACTORY(make_publish_serialised);
+SLAP_RECIPE_FACTORY(make_password);
+SLAP_RECIPE_FACTORY(make_promise_plugin);
+
+#undef SLAP_RECIPE_FACTORY
+
+}  // namespace slap::recipes

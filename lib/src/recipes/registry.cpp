@@ -1,0 +1,50 @@
+// Recipe names as SlapOS profiles write them -> native implementations.
+#include <algorithm>
+#include <utility>
+
+#include "recipes/factories.hpp"
+
+namespace slap::recipes {
+
+namespace {
+const std::pair<std::string_view, Factory> registry[] = {
+    {"slapos.recipe.build:download", make_download},
+    {"slapos.recipe.build:download-unpacked", make_download_unpacked},
+    {"slapos.recipe.build:gitclone", make_gitclone},
+    {"slapos.recipe.build:mkdirectory", make_mkdirectory},
+    {"slapos.recipe.cmmi:default", make_cmmi},
+    {"slapos.recipe.template:default", make_template},
+    {"collective.recipe.template:default", make_template},
+    {"slapos.cookbook:mkdirectory", make_mkdirectory},
+    {"slapos.cookbook:slapconfiguration", make_slapconfiguration},
+    {"slapos.cookbook:slapconfiguration.serialised", make_slapconfiguration_serialised},
+    {"slapos.cookbook:slapconfiguration.jsonschema", make_slapconfiguration_serialised},
+    {"slapos.cookbook:publish", make_publish},
+    {"slapos.cookbook:publish.serialised", make_publish_serialised},
+    {"slapos.cookbook:generate.password", make_password},
+    {"slapos.cookbook:promise.plugin", make_promise_plugin},
+    {"slapos.cookbook:wrapper", make_wrapper},
+    {"plone.recipe.command:default", make_command},
+};
+}  // namespace
+
+Factory find(std::string_view name) {
+  std::string full(name);
+  if (full.find(':') == std::string::npos) full += ":default";
+  for (const auto& [n, f] : registry)
+    if (n == full) return f;
+  return nullptr;
+}
+
+std::vector<std::string> names() {
+  std::vector<std::string> out;
+  for (const auto& [n, f] : registry) {
+    std::string s(n);
+    if (s.ends_with(":default")) s.resize(s.size() - 8);
+    out.push_back(s);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace slap::recipes

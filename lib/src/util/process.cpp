@@ -1,0 +1,211 @@
+#include "slap/process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+#include <thread>
+
+namespace slap::process {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Closes on scope exit.
+struct Fd {
+  int fd = -1;
+  ~Fd() { if (fd >= 0) ::close(fd); }
+  void reset(int f = -1) { if (fd >= 0) ::close(fd); fd = f; }
+};
+
+std::string find_program(const std::string& name, const Environment& env) {
+  if (name.find('/') != std::string::npos) return name;
+  std::string path = lookup(env, "PATH");
+  if (path.empty()) path = "/usr/local/bin:/usr/bin:/bin";
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t colon = path.find(':', start);
+    std::string dir = path.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  return {};
+}
+
+void keep_tail(std::string& s, std::size_t limit) {
+  if (s.size() > limit) s.erase(0, s.size() - limit);
+}
+
+// Reads what is left in a pipe once the child has exited (bounded wait).
+void drain(Fd& fd, std::string& target, std::size_t limit) {
+  char buf[8192];
+  while (fd.fd >= 0) {
+    pollfd p{fd.fd, POLLIN, 0};
+    if (::poll(&p, 1, 200) <= 0) break;
+    ssize_t n = ::read(fd.fd, buf, sizeof buf);
+    if (n <= 0) break;
+    target.append(buf, static_cast<std::size_t>(n));
+    keep_tail(target, limit);
+  }
+  fd.reset();
+}
+
+// Child side of fork(): only async-signal-safe calls until exec.
+[[noreturn]] void exec_child(const std::string& program, char* const* argv, char* const* envp,
+                             const char* cwd, int out_fd, int err_fd) {
+  ::setpgid(0, 0);
+  ::signal(SIGINT, SIG_DFL);
+  ::signal(SIGTERM, SIG_DFL);
+  ::signal(SIGPIPE, SIG_DFL);
+  int devnull = ::open("/dev/null", O_RDONLY);
+  if (devnull >= 0) ::dup2(devnull, 0);
+  ::dup2(out_fd, 1);
+  ::dup2(err_fd, 2);
+  if (cwd && ::chdir(cwd) != 0) ::_exit(127);
+  ::execve(program.c_str(), argv, envp);
+  ::_exit(127);
+}
+
+}  // namespace
+
+std::string Outcome::describe() const {
+  switch (end) {
+    case End::exited: return fmt::format("exited with status {}", status);
+    case End::signaled: return fmt::format("killed by signal {}", status);
+    case End::timed_out: return "timed out";
+    case End::cancelled: return "interrupted";
+  }
+  return "?";
+}
+
+Result<Outcome> run(const Spec& spec) {
+  if (spec.argv.empty()) return fail(ErrorKind::internal, "process::run: empty command");
+  std::string program = find_program(spec.argv[0], spec.env);
+  if (program.empty() || ::access(program.c_str(), X_OK) != 0)
+    return fail(ErrorKind::io, fmt::format("cannot run '{}': not found or not executable", spec.argv[0]));
+
+  std::vector<std::string> env_strings;
+  for (const auto& [k, v] : spec.env) env_strings.push_back(k + "=" + v);
+  std::vector<char*> argv, envp;
+  for (const auto& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  Fd log, out_r, out_w, err_r, err_w;
+  if (!spec.log_file.empty()) {
+    log.reset(::open(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+    if (log.fd < 0) return fail(ErrorKind::io, fmt::format("cannot open log {}: {}", spec.log_file, std::strerror(errno)));
+  } else {
+    int p1[2], p2[2];
+    if (::pipe2(p1, O_CLOEXEC) != 0 || ::pipe2(p2, O_CLOEXEC) != 0)
+      return fail(ErrorKind::io, fmt::format("cannot create pipes: {}", std::strerror(errno)));
+    out_r.reset(p1[0]); out_w.reset(p1[1]); err_r.reset(p2[0]); err_w.reset(p2[1]);
+  }
+  pid_t pid = ::fork();
+  if (pid < 0) return fail(ErrorKind::io, fmt::format("cannot fork: {}", std::strerror(errno)));
+  if (pid == 0)
+    exec_child(program, argv.data(), envp.data(), spec.cwd.empty() ? nullptr : spec.cwd.c_str(),
+               log.fd >= 0 ? log.fd : out_w.fd, log.fd >= 0 ? log.fd : err_w.fd);
+  ::setpgid(pid, pid);  // also in the parent, so kill(-pid) works at once
+  out_w.reset();
+  err_w.reset();
+
+  Outcome outcome;
+  bool stopping = false;
+  Clock::time_point kill_at{};
+  int status = 0;
+  while (true) {
+    pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (out_r.fd >= 0 || err_r.fd >= 0) {
+      pollfd fds[2] = {{out_r.fd, POLLIN, 0}, {err_r.fd, POLLIN, 0}};
+      ::poll(fds, 2, 50);
+      char buf[8192];
+      for (auto [fd, target] : {std::pair{&out_r, &outcome.out}, std::pair{&err_r, &outcome.err}}) {
+        if (fd->fd < 0) continue;
+        ssize_t n = ::read(fd->fd, buf, sizeof buf);
+        if (n > 0) {
+          target->append(buf, static_cast<std::size_t>(n));
+          keep_tail(*target, spec.capture_limit);
+        } else if (n == 0) {
+          fd->reset();
+        }
+      }
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    auto now = Clock::now();
+    if (!stopping) {
+      if (spec.cancel && spec.cancel->requested()) outcome.end = Outcome::End::cancelled;
+      else if (spec.deadline && now >= *spec.deadline) outcome.end = Outcome::End::timed_out;
+      if (outcome.end != Outcome::End::exited) {
+        stopping = true;
+        ::kill(-pid, outcome.end == Outcome::End::timed_out ? SIGKILL : SIGTERM);
+        kill_at = now + std::chrono::seconds(3);
+      }
+    } else if (now >= kill_at) {
+      ::kill(-pid, SIGKILL);
+      kill_at = now + std::chrono::seconds(3600);
+    }
+  }
+  ::kill(-pid, SIGKILL);  // whatever it left behind in its group
+  drain(out_r, outcome.out, spec.capture_limit);
+  drain(err_r, outcome.err, spec.capture_limit);
+  if (outcome.end == Outcome::End::exited) {
+    if (WIFEXITED(status)) outcome.status = WEXITSTATUS(status);
+    else {
+      outcome.end = Outcome::End::signaled;
+      outcome.status = WTERMSIG(status);
+    }
+  }
+  return outcome;
+}
+
+Environment parse_environment(char** environ) {
+  Environment env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view kv = *e;
+    auto eq = kv.find('=');
+    if (eq == std::string_view::npos) continue;
+    set(env, std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
+  }
+  return env;
+}
+
+std::string lookup(const Environment& env, std::string_view key) {
+  for (const auto& [k, v] : env)
+    if (k == key) return v;
+  return {};
+}
+
+void set(Environment& env, const std::string& key, std::string value) {
+  for (auto& [k, v] : env)
+    if (k == key) {
+      v = std::move(value);
+      return;
+    }
+  env.emplace_back(key, std::move(value));
+}
+
+std::string shell_quote(std::string_view word) {
+  if (!word.empty() && word.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./-_") == std::string_view::npos)
+    return std::string(word);
+  std::string out = "'";
+  for (char c : word) {
+    if (c == '\'') out += "'\"'\"'";
+    else out += c;
+  }
+  return out + "'";
+}
+
+}  // namespace slap::process

@@ -1,0 +1,51 @@
+#include <doctest/doctest.h>
+
+#include "recipes/common.hpp"
+#include "slap/process.hpp"
+#include "slap/recipe.hpp"
+
+using namespace slap;
+using namespace slap::recipes;
+
+TEST_CASE("shell_split follows POSIX quoting") {
+  CHECK(shell_split("a 'b c' \"d \\\"e\\\"\" f\\ g").value() ==
+        std::vector<std::string>{"a", "b c", "d \"e\"", "f g"});
+  CHECK_FALSE(shell_split("'unterminated"));
+}
+
+TEST_CASE("percent interpolation") {
+  std::map<std::string, std::string> vars{{"location", "/opt/x"}, {"PATH", "/bin"}};
+  CHECK(percent("--prefix=%(location)s 100%%", vars).value() == "--prefix=/opt/x 100%");
+  auto bad = percent("%(nope)s", vars);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message == "%(nope)s refers to an unknown name");
+}
+
+TEST_CASE("registry knows SlapOS names, DIST alone means DIST:default") {
+  bool cmmi = find("slapos.recipe.cmmi") != nullptr;
+  bool same = find("slapos.recipe.cmmi:default") == find("slapos.recipe.cmmi");
+  bool unpacked = find("slapos.recipe.build:download-unpacked") != nullptr;
+  bool egg = find("zc.recipe.egg") != nullptr;
+  CHECK(cmmi);
+  CHECK(same);
+  CHECK(unpacked);
+  CHECK_FALSE(egg);
+}
+
+TEST_CASE("process::run captures output, exit status and timeouts") {
+  process::Environment env{{"PATH", "/usr/bin:/bin"}};
+  auto ok = process::run({.argv = {"sh", "-c", "echo out; echo err >&2; exit 3"}, .env = env});
+  REQUIRE(ok);
+  CHECK(ok->end == process::Outcome::End::exited);
+  CHECK(ok->status == 3);
+  CHECK(ok->out == "out\n");
+  CHECK(ok->err == "err\n");
+  process::Spec slow{.argv = {"sleep", "5"}, .env = env};
+  slow.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+  auto t = process::run(slow);
+  REQUIRE(t);
+  CHECK(t->describe() == "timed out");
+  auto missing = process::run({.argv = {"no-such-program-xyz"}, .env = env});
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().message == "cannot run 'no-such-program-xyz': not found or not executable");
+}
