@@ -10,6 +10,8 @@ void add_build_command(CLI::App& app, Action& action);
 void add_instantiate_command(CLI::App& app, Action& action);
 void add_show_command(CLI::App& app, Action& action);
 void add_config_command(CLI::App& app, Action& action);
+void add_cache_push_command(CLI::App& app, Action& action);
+void add_cache_serve_command(CLI::App& app, Action& action);
 
 namespace {
 const CommandSpec table[] = {
@@ -17,6 +19,8 @@ const CommandSpec table[] = {
     {"instantiate", "deploy a built software release into a partition directory", add_instantiate_command},
     {"show", "print the resolved profile, with where each value comes from", add_show_command},
     {"config", "print slap's settings and where each comes from", add_config_command},
+    {"cache-push", "upload files or the download cache to Shacache", add_cache_push_command},
+    {"cache-serve", "serve a Shacache/Shadir cache from a directory", add_cache_serve_command},
 };
 }  // namespace
 

@@ -47,10 +47,16 @@ Config Config::defaults(const std::string& home, unsigned cpus) {
   add("cache.signature-certificate-file", ConfigType::path, "", "PEM certificate matching the signing key");
   add("cache.trusted-certificates", ConfigType::path, "", "PEM file of certificates whose entries are trusted");
   add("cache.upload-token-file", ConfigType::path, "", "file holding the upload token");
+  add("cache.slapos-cfg", ConfigType::path, "", "slapos.cfg whose [networkcache] section gives the cache settings");
   add("promise.timeout", ConfigType::integer, "20", "seconds before a promise is killed");
   add("promise.bang-command", ConfigType::string, "", "command run when a promise fails");
   add("serve.root", ConfigType::path, path::join(data, "cache"), "directory of `slap cache-serve`");
   add("serve.listen", ConfigType::string, "127.0.0.1:8080", "address of `slap cache-serve`");
+  add("serve.upload-token-file", ConfigType::path, "", "upload token of `slap cache-serve`; empty: ROOT/upload-token");
+  add("serve.max-size", ConfigType::integer, "4294967296", "largest blob `slap cache-serve` accepts, in bytes");
+  add("serve.access-log", ConfigType::path, "", "access log file of `slap cache-serve`; empty: the log");
+  add("serve.threads", ConfigType::integer, "64", "connections `slap cache-serve` serves at once");
+  add("serve.timeout", ConfigType::integer, "60", "seconds `slap cache-serve` waits on a silent connection");
   return c;
 }
 

@@ -1,0 +1,87 @@
+// slap cache-push: upload files, or the whole download cache, to Shacache; with --key, also
+// publish a signed Shadir entry for each file.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "app.hpp"
+#include "slap/cache.hpp"
+#include "slap/fs.hpp"
+#include "slap/paths.hpp"
+
+namespace slap::cli {
+
+namespace {
+
+struct PushOptions {
+  std::vector<std::string> files;
+  std::string key;
+  bool downloads = false;
+};
+
+nlohmann::json pushed_json(const cache::Pushed& p, const std::string& key) {
+  nlohmann::json j = {{"file", p.path}, {"sha512", p.sha512}, {"size", p.size},
+                      {"status", p.uploaded ? "uploaded" : "present"}};
+  if (!key.empty()) j["key"] = key;
+  return j;
+}
+
+void print_pushed(Terminal& t, const cache::Pushed& p, const std::string& key) {
+  std::string status = p.uploaded ? t.style(Style::good, "uploaded     ") : t.style(Style::dim, "already there");
+  std::string line = fmt::format("{} {} {}", status, p.sha512.substr(0, 16), p.path);
+  if (!key.empty()) line += fmt::format(" -> {}", key);
+  t.out_line(line);
+}
+
+Result<std::vector<cache::Pushed>> push_files(Env& env, cache::Client& client, const PushOptions& o) {
+  std::vector<cache::Pushed> pushed;
+  for (const auto& file : o.files) {
+    std::string path = path::abspath(file, env.cwd);
+    if (!fs::exists(path) || fs::is_dir(path)) return fail(ErrorKind::usage, fmt::format("{}: no such file", file));
+    auto p = client.upload(path);
+    if (!p) return fail(std::move(p.error().add_context(fmt::format("pushing {}", file))));
+    p->path = file;
+    if (!o.key.empty())
+      SLAP_CHECK(client.publish(o.key, cache::make_entry_info(p->sha512, {{"filename", path::basename(path)}})));
+    pushed.push_back(std::move(*p));
+  }
+  return pushed;
+}
+
+Result<Outcome> run_cache_push(Env& env, const PushOptions& o) {
+  if (o.downloads == !o.files.empty())
+    return fail(ErrorKind::usage, "give FILE... or --downloads (one of them)");
+  if (o.downloads && !o.key.empty()) return fail(ErrorKind::usage, "--key applies to FILE..., not to --downloads");
+  auto settings = SLAP_TRY(cache::settings_from_config(env.config));
+  if (!settings.can_upload())
+    return fail(ErrorKind::input, "no upload cache configured: set cache.shacache-url and cache.shadir-url in "
+                                  "slap.toml, or cache.slapos-cfg to a slapos.cfg with upload-cache-url and upload-dir-url");
+  auto client = SLAP_TRY(cache::Client::open(std::move(settings), env.ctx));
+  std::vector<cache::Pushed> pushed;
+  if (o.downloads) {
+    std::string dir = env.config.get("build.download-cache");
+    if (fs::is_dir(dir)) pushed = SLAP_TRY(cache::push_tree(client, dir));
+    else env.ctx.info(fmt::format("download cache {} does not exist: nothing to push", dir));
+  } else {
+    pushed = SLAP_TRY(push_files(env, client, o));
+  }
+  Outcome out;
+  out.result = nlohmann::json::array();
+  for (const auto& p : pushed) {
+    out.result.push_back(pushed_json(p, o.key));
+    if (!env.term.json()) print_pushed(env.term, p, o.key);
+  }
+  return out;
+}
+
+}  // namespace
+
+void add_cache_push_command(CLI::App& app, Action& action) {
+  auto o = std::make_shared<PushOptions>();
+  auto* sub = app.add_subcommand("cache-push", "upload files or the download cache to Shacache");
+  sub->add_option("FILE", o->files, "files to upload");
+  sub->add_option("--key", o->key, "also publish a signed Shadir entry for each file under KEY")->type_name("KEY");
+  sub->add_flag("--downloads", o->downloads, "push the download cache (build.download-cache)");
+  sub->callback([&action, o] { action = [o](Env& env) { return run_cache_push(env, *o); }; });
+}
+
+}  // namespace slap::cli

@@ -1,0 +1,262 @@
+#include "cache/handlers.hpp"
+
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cache/base64.hpp"
+#include "slap/strings.hpp"
+
+namespace slap::cache {
+
+namespace {
+
+using HandlerResponse = httplib::Server::HandlerResponse;
+
+constexpr std::uint64_t entry_limit = 1 << 20;     // one [info, signature] pair
+constexpr std::uint64_t missing_limit = 64 << 20;  // ~500,000 digests
+constexpr std::uint64_t small_blob = 256 << 10;    // served from memory, larger ones streamed
+constexpr std::size_t key_limit = 1024;
+constexpr std::size_t max_headers = 100;
+constexpr std::size_t max_header_bytes = 64 << 10;
+
+enum class Route { none, upload, missing, blob, shadir };
+
+struct Target {
+  Route route = Route::none;
+  std::string name;  // the sha512 or the key
+};
+
+Target classify(const std::string& path) {
+  if (path == "/shacache" || path == "/shacache/") return {Route::upload, ""};
+  if (path == "/shacache/missing") return {Route::missing, ""};
+  if (path.starts_with("/shacache/")) return {Route::blob, path.substr(10)};
+  if (path.starts_with("/shadir/") && path.size() > 8) return {Route::shadir, path.substr(8)};
+  return {};
+}
+
+const char* allowed_methods(Route route) {
+  switch (route) {
+    case Route::upload:
+    case Route::missing: return "POST";
+    case Route::blob:
+    case Route::shadir: return "GET, HEAD, PUT";
+    case Route::none: break;
+  }
+  return "";
+}
+
+std::uint64_t body_limit(Route route, std::uint64_t max_upload) {
+  if (route == Route::missing) return missing_limit;
+  if (route == Route::shadir) return entry_limit;
+  return max_upload;
+}
+
+void reply(httplib::Response& res, int status, std::string_view message) {
+  res.status = status;
+  res.set_content(std::string(message) + "\n", "text/plain");
+}
+
+// A request refused before its body was read: the connection cannot be reused.
+void refuse(httplib::Response& res, int status, std::string_view message) {
+  reply(res, status, message);
+  res.set_header("Connection", "close");
+}
+
+bool valid_key(std::string_view key) {
+  if (key.empty() || key.size() > key_limit || !str::valid_utf8(key)) return false;
+  for (char c : key)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
+  return true;
+}
+
+bool same_secret(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+enum class Auth { granted, missing, denied };
+
+Auth check_token(const httplib::Request& req, const std::string& token) {
+  std::string header = req.get_header_value("Authorization");
+  if (header.empty()) return Auth::missing;
+  auto space = header.find(' ');
+  std::string scheme = str::to_lower(header.substr(0, space));
+  std::string value(str::strip(space == std::string::npos ? "" : std::string_view(header).substr(space + 1)));
+  if (scheme == "basic") {
+    auto decoded = base64_decode(value);
+    auto colon = decoded ? decoded->find(':') : std::string::npos;
+    if (colon == std::string::npos) return Auth::denied;
+    value = decoded->substr(colon + 1);
+  } else if (scheme != "bearer" && scheme != "token") {
+    return Auth::denied;
+  }
+  return same_secret(value, token) ? Auth::granted : Auth::denied;
+}
+
+// Reads the whole body into `out` (or discards it when `out` is null). On failure sets the
+// answer and returns false: 413 over `limit`, 400 when the body was cut short.
+bool read_body(const httplib::ContentReader& reader, httplib::Response& res, std::uint64_t limit, std::string* out) {
+  std::uint64_t total = 0;
+  bool too_large = false;
+  bool complete = reader([&](const char* data, std::size_t n) {
+    total += n;
+    if (total > limit) return !(too_large = true);
+    if (out) out->append(data, n);
+    return true;
+  });
+  if (too_large) refuse(res, 413, fmt::format("body larger than {} bytes", limit));
+  else if (!complete) refuse(res, 400, "incomplete request body");
+  return complete && !too_large;
+}
+
+}  // namespace
+
+HandlerResponse Handlers::pre_route(const httplib::Request& req, httplib::Response& res) {
+  // cpp-httplib bounds each header line but not their number; refuse what it let through.
+  std::size_t header_bytes = 0;
+  for (const auto& [name, value] : req.headers) header_bytes += name.size() + value.size();
+  if (req.headers.size() > max_headers || header_bytes > max_header_bytes) {
+    refuse(res, 431, "request headers too large");
+    return HandlerResponse::Handled;
+  }
+  Target target = classify(req.path);
+  if (target.route == Route::none) {
+    refuse(res, 404, "no such endpoint: use /shacache and /shadir");
+    return HandlerResponse::Handled;
+  }
+  std::string_view allowed = allowed_methods(target.route);
+  if (req.method.empty() || !str::contains(fmt::format(" {},", allowed), fmt::format(" {},", req.method))) {
+    refuse(res, 405, fmt::format("{} is not allowed here", req.method));
+    res.set_header("Allow", std::string(allowed));
+    return HandlerResponse::Handled;
+  }
+  bool read_only = req.method == "GET" || req.method == "HEAD";
+  if (target.route == Route::blob && (read_only || !is_sha512_hex(target.name))) {
+    if (!is_sha512_hex(target.name)) refuse(res, 400, "not a sha512: expected 128 lowercase hex digits");
+    else get_blob(req, res, target.name);
+    return HandlerResponse::Handled;
+  }
+  if (target.route == Route::shadir && (read_only || !valid_key(target.name))) {
+    if (!valid_key(target.name)) refuse(res, 400, "invalid key: 1 to 1024 bytes of UTF-8 without control characters");
+    else get_entries(res, target.name);
+    return HandlerResponse::Handled;
+  }
+  std::uint64_t limit = body_limit(target.route, options_.max_upload);
+  if (req.has_header("Content-Length") && req.get_header_value<std::uint64_t>("Content-Length") > limit) {
+    refuse(res, 413, fmt::format("body larger than {} bytes", limit));
+    return HandlerResponse::Handled;
+  }
+  return HandlerResponse::Unhandled;
+}
+
+void Handlers::get_blob(const httplib::Request& req, httplib::Response& res, const std::string& sha512) {
+  std::string file = store_.blob_path(sha512);
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return reply(res, 404, "no such blob");
+    return internal_error(res, Error(ErrorKind::io, fmt::format("cannot open {}: {}", file, std::strerror(errno))));
+  }
+  auto handle = std::shared_ptr<int>(new int(fd), [](int* p) { ::close(*p); delete p; });
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return internal_error(res, Error(ErrorKind::io, "cannot stat " + file));
+  auto size = static_cast<std::size_t>(st.st_size);
+  res.set_header("Accept-Ranges", "bytes");
+  if (size <= small_blob && req.method != "HEAD") {
+    std::string bytes(size, '\0');
+    if (::pread(fd, bytes.data(), size, 0) != static_cast<ssize_t>(size))
+      return internal_error(res, Error(ErrorKind::io, "cannot read " + file));
+    res.set_content(std::move(bytes), "application/octet-stream");
+    return;
+  }
+  if (size == 0) return res.set_content("", "application/octet-stream");
+  res.set_content_provider(size, "application/octet-stream",
+                           [handle](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                             char buffer[1 << 16];
+                             ssize_t n = ::pread(*handle, buffer, std::min(length, sizeof buffer),
+                                                 static_cast<off_t>(offset));
+                             return n > 0 && sink.write(buffer, static_cast<std::size_t>(n));
+                           });
+}
+
+void Handlers::get_entries(httplib::Response& res, const std::string& key) {
+  auto list = store_.entries(key);
+  if (!list) return internal_error(res, list.error());
+  if (!*list) return reply(res, 404, "no entry under this key");
+  res.set_content(std::move(**list), "application/json");
+}
+
+bool Handlers::authorized(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader,
+                          std::uint64_t limit) {
+  Auth auth = check_token(req, options_.upload_token);
+  if (auth == Auth::granted) return true;
+  if (!read_body(reader, res, limit, nullptr)) return false;
+  reply(res, auth == Auth::missing ? 401 : 403,
+        auth == Auth::missing ? "uploads need the upload token" : "wrong upload token");
+  if (auth == Auth::missing) res.set_header("WWW-Authenticate", "Basic realm=\"slap cache\"");
+  return false;
+}
+
+void Handlers::upload(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+  if (!authorized(req, res, reader, options_.max_upload)) return;
+  Target target = classify(req.path);
+  auto blob = store_.incoming();
+  if (!blob) return internal_error(res, blob.error());
+  std::uint64_t total = 0;
+  bool too_large = false;
+  Status written;
+  bool complete = reader([&](const char* data, std::size_t n) {
+    total += n;
+    if (total > options_.max_upload) return !(too_large = true);
+    written = blob->write({data, n});
+    return written.has_value();
+  });
+  if (!written) return internal_error(res, written.error());
+  if (too_large) return refuse(res, 413, fmt::format("body larger than {} bytes", options_.max_upload));
+  if (!complete) return refuse(res, 400, "incomplete request body");
+  auto digest = blob->commit(target.name);
+  if (!digest && digest.error().kind == ErrorKind::checksum) return reply(res, 400, digest.error().message);
+  if (!digest) return internal_error(res, digest.error());
+  res.status = 201;
+  res.set_content(*digest, "text/plain");
+}
+
+void Handlers::missing(const httplib::Request&, httplib::Response& res, const httplib::ContentReader& reader) {
+  std::string body;
+  if (!read_body(reader, res, missing_limit, &body)) return;
+  auto list = nlohmann::json::parse(body, nullptr, false);
+  if (!list.is_array()) return reply(res, 400, "expected a JSON list of sha512 strings");
+  std::vector<std::string> wanted;
+  wanted.reserve(list.size());
+  for (const auto& item : list) {
+    if (!item.is_string() || !is_sha512_hex(item.get_ref<const std::string&>()))
+      return reply(res, 400, "expected a JSON list of sha512 strings (128 lowercase hex digits)");
+    wanted.push_back(item.get<std::string>());
+  }
+  res.set_content(nlohmann::json(store_.missing(wanted)).dump(), "application/json");
+}
+
+void Handlers::put_entry(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+  if (!authorized(req, res, reader, entry_limit)) return;
+  std::string body;
+  if (!read_body(reader, res, entry_limit, &body)) return;
+  auto pair = nlohmann::json::parse(body, nullptr, false);
+  if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string())
+    return reply(res, 400, "expected a JSON list of two strings: [info, signature]");
+  const auto& info = pair[0].get_ref<const std::string&>();
+  if (!nlohmann::json::parse(info, nullptr, false).is_object())
+    return reply(res, 400, "the entry's info must be the text of a JSON object");
+  Status appended = store_.append_entry(classify(req.path).name, info, pair[1].get<std::string>());
+  if (!appended) return internal_error(res, appended.error());
+  res.status = 201;
+}
+
+void Handlers::internal_error(httplib::Response& res, const Error& error) {
+  ctx_.warn(error.describe());
+  reply(res, 500, "internal error: see the server's log");
+}
+
+}  // namespace slap::cache

@@ -1,0 +1,55 @@
+// The HTTP endpoints of `slap cache-serve`: SlapOS's Shacache/Shadir protocol
+// (spec/networkcache.md, "Server obligations") plus one bulk query for `slap sync`.
+//
+//   GET|HEAD /shacache/<sha512>  200 + bytes, Accept-Ranges: bytes (Range: bytes=N- gives 206);
+//                                404 unknown blob; 400 when <sha512> is not 128 lowercase hex
+//   POST /shacache               upload (token); 201, body = the 128 hex digits of its sha512
+//   PUT  /shacache/<sha512>      upload (token) that must hash to <sha512>: 201 + the digest,
+//                                400 when it does not (nothing is kept)
+//   POST /shacache/missing       bulk existence query (public). Body: a JSON list of sha512
+//                                strings. Answer: 200, a JSON list of those the store lacks,
+//                                in request order. 400 when the body is not such a list.
+//   GET|HEAD /shadir/<key>       200 + JSON list of [info, signature] pairs, oldest first;
+//                                404 unknown key
+//   PUT  /shadir/<key>           (token) body [info, signature], two strings, info being the
+//                                text of a JSON object: 201, appended; 400 otherwise
+//
+// Uploads take the token as "Authorization: Bearer|Token TOKEN" or as the Basic-auth
+// password (any user name), the only way SlapOS clients send it: 401 without it, 403 with
+// a wrong one, after the body was read (those clients send it all before reading).
+// Other paths 404, other methods 405 (with Allow), bodies over the limit 413, more than 100
+// header lines or 64 KiB of headers 431.
+#pragma once
+
+#include <httplib.h>
+
+#include "cache/store.hpp"
+#include "slap/cache.hpp"
+
+namespace slap::cache {
+
+class Handlers {
+ public:
+  Handlers(Store& store, const ServerOptions& options, const Context& ctx)
+      : store_(store), options_(options), ctx_(ctx) {}
+
+  // Answers what needs no body (GET, HEAD, unknown paths, wrong methods, oversized bodies);
+  // leaves the rest to the body handlers below.
+  httplib::Server::HandlerResponse pre_route(const httplib::Request& req, httplib::Response& res);
+  void upload(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
+  void missing(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
+  void put_entry(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
+
+ private:
+  void get_blob(const httplib::Request& req, httplib::Response& res, const std::string& sha512);
+  void get_entries(httplib::Response& res, const std::string& key);
+  bool authorized(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader,
+                  std::uint64_t limit);
+  void internal_error(httplib::Response& res, const Error& error);
+
+  Store& store_;
+  const ServerOptions& options_;
+  const Context& ctx_;
+};
+
+}  // namespace slap::cache

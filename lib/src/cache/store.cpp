@@ -1,0 +1,127 @@
+#include "cache/store.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fmt/format.h>
+#include <functional>
+#include <nlohmann/json.hpp>
+
+#include "slap/fs.hpp"
+#include "slap/paths.hpp"
+
+namespace slap::cache {
+
+namespace {
+
+Error sys_error(std::string_view what, const std::string& path, int err) {
+  return Error(ErrorKind::io, fmt::format("{} {}: {}", what, path, std::strerror(err)));
+}
+
+void sync_dir(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+// Removes files named ".*" under `dir` and its subdirectories: temporary files of writes
+// that a kill interrupted.
+Status remove_temporaries(const std::string& dir) {
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->path().filename().string().starts_with(".")) std::filesystem::remove(it->path(), ec);
+  }
+  if (ec) return fail(ErrorKind::io, fmt::format("cannot clean {}: {}", dir, ec.message()));
+  return {};
+}
+
+}  // namespace
+
+// ---- IncomingBlob
+
+Status IncomingBlob::write(std::string_view data) {
+  hasher_.update(data);
+  size_ += data.size();
+  return file_.write(data);
+}
+
+Result<std::string> IncomingBlob::commit(std::string_view expected) {
+  std::string digest = hasher_.hex();
+  if (!expected.empty() && digest != expected)
+    return fail(ErrorKind::checksum, fmt::format("content does not match its key: its sha512 is {}", digest));
+  SLAP_CHECK(file_.commit());
+  std::string target = store_->blob_path(digest);
+  std::string dir = path::dirname(target);
+  Status placed = fs::make_dirs(dir);
+  if (placed && ::rename(staged_.c_str(), target.c_str()) != 0) placed = fail(sys_error("cannot rename into", target, errno));
+  if (!placed) {
+    ::unlink(staged_.c_str());
+    return fail(std::move(placed.error()));
+  }
+  sync_dir(dir);
+  return digest;
+}
+
+// ---- Store
+
+Status Store::prepare() {
+  for (const char* sub : {"shacache", "shadir", "incoming"}) SLAP_CHECK(fs::make_dirs(path::join(root_, sub)));
+  std::string incoming = path::join(root_, "incoming");
+  SLAP_CHECK(fs::remove_all(incoming));
+  SLAP_CHECK(fs::make_dirs(incoming));
+  return remove_temporaries(path::join(root_, "shadir"));
+}
+
+std::string Store::blob_path(std::string_view sha512) const {
+  return fmt::format("{}/shacache/{}/{}/{}", root_, sha512.substr(0, 2), sha512.substr(2, 2), sha512);
+}
+
+Result<IncomingBlob> Store::incoming() const {
+  std::string staged = fmt::format("{}/incoming/{}-{}", root_, ::getpid(), next_upload_++);
+  // Blobs are public (0644): a front web server may serve the store directly.
+  auto file = SLAP_TRY(fs::AtomicFile::create(staged, 0644));
+  return IncomingBlob(*this, std::move(file), std::move(staged));
+}
+
+std::vector<std::string> Store::missing(const std::vector<std::string>& sha512s) const {
+  std::vector<std::string> out;
+  struct stat st {};
+  for (const auto& hex : sha512s)
+    if (::stat(blob_path(hex).c_str(), &st) != 0) out.push_back(hex);
+  return out;
+}
+
+std::string Store::entries_path(std::string_view key) const {
+  std::string h = checksum::hex_digest(checksum::Algorithm::sha256, key);
+  return fmt::format("{}/shadir/{}/{}", root_, h.substr(0, 2), h);
+}
+
+Result<std::optional<std::string>> Store::entries(std::string_view key) const {
+  std::string file = entries_path(key);
+  if (!fs::exists(file)) return std::optional<std::string>();
+  return std::optional<std::string>(SLAP_TRY(fs::read_file(file)));
+}
+
+Status Store::append_entry(std::string_view key, const std::string& info, const std::string& signature) {
+  std::string file = entries_path(key);
+  std::lock_guard lock(key_locks_[std::hash<std::string_view>{}(key) % key_locks_.size()]);
+  nlohmann::json list = nlohmann::json::array();
+  if (fs::exists(file)) {
+    list = nlohmann::json::parse(SLAP_TRY(fs::read_file(file)), nullptr, false);
+    if (!list.is_array()) return fail(ErrorKind::io, fmt::format("{}: corrupt entry list", file));
+  }
+  nlohmann::json pair = nlohmann::json::array({info, signature});
+  for (const auto& existing : list)
+    if (existing == pair) return {};
+  list.push_back(std::move(pair));
+  SLAP_CHECK(fs::make_dirs(path::dirname(file)));
+  return fs::write_atomic(file, list.dump());
+}
+
+}  // namespace slap::cache

@@ -1,0 +1,75 @@
+// The directory store behind `slap cache-serve`:
+//   ROOT/shacache/ab/cd/<sha512>   complete, verified blobs (sharded by hash prefix)
+//   ROOT/shadir/ab/<sha256(key)>   a key's entries: exactly the JSON array GET returns
+//   ROOT/incoming/                 uploads being received; emptied when the store opens
+// A blob appears under its name only by rename(2) after its last byte was hashed and
+// fsynced, so a reader never sees a partial or unverified blob, even after kill -9.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "slap/checksum.hpp"
+#include "slap/error.hpp"
+#include "slap/fs.hpp"
+
+namespace slap::cache {
+
+class Store;
+
+// An upload in progress. Destroying it without commit() removes the temporary file.
+class IncomingBlob {
+ public:
+  Status write(std::string_view data);
+  std::uint64_t size() const { return size_; }
+  // Finishes the digest. When `expected` is given and differs: ErrorKind::checksum and
+  // nothing is kept. Otherwise the blob becomes visible under its digest, which is returned.
+  Result<std::string> commit(std::string_view expected = {});
+
+ private:
+  friend class Store;
+  // The name is known only after the last byte: the file is committed under `staged`
+  // in incoming/, then renamed into its shard.
+  IncomingBlob(const Store& store, fs::AtomicFile file, std::string staged)
+      : store_(&store), file_(std::move(file)), staged_(std::move(staged)) {}
+  const Store* store_;
+  fs::AtomicFile file_;
+  std::string staged_;
+  std::uint64_t size_ = 0;
+  checksum::Hasher hasher_{checksum::Algorithm::sha512};
+};
+
+class Store {
+ public:
+  explicit Store(std::string root) : root_(std::move(root)) {}
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Creates the layout and removes what interrupted uploads and writes left behind.
+  Status prepare();
+  const std::string& root() const { return root_; }
+
+  std::string blob_path(std::string_view sha512) const;
+  Result<IncomingBlob> incoming() const;
+  // The members of `sha512s` that have no blob, in the same order.
+  std::vector<std::string> missing(const std::vector<std::string>& sha512s) const;
+
+  // The JSON array of [info, signature] pairs under `key`; nullopt for an unknown key.
+  Result<std::optional<std::string>> entries(std::string_view key) const;
+  // Appends one pair (an identical pair already there is not repeated); atomic per key.
+  Status append_entry(std::string_view key, const std::string& info, const std::string& signature);
+
+ private:
+  std::string entries_path(std::string_view key) const;
+  std::string root_;
+  mutable std::atomic<std::uint64_t> next_upload_{0};
+  std::array<std::mutex, 64> key_locks_;  // striped by key hash: appends are read-modify-write
+};
+
+}  // namespace slap::cache
