@@ -1,12 +1,10 @@
 // slap build: install the parts of a profile (see slap-build(1)).
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include "profile_args.hpp"
 #include "slap/build.hpp"
-#include "slap/fetch.hpp"
-#include "slap/paths.hpp"
+#include "slap/cache.hpp"
 #include "slap/recipe.hpp"
 #include "slap/strings.hpp"
 
@@ -20,25 +18,15 @@ struct BuildArgs {
   bool not_newest = false;
   bool list_recipes = false;
   bool offline = false;
+  bool upload = false;
+  bool no_binary_cache = false;
 };
-
-// python3 from PATH, for [buildout] executable, unless build.python says otherwise.
-std::string python_executable(const Env& env) {
-  const std::string& configured = env.config.get("build.python");
-  if (!configured.empty()) return configured;
-  auto it = env.environ.find("PATH");
-  for (const auto& dir : str::split(it == env.environ.end() ? "/usr/bin:/bin" : it->second, ":")) {
-    std::string candidate = path::join(dir.empty() ? "." : dir, "python3");
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "python3";
-}
 
 nlohmann::json report_json(const build::Report& r) {
   nlohmann::json parts = nlohmann::json::array();
   for (const auto& p : r.parts)
     parts.push_back({{"name", p.name}, {"recipe", p.recipe}, {"action", build::action_name(p.action)},
-                     {"done", p.done}, {"seconds", p.seconds}, {"log", p.log_file}});
+                     {"done", p.done}, {"from_cache", p.from_cache}, {"seconds", p.seconds}, {"log", p.log_file}});
   return {{"directory", r.directory}, {"changed", r.changed}, {"parts", parts}};
 }
 
@@ -69,23 +57,19 @@ Result<Outcome> run_build(Env& env, BuildArgs& a) {
     return out;
   }
   auto start = std::chrono::steady_clock::now();
-  build::Options o;
+  build::Options o = SLAP_TRY(base_build_options(env, !a.no_binary_cache));
   o.overrides = SLAP_TRY(take_overrides(a.profile.positional));
   if (!a.profile.positional.empty())
     return fail(ErrorKind::usage, fmt::format("unexpected argument '{}' (overrides are section:option=value)",
                                               a.profile.positional[0]));
   o.profile = a.profile.profile.empty() ? default_profile(env.cwd) : a.profile.profile;
-  o.cwd = env.cwd;
-  if (auto it = env.environ.find("HOME"); it != env.environ.end()) o.home = it->second;
-  o.executable = python_executable(env);
-  o.fetch = fetch::options_from_config(env.config);
   o.fetch.offline = o.fetch.offline || a.offline;
   if (o.fetch.offline) o.overrides.push_back({"buildout", "offline", "true"});
   if (a.not_newest) o.overrides.push_back({"buildout", "newest", "false"});
-  o.shared_dirs = {env.config.get("build.shared-parts")};
-  for (const auto& [k, v] : env.environ) o.environment.emplace_back(k, v);
-  o.jobs = static_cast<unsigned>(std::max(1L, env.config.get_int("core.jobs")));
   o.dry_run = a.dry_run;
+  o.upload = a.upload;
+  if (a.upload && (!o.binary_cache || !o.binary_cache->can_upload()))
+    return fail(ErrorKind::usage, "--upload needs a binary cache: set cache.shacache-url and cache.shadir-url");
   build::Report partial;
   auto report = build::build(o, env.ctx, &partial);
   if (!report) {
@@ -111,6 +95,8 @@ void add_build_command(CLI::App& app, Action& action) {
   sub->add_flag("-N", a->not_newest, "do not look for newer versions (buildout's newest = false)");
   sub->add_flag("-o", a->offline, "offline: only the download cache (same as the global --offline)");
   sub->add_flag("--list-recipes", a->list_recipes, "print the recipes slap implements natively");
+  sub->add_flag("--upload", a->upload, "push the shared parts built to the binary cache");
+  sub->add_flag("--no-binary-cache", a->no_binary_cache, "build shared parts even when the binary cache has them");
   sub->add_option("args", a->profile.positional, "section:option=value overrides");
   sub->callback([&action, a] { action = [a](Env& env) { return run_build(env, *a); }; });
 }

@@ -3,7 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "app.hpp"
+#include "profile_args.hpp"
 #include "slap/cache.hpp"
 #include "slap/fs.hpp"
 #include "slap/paths.hpp"
@@ -16,6 +16,8 @@ struct PushOptions {
   std::vector<std::string> files;
   std::string key;
   bool downloads = false;
+  bool parts = false;
+  ProfileArgs profile;
 };
 
 nlohmann::json pushed_json(const cache::Pushed& p, const std::string& key) {
@@ -47,9 +49,26 @@ Result<std::vector<cache::Pushed>> push_files(Env& env, cache::Client& client, c
   return pushed;
 }
 
+// --parts: the built shared parts of the profile, as archives with Shadir entries.
+Result<Outcome> push_parts(Env& env, const PushOptions& o) {
+  build::Options bo = SLAP_TRY(base_build_options(env));
+  bo.profile = o.profile.profile.empty() ? default_profile(env.cwd) : o.profile.profile;
+  auto pushed = SLAP_TRY(build::push_shared_parts(bo, env.ctx));
+  Outcome out;
+  out.result = pushed;
+  if (!env.term.json())
+    for (const auto& p : pushed) env.term.out_line(fmt::format("{} {}", env.term.style(Style::good, "pushed"), p));
+  if (pushed.empty()) env.ctx.info("no built shared part to push");
+  return out;
+}
+
 Result<Outcome> run_cache_push(Env& env, const PushOptions& o) {
+  if (o.parts) {
+    if (o.downloads || !o.files.empty()) return fail(ErrorKind::usage, "--parts goes alone");
+    return push_parts(env, o);
+  }
   if (o.downloads == !o.files.empty())
-    return fail(ErrorKind::usage, "give FILE... or --downloads (one of them)");
+    return fail(ErrorKind::usage, "give FILE..., --downloads or --parts (one of them)");
   if (o.downloads && !o.key.empty()) return fail(ErrorKind::usage, "--key applies to FILE..., not to --downloads");
   auto settings = SLAP_TRY(cache::settings_from_config(env.config));
   if (!settings.can_upload())
@@ -81,6 +100,8 @@ void add_cache_push_command(CLI::App& app, Action& action) {
   sub->add_option("FILE", o->files, "files to upload");
   sub->add_option("--key", o->key, "also publish a signed Shadir entry for each file under KEY")->type_name("KEY");
   sub->add_flag("--downloads", o->downloads, "push the download cache (build.download-cache)");
+  sub->add_flag("--parts", o->parts, "push the built shared parts of the profile (-c) to the binary cache");
+  add_profile_option(*sub, o->profile);
   sub->callback([&action, o] { action = [o](Env& env) { return run_cache_push(env, *o); }; });
 }
 

@@ -2,8 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "app.hpp"
-#include "slap/fetch.hpp"
+#include "profile_args.hpp"
 #include "slap/instance.hpp"
 #include "slap/paths.hpp"
 
@@ -28,13 +27,7 @@ Result<Outcome> run_instantiate(Env& env, InstantiateArgs& a) {
   r.parameters_json = SLAP_TRY(instance::load_parameters(
       a.parameters_file.empty() ? "" : path::abspath(a.parameters_file, env.cwd), a.params));
   r.partition_id = a.partition_id.empty() ? path::basename(r.partition) : a.partition_id;
-  r.build.fetch = fetch::options_from_config(env.config);
-  r.build.shared_dirs = {env.config.get("build.shared-parts")};
-  for (const auto& [k, v] : env.environ) r.build.environment.emplace_back(k, v);
-  if (auto it = env.environ.find("HOME"); it != env.environ.end()) r.build.home = it->second;
-  const std::string& python = env.config.get("build.python");
-  r.build.executable = python.empty() ? "python3" : python;
-  r.build.jobs = static_cast<unsigned>(std::max(1L, env.config.get_int("core.jobs")));
+  r.build = SLAP_TRY(base_build_options(env));
   auto done = SLAP_TRY(instance::instantiate(r, env.ctx));
   Outcome out;
   out.result = nlohmann::json::object();

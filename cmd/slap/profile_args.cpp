@@ -3,9 +3,13 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include "slap/cache.hpp"
 #include "slap/fetch.hpp"
 #include "slap/fs.hpp"
 #include "slap/paths.hpp"
+#include "slap/strings.hpp"
 
 namespace slap::cli {
 
@@ -33,6 +37,36 @@ std::string default_profile(const std::string& cwd) {
   if (!fs::exists(path::join(cwd, "buildout.cfg")) && fs::exists(path::join(cwd, "software.cfg")))
     return "software.cfg";
   return "buildout.cfg";
+}
+
+namespace {
+// python3 from PATH, for [buildout] executable, unless build.python says otherwise.
+std::string python_executable(const Env& env) {
+  const std::string& configured = env.config.get("build.python");
+  if (!configured.empty()) return configured;
+  auto it = env.environ.find("PATH");
+  for (const auto& dir : str::split(it == env.environ.end() ? "/usr/bin:/bin" : it->second, ":")) {
+    std::string candidate = path::join(dir.empty() ? "." : dir, "python3");
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "python3";
+}
+}  // namespace
+
+Result<build::Options> base_build_options(const Env& env, bool binary_cache) {
+  build::Options o;
+  o.cwd = env.cwd;
+  if (auto it = env.environ.find("HOME"); it != env.environ.end()) o.home = it->second;
+  o.executable = python_executable(env);
+  o.fetch = fetch::options_from_config(env.config);
+  o.shared_dirs = {env.config.get("build.shared-parts")};
+  for (const auto& [k, v] : env.environ) o.environment.emplace_back(k, v);
+  o.jobs = static_cast<unsigned>(std::max(1L, env.config.get_int("core.jobs")));
+  if (binary_cache) {
+    auto settings = SLAP_TRY(cache::settings_from_config(env.config));
+    if (settings.can_download() || settings.can_upload()) o.binary_cache = settings;
+  }
+  return o;
 }
 
 Result<profile::Profile> load_profile(const Env& env, const ProfileArgs& args,

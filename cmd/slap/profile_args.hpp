@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app.hpp"
+#include "slap/build.hpp"
 #include "slap/profile.hpp"
 
 namespace slap::cli {
@@ -22,6 +23,11 @@ Result<std::vector<profile::OptionOverride>> take_overrides(std::vector<std::str
 
 // The default profile: buildout.cfg, or software.cfg when only that one is present.
 std::string default_profile(const std::string& cwd);
+
+// Build settings every command that builds shares: downloads, shared parts, environment,
+// [buildout] executable, jobs, and the binary cache when one is configured (unless
+// `binary_cache` is false).
+Result<build::Options> base_build_options(const Env& env, bool binary_cache = true);
 
 Result<profile::Profile> load_profile(const Env& env, const ProfileArgs& args,
                                       const std::vector<profile::OptionOverride>& overrides);

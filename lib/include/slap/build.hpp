@@ -3,9 +3,11 @@
 // and rules), and crash-safely (the state is rewritten atomically after every part).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "slap/cache.hpp"
 #include "slap/context.hpp"
 #include "slap/error.hpp"
 #include "slap/fetch.hpp"
@@ -25,6 +27,10 @@ struct Options {
   process::Environment environment;             // commands start from it
   unsigned jobs = 1;
   bool dry_run = false;
+  // Binary cache: a shared part is looked up in Shadir before it is built and, with
+  // `upload`, pushed once built. Unset: no binary cache.
+  std::optional<cache::Settings> binary_cache;
+  bool upload = false;
 };
 
 enum class Action {
@@ -43,6 +49,8 @@ struct PartReport {
   double seconds = 0;
   std::string log_file;
   bool done = false;  // false in a dry run, or when the build stopped before it
+  bool from_cache = false;  // a shared part taken from the binary cache
+  std::string shared_location;  // for shared parts: SHARED/NAME/DIGEST
 };
 
 struct Report {
@@ -54,5 +62,9 @@ struct Report {
 // Builds; on failure the error carries the part and command in its message and context,
 // and `partial` (when not null) receives what was done before the failure.
 Result<Report> build(const Options& options, const Context& ctx, Report* partial = nullptr);
+
+// Uploads the built shared parts of the profile to the binary cache (options.binary_cache)
+// and publishes their entries (`slap cache-push --parts`). Returns the parts pushed.
+Result<std::vector<std::string>> push_shared_parts(const Options& options, const Context& ctx);
 
 }  // namespace slap::build

@@ -26,8 +26,10 @@ class AtomicFile {
   ~AtomicFile();
 
   Status write(std::string_view data);
-  // fsync, rename over the target, fsync the directory.
-  Status commit();
+  // fsync, then rename over the target. With durable = false the data is
+  // only renamed into place: readers (and a kill -9) never see half a file, but a power
+  // loss may lose it. For files that are cheap to recreate (build outputs, logs).
+  Status commit(bool durable = true);
   const std::string& temp_path() const { return temp_; }
 
  private:
@@ -39,6 +41,6 @@ class AtomicFile {
 };
 
 // One-shot: AtomicFile::create + write + commit.
-Status write_atomic(const std::string& path, std::string_view data, unsigned mode = 0644);
+Status write_atomic(const std::string& path, std::string_view data, unsigned mode = 0644, bool durable = true);
 
 }  // namespace slap::fs

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,9 @@ class Recipe {
   // State the options do not show but that must trigger a reinstall when it changes
   // (e.g. the rendered text of a template). Default: none.
   virtual std::string signature() const { return {}; }
+  // For a shared part (`shared = true`): its directory, which the build engine may fill
+  // from the binary cache instead of calling install(). Default: not shared.
+  virtual std::optional<std::string> shared_location() const { return std::nullopt; }
 };
 
 using Factory = Result<std::unique_ptr<Recipe>> (*)(profile::Resolver& resolver, profile::Options& options,

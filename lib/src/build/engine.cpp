@@ -7,6 +7,7 @@
 #include <mutex>
 #include <set>
 
+#include "build/binary_cache.hpp"
 #include "build/installed.hpp"
 #include "build/scheduler.hpp"
 #include "slap/build.hpp"
@@ -14,6 +15,7 @@
 #include "slap/fs.hpp"
 #include "slap/paths.hpp"
 #include "slap/recipe.hpp"
+#include "recipes/common.hpp"
 #include "slap/resolver.hpp"
 #include "slap/strings.hpp"
 
@@ -178,8 +180,9 @@ class Builder {
     }
     for (const auto& part : order_) {
       Action a = kept_.contains(part) ? Action::update : reinstall_.contains(part) ? Action::reinstall : Action::install;
-      report_.parts.push_back({part, hook_.recipes_.at(part).first, a, 0,
-                               path::join(log_dir_, safe_name(part) + ".log")});
+      PartReport pr{part, hook_.recipes_.at(part).first, a, 0, path::join(log_dir_, safe_name(part) + ".log")};
+      pr.shared_location = hook_.recipes_.at(part).second->shared_location().value_or("");
+      report_.parts.push_back(std::move(pr));
     }
   }
 
@@ -231,6 +234,20 @@ class Builder {
     return result;
   }
 
+  // A shared part not built here yet may come from the binary cache.
+  Result<bool> restore_from_cache(PartReport& pr, const std::string& location) {
+    if (!opts_.binary_cache || !opts_.binary_cache->can_download() || recipes::shared_part_complete(location))
+      return false;
+    auto restored = restore_shared_part(*opts_.binary_cache, ctx_, pr.name, location);
+    if (!restored) {
+      ctx_.warn(fmt::format("binary cache unavailable for part '{}': {}", pr.name, restored.error().describe()));
+      return false;
+    }
+    if (*restored) ctx_.info(fmt::format("Installed {} from the binary cache.", pr.name));
+    pr.from_cache = *restored;
+    return *restored;
+  }
+
   Status run_part(PartReport& pr) {
     auto start = std::chrono::steady_clock::now();
     recipes::Recipe& recipe = *hook_.recipes_.at(pr.name).second;
@@ -238,9 +255,17 @@ class Builder {
     bool installing = pr.action != Action::update;
     if (installing) {
       ctx_.info(fmt::format("Installing {}.", pr.name));
-      (void)fs::write_atomic(pr.log_file, fmt::format("slap: installing part {} ({})\n", pr.name, pr.recipe));
+      (void)fs::write_atomic(pr.log_file, fmt::format("slap: installing part {} ({})\n", pr.name, pr.recipe), 0644, false);
     }
-    auto paths = installing ? recipe.install(ic) : recipe.update(ic);
+    Result<std::vector<std::string>> paths = std::vector<std::string>{};
+    auto shared = recipe.shared_location();
+    bool cached = installing && shared && SLAP_TRY(restore_from_cache(pr, *shared));
+    if (!cached) paths = installing ? recipe.install(ic) : recipe.update(ic);
+    if (paths && installing && shared && !cached && opts_.upload && opts_.binary_cache) {
+      ctx_.info(fmt::format("Uploading {} to the binary cache.", pr.name));
+      if (auto up = upload_shared_part(*opts_.binary_cache, ctx_, pr.name, *shared); !up)
+        return fail(std::move(up.error()).add_context(fmt::format("uploading part '{}'", pr.name)));
+    }
     pr.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::lock_guard lock(state_mutex_);
     if (!paths) {
@@ -298,6 +323,21 @@ class Builder {
 
 Result<Report> build(const Options& options, const Context& ctx, Report* partial) {
   return Builder(options, ctx).run(partial);
+}
+
+Result<std::vector<std::string>> push_shared_parts(const Options& options, const Context& ctx) {
+  if (!options.binary_cache || !options.binary_cache->can_upload())
+    return fail(ErrorKind::usage, "no binary cache to upload to: set cache.shacache-url and cache.shadir-url");
+  Options plan = options;
+  plan.dry_run = true;
+  auto report = SLAP_TRY(build(plan, ctx));
+  std::vector<std::string> pushed;
+  for (const auto& p : report.parts) {
+    if (p.shared_location.empty() || !recipes::shared_part_complete(p.shared_location)) continue;
+    SLAP_CHECK(upload_shared_part(*options.binary_cache, ctx, p.name, p.shared_location));
+    pushed.push_back(p.name);
+  }
+  return pushed;
 }
 
 }  // namespace slap::build

@@ -19,6 +19,9 @@ struct Patch {
 
 class Cmmi final : public Recipe {
  public:
+  std::optional<std::string> shared_location() const override {
+    return shared ? std::optional<std::string>(location) : std::nullopt;
+  }
   Env env;
   std::string name, url, source_path, location, prefix, build_dir;
   std::optional<fetch::Checksum> sum;

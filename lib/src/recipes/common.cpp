@@ -68,8 +68,12 @@ Result<std::string> shared_location(profile::Resolver& resolver, profile::Option
   shared = false;
   if (auto v = SLAP_TRY(options.get("location")); v && !v->empty()) return *v;
   if (!SLAP_TRY(flag(options, "shared", false)) || env.shared_dirs.empty()) return part_location(resolver, options);
+  // As upstream does with ${:_profile_base_location_}: where the profile lives must not
+  // change the digest, so that machines share builds of the same options.
+  auto* buildout = SLAP_TRY(resolver.section("buildout"));
+  std::string directory = SLAP_TRY(buildout->at("directory"));
   nlohmann::json sig = nlohmann::json::object();
-  for (const auto& [k, v] : SLAP_TRY(options.values())) sig[k] = v;
+  for (const auto& [k, v] : SLAP_TRY(options.values())) sig[k] = str::replace_all(v, directory, "${buildout:directory}");
   std::string digest = checksum::hex_digest(checksum::Algorithm::md5, sig.dump(2));
   // An existing complete build in any shared directory is reused; new ones go to the last.
   for (const auto& dir : env.shared_dirs) {

@@ -28,7 +28,7 @@ class Download final : public Recipe {
     if (!has_destination) SLAP_CHECK(fs::make_dirs(location));
     else SLAP_CHECK(fs::make_dirs(path::dirname(target)));
     auto data = SLAP_TRY(fs::read_file(file));
-    SLAP_CHECK(fs::write_atomic(target, data, file_mode.value_or(0644)));
+    SLAP_CHECK(fs::write_atomic(target, data, file_mode.value_or(0644), false));
     if (shared) {
       SLAP_CHECK(mark_shared_part_complete(location, url));
       return std::vector<std::string>{};
@@ -39,6 +39,9 @@ class Download final : public Recipe {
 
 class DownloadUnpacked final : public Recipe {
  public:
+  std::optional<std::string> shared_location() const override {
+    return shared ? std::optional<std::string>(location) : std::nullopt;
+  }
   Env env;
   std::string url, location;
   std::optional<fetch::Checksum> sum;

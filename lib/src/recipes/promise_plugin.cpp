@@ -20,7 +20,7 @@ class PromisePlugin final : public Recipe {
   Result<std::vector<std::string>> install(const InstallContext& ic) override {
     log_line(ic, "write promise " + output);
     SLAP_CHECK(fs::make_dirs(path::dirname(output)));
-    SLAP_CHECK(fs::write_atomic(output, text));
+    SLAP_CHECK(fs::write_atomic(output, text, 0644, false));
     return std::vector<std::string>{output};
   }
 };

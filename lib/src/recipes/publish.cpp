@@ -27,7 +27,7 @@ class Publish final : public Recipe {
   Result<std::vector<std::string>> install(const InstallContext& ic) override {
     log_line(ic, "publish to " + file);
     SLAP_CHECK(fs::make_dirs(path::dirname(file)));
-    SLAP_CHECK(fs::write_atomic(file, published.dump(1) + "\n"));
+    SLAP_CHECK(fs::write_atomic(file, published.dump(1) + "\n", 0644, false));
     return std::vector<std::string>{file};
   }
   Result<std::vector<std::string>> update(const InstallContext& ic) override { return install(ic); }

@@ -22,7 +22,7 @@ class Template final : public Recipe {
   Result<std::vector<std::string>> install(const InstallContext& ic) override {
     log_line(ic, "write " + output);
     SLAP_CHECK(fs::make_dirs(path::dirname(output)));
-    SLAP_CHECK(fs::write_atomic(output, rendered, file_mode.value_or(0644)));
+    SLAP_CHECK(fs::write_atomic(output, rendered, file_mode.value_or(0644), false));
     return std::vector<std::string>{output};
   }
   std::string signature() const override { return checksum::hex_digest(checksum::Algorithm::md5, rendered); }

@@ -23,7 +23,7 @@ class Wrapper final : public Recipe {
     std::string target = SLAP_TRY(final_path());
     log_line(ic, "write wrapper " + target);
     SLAP_CHECK(fs::make_dirs(path::dirname(target)));
-    SLAP_CHECK(fs::write_atomic(target, script(), 0700));
+    SLAP_CHECK(fs::write_atomic(target, script(), 0700, false));
     return std::vector<std::string>{target};
   }
 

@@ -115,26 +115,20 @@ Status AtomicFile::write(std::string_view data) {
   return {};
 }
 
-Status AtomicFile::commit() {
-  if (::fsync(fd_) != 0) return fail(sys_error("cannot sync", temp_, errno));
+Status AtomicFile::commit(bool durable) {
+  if (durable && ::fsync(fd_) != 0) return fail(sys_error("cannot sync", temp_, errno));
   ::close(fd_);
   fd_ = -1;
   if (::rename(temp_.c_str(), target_.c_str()) != 0)
     return fail(sys_error("cannot rename into", target_, errno));
   temp_.clear();
-  std::string dir = path::dirname(target_);
-  int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
   return {};
 }
 
-Status write_atomic(const std::string& path, std::string_view data, unsigned mode) {
+Status write_atomic(const std::string& path, std::string_view data, unsigned mode, bool durable) {
   auto file = SLAP_TRY(AtomicFile::create(path, mode));
   SLAP_CHECK(file.write(data));
-  return file.commit();
+  return file.commit(durable);
 }
 
 }  // namespace slap::fs
