@@ -187,8 +187,8 @@ def test_sigterm_lets_an_upload_in_flight_finish(server):
     sock.close()
     assert answer.startswith("HTTP/1.1 201 ")
     assert answer.endswith(hashlib.sha512(chunk * 20).hexdigest())
-    code, _ = server.stop()
-    assert code == 0
+    # The one SIGTERM already sent must be enough: a second one would mean "stop now" (130).
+    assert server.proc.wait(timeout=30) == 0
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", server.port), timeout=5)
 
