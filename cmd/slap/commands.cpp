@@ -12,6 +12,10 @@ void add_show_command(CLI::App& app, Action& action);
 void add_config_command(CLI::App& app, Action& action);
 void add_cache_push_command(CLI::App& app, Action& action);
 void add_cache_serve_command(CLI::App& app, Action& action);
+void add_promise_command(CLI::App& app, Action& action);
+void add_freeze_command(CLI::App& app, Action& action);
+void add_release_command(CLI::App& app, Action& action);
+void add_render_command(CLI::App& app, Action& action);
 
 namespace {
 const CommandSpec table[] = {
@@ -21,6 +25,10 @@ const CommandSpec table[] = {
     {"config", "print slap's settings and where each comes from", add_config_command},
     {"cache-push", "upload files or the download cache to Shacache", add_cache_push_command},
     {"cache-serve", "serve a Shacache/Shadir cache from a directory", add_cache_serve_command},
+    {"promise", "run a partition's promises (health checks), list them, show their history", add_promise_command},
+    {"freeze", "pin every download checksum and git revision of a profile", add_freeze_command},
+    {"release", "lint, freeze, update template hashes, tag, archive and pre-cache a release", add_release_command},
+    {"render", "render a Jinja2 template with a JSON context", add_render_command},
 };
 }  // namespace
 

@@ -1,0 +1,143 @@
+// slap render: renders a Jinja2 template with a JSON context (for developers, and for the
+// template conformance suite), or only parses templates with --check.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "app.hpp"
+#include "slap/fs.hpp"
+#include "slap/paths.hpp"
+#include "slap/strings.hpp"
+#include "slap/template.hpp"
+
+namespace slap::cli {
+
+namespace {
+
+struct RenderOptions {
+  std::vector<std::string> templates;
+  std::string context_file;
+  std::vector<std::string> options;
+  std::vector<std::string> imports;
+  std::vector<std::string> include_dirs;
+  std::string output;
+  int repeat = 1;
+  bool check = false;
+};
+
+Result<bool> parse_bool(const std::string& key, const std::string& v) {
+  std::string l = str::to_lower(v);
+  if (l == "true" || l == "1" || l == "yes" || l == "on") return true;
+  if (l == "false" || l == "0" || l == "no" || l == "off") return false;
+  return fail(ErrorKind::usage, fmt::format("--option {}: expected true or false, got '{}'", key, v));
+}
+
+Status apply_option(tmpl::Options& o, const std::string& kv) {
+  auto eq = kv.find('=');
+  if (eq == std::string::npos) return fail(ErrorKind::usage, fmt::format("--option expects KEY=VALUE, got '{}'", kv));
+  std::string key = kv.substr(0, eq), value = kv.substr(eq + 1);
+  if (key == "keep_trailing_newline") o.keep_trailing_newline = SLAP_TRY(parse_bool(key, value));
+  else if (key == "trim_blocks") o.trim_blocks = SLAP_TRY(parse_bool(key, value));
+  else if (key == "lstrip_blocks") o.lstrip_blocks = SLAP_TRY(parse_bool(key, value));
+  else if (key == "strict_undefined") o.strict_undefined = SLAP_TRY(parse_bool(key, value));
+  else if (key == "undefined" && (value == "strict" || value == "default")) o.strict_undefined = value == "strict";
+  else if (key == "line_statement_prefix") o.line_statement_prefix = value;
+  else if (key == "line_comment_prefix") o.line_comment_prefix = value;
+  else
+    return fail(ErrorKind::usage,
+                fmt::format("unknown --option '{}' (known: keep_trailing_newline, trim_blocks, lstrip_blocks, "
+                            "undefined=strict|default, line_statement_prefix, line_comment_prefix)", kv));
+  return {};
+}
+
+Result<tmpl::Dict> load_context(const RenderOptions& o, const tmpl::Environment& env) {
+  tmpl::Dict ctx;
+  if (!o.context_file.empty()) {
+    std::string text = SLAP_TRY(fs::read_file(o.context_file));
+    auto v = tmpl::Value::from_json(text);
+    if (!v) return fail(ErrorKind::input, fmt::format("{}: {}", o.context_file, v.error().message));
+    if (!v->is_dict()) return fail(ErrorKind::input, fmt::format("{}: the context must be a JSON object", o.context_file));
+    ctx = v->as_dict();
+  }
+  for (const auto& spec : o.imports) {
+    auto eq = spec.find('=');
+    if (eq == std::string::npos) return fail(ErrorKind::usage, fmt::format("--import expects NAME=MODULE, got '{}'", spec));
+    ctx.set(tmpl::Value(spec.substr(0, eq)), SLAP_TRY(env.import_module(spec.substr(eq + 1))));
+  }
+  return ctx;
+}
+
+// Templates named by import/include are files next to the template, then in -I dirs.
+tmpl::Loader file_loader(std::vector<std::string> dirs) {
+  return [dirs = std::move(dirs)](std::string_view name) -> Result<std::string> {
+    for (const auto& d : dirs) {
+      std::string path = path::join(d, std::string(name));
+      if (fs::exists(path) && !fs::is_dir(path)) return fs::read_file(path);
+    }
+    return fail(ErrorKind::input, fmt::format("template '{}' not found (searched: {})", name, str::join(dirs, ", ")));
+  };
+}
+
+Result<Outcome> run_check(Env& env, const RenderOptions& o, const tmpl::Environment& engine) {
+  Outcome out;
+  nlohmann::json failures = nlohmann::json::array();
+  for (const auto& path : o.templates) {
+    auto text = fs::read_file(path);
+    auto parsed = text ? engine.parse(*text, path) : Result<tmpl::Template>(std::unexpected(text.error()));
+    if (parsed) continue;
+    failures.push_back({{"template", path}, {"error", error_json(parsed.error())}});
+    if (!env.term.json()) env.term.out(parsed.error().describe() + "\n");
+  }
+  out.result = {{"checked", o.templates.size()}, {"failed", failures.size()}, {"errors", failures}};
+  if (!failures.empty())
+    out.error = Error(ErrorKind::input, fmt::format("{} of {} templates do not parse", failures.size(), o.templates.size()));
+  else if (!env.term.json())
+    env.term.out(fmt::format("{} template{} parsed\n", o.templates.size(), o.templates.size() == 1 ? "" : "s"));
+  return out;
+}
+
+Result<Outcome> run_render(Env& env, RenderOptions& o) {
+  tmpl::Environment engine;
+  for (const auto& kv : o.options) SLAP_CHECK(apply_option(engine.options, kv));
+  if (o.check) return run_check(env, o, engine);
+  if (o.templates.size() != 1)
+    return fail(ErrorKind::usage, "render takes one TEMPLATE (several only with --check)");
+  const std::string& path = o.templates[0];
+  std::vector<std::string> dirs{path::dirname(path).empty() ? "." : path::dirname(path)};
+  dirs.insert(dirs.end(), o.include_dirs.begin(), o.include_dirs.end());
+  engine.loader = file_loader(dirs);
+  tmpl::Dict context = SLAP_TRY(load_context(o, engine));
+  std::string source = SLAP_TRY(fs::read_file(path));
+  std::string text;
+  // --repeat parses and renders again each time, as separate renders would (benchmarks).
+  for (int i = 0; i < o.repeat; ++i) text = SLAP_TRY(engine.render(source, path, context));
+  Outcome out;
+  out.result = {{"template", path}, {"output", o.output.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.output)},
+                {"bytes", text.size()}};
+  if (!o.output.empty()) {
+    SLAP_CHECK(fs::write_atomic(o.output, text));
+  } else if (env.term.json()) {
+    out.result["text"] = text;
+  } else {
+    env.term.out(text);
+  }
+  return out;
+}
+
+}  // namespace
+
+void add_render_command(CLI::App& app, Action& action) {
+  auto opts = std::make_shared<RenderOptions>();
+  auto* sub = app.add_subcommand("render", "render a Jinja2 template with a JSON context");
+  sub->add_option("TEMPLATE", opts->templates, "template file (several with --check)")->required();
+  sub->add_option("--context", opts->context_file, "JSON object whose keys are the template's variables")->type_name("FILE");
+  sub->add_option("--option", opts->options, "engine option KEY=VALUE (keep_trailing_newline, trim_blocks, ...)");
+  sub->add_option("--import", opts->imports, "add module MODULE to the context as NAME (NAME=MODULE)");
+  sub->add_option("-I,--include-dir", opts->include_dirs, "also look for imported/included templates here")->type_name("DIR");
+  sub->add_option("-o,--output", opts->output, "write the result to FILE (atomically) instead of stdout")->type_name("FILE");
+  sub->add_flag("--check", opts->check, "only parse the templates and report syntax errors");
+  sub->add_option("--repeat", opts->repeat, "parse and render N times, print the last result (for benchmarks)")
+      ->check(CLI::PositiveNumber);
+  sub->callback([&action, opts] { action = [opts](Env& env) { return run_render(env, *opts); }; });
+}
+
+}  // namespace slap::cli

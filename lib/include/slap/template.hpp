@@ -1,0 +1,279 @@
+// Jinja2 templates as SlapOS uses them (spec/templates.md): a lexer, a parser to an AST and
+// an evaluator over `tmpl::Value`, a model of the Python values templates manipulate.
+//
+// Values follow Python semantics (str()/repr() text, truthiness, ==, hashing, ordering):
+// templates are small programs over dicts and lists, and their output (buildout profiles,
+// JSON, Python literals) depends on those details. Lists, dicts and sets are shared by
+// reference, as in Python: copying a Value aliases the container.
+//
+// Known differences from CPython / Jinja2, all outside what the SlapOS corpus relies on:
+// ints are 64-bit; str.lower()/upper() map ASCII only; sets iterate in insertion order
+// (CPython's order is hash-dependent); str.encode() returns the same str (there is no
+// bytes type); dict.keys()/values()/items() views are snapshots; Markup (autoescape) does
+// not exist: escape/tojson return plain strings.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "slap/error.hpp"
+
+namespace slap::tmpl {
+
+class Value;
+class Dict;
+class Object;
+
+struct ListData;
+struct TupleData;
+struct DictData;
+struct SetData;
+
+class Value {
+ public:
+  enum class Type : std::uint8_t { undefined, none, boolean, integer, floating, string, list, tuple, dict, set, object };
+
+  Value() noexcept : v_(std::monostate{}) {}  // None
+  Value(std::nullptr_t) noexcept : v_(std::monostate{}) {}
+  Value(bool b) noexcept : v_(b) {}
+  Value(int i) noexcept : v_(std::int64_t{i}) {}
+  Value(long i) noexcept : v_(std::int64_t{i}) {}
+  Value(long long i) noexcept : v_(std::int64_t{i}) {}
+  Value(unsigned u) noexcept : v_(std::int64_t{u}) {}
+  Value(unsigned long u) noexcept : v_(static_cast<std::int64_t>(u)) {}
+  Value(double d) noexcept : v_(d) {}
+  Value(std::string s) noexcept : v_(std::move(s)) {}
+  Value(std::string_view s) : v_(std::string(s)) {}
+  Value(const char* s) : v_(std::string(s)) {}
+
+  // An undefined value; `hint` is the error text its misuse produces ("'x' is undefined").
+  static Value undefined(std::string hint);
+  static Value list(std::vector<Value> items = {});
+  static Value tuple(std::vector<Value> items);
+  static Value dict();
+  static Value dict(Dict d);
+  static Value dict(std::initializer_list<std::pair<Value, Value>> items);
+  static Value set(std::vector<Value> items = {});
+  static Value object(std::shared_ptr<Object> o);
+  // A dict of str -> str, e.g. the options of a buildout section.
+  static Value string_dict(const std::map<std::string, std::string>& items);
+  static Value string_list(const std::vector<std::string>& items);
+
+  // JSON text <-> Value: objects become dicts (order kept), arrays lists.
+  static Result<Value> from_json(std::string_view text);
+  // Python json.dumps(value) (separators ", " and ": ", ensure_ascii); fails on values JSON
+  // cannot hold (sets, functions, undefined) and on non-string keys that are not scalars.
+  Result<std::string> to_json(bool sort_keys = false) const;
+
+  Type type() const noexcept { return static_cast<Type>(v_.index()); }
+  bool is_undefined() const noexcept { return type() == Type::undefined; }
+  bool is_none() const noexcept { return type() == Type::none; }
+  bool is_bool() const noexcept { return type() == Type::boolean; }
+  bool is_int() const noexcept { return type() == Type::integer; }
+  bool is_float() const noexcept { return type() == Type::floating; }
+  bool is_number() const noexcept { return is_bool() || is_int() || is_float(); }
+  bool is_string() const noexcept { return type() == Type::string; }
+  bool is_list() const noexcept { return type() == Type::list; }
+  bool is_tuple() const noexcept { return type() == Type::tuple; }
+  bool is_dict() const noexcept { return type() == Type::dict; }
+  bool is_set() const noexcept { return type() == Type::set; }
+  bool is_object() const noexcept { return type() == Type::object; }
+
+  // Accessors: precondition is the matching type.
+  bool as_bool() const { return std::get<bool>(v_); }
+  std::int64_t as_int() const { return std::get<std::int64_t>(v_); }
+  double as_float() const { return std::get<double>(v_); }
+  const std::string& as_string() const { return std::get<std::string>(v_); }
+  // Items of a list or a tuple.
+  const std::vector<Value>& items() const;
+  std::vector<Value>& list_items() const;  // list only (mutable, shared)
+  Dict& as_dict() const;                   // dict only (mutable, shared)
+  Dict& as_set() const;                    // set only: keys of a Dict whose values are None
+  const std::shared_ptr<Object>& as_object() const;
+  const std::string& undefined_hint() const;
+
+  // Python semantics.
+  bool truthy() const;
+  std::string str() const;   // str(v); Undefined gives ""
+  std::string repr() const;  // repr(v)
+  // "dict", "str", "NoneType", ... (type(v).__name__)
+  std::string type_name() const;
+  bool operator==(const Value& o) const;
+  // Consistent with ==: 1, 1.0 and True hash alike. Containers hash by content (the
+  // evaluator refuses unhashable keys before they get here).
+  std::size_t hash() const;
+  // Same object (Python `is`): identity for containers and objects, == for scalars.
+  bool same(const Value& o) const;
+
+ private:
+  struct Undef {
+    std::shared_ptr<const std::string> hint;
+  };
+  struct List { std::shared_ptr<ListData> p; };
+  struct Tuple { std::shared_ptr<const TupleData> p; };
+  struct DictRef { std::shared_ptr<DictData> p; };
+  struct SetRef { std::shared_ptr<SetData> p; };
+  std::variant<Undef, std::monostate, bool, std::int64_t, double, std::string, List, Tuple, DictRef, SetRef,
+               std::shared_ptr<Object>>
+      v_;
+};
+
+// An insertion-ordered hash map with Value keys (Python dict).
+class Dict {
+ public:
+  struct Entry {
+    Value key;
+    Value value;
+    std::size_t hash;
+  };
+
+  std::size_t size() const noexcept { return entries_.size(); }
+  bool empty() const noexcept { return entries_.empty(); }
+  const std::vector<Entry>& entries() const noexcept { return entries_; }
+  auto begin() const noexcept { return entries_.begin(); }
+  auto end() const noexcept { return entries_.end(); }
+
+  Value* find(const Value& key);
+  const Value* find(const Value& key) const;
+  Value* find(std::string_view key);
+  const Value* find(std::string_view key) const;
+  // For looking one key up in several dicts: `hash` is std::hash<std::string_view>{}(key).
+  const Value* find(std::string_view key, std::size_t hash) const;
+  bool contains(const Value& key) const { return find(key) != nullptr; }
+  // Inserts at the end, or replaces the value in place (keeping the position).
+  void set(Value key, Value value);
+  bool erase(const Value& key);
+  void clear();
+
+ private:
+  std::size_t locate(const Value& key, std::size_t hash) const;
+  std::size_t locate_str(std::string_view key, std::size_t hash) const;
+  void rebuild_index();
+  std::vector<Entry> entries_;
+  std::vector<std::uint32_t> index_;  // open addressing over entries_ (+1; 0 = free); empty when small
+};
+
+struct ListData {
+  std::vector<Value> items;
+};
+struct TupleData {
+  std::vector<Value> items;
+};
+struct DictData {
+  Dict dict;
+};
+struct SetData {
+  Dict keys;
+};
+
+// Positional and keyword arguments of a call.
+struct Args {
+  std::vector<Value> positional;
+  std::vector<std::pair<std::string, Value>> keywords;
+
+  const Value* keyword(std::string_view name) const;
+};
+
+// Anything that is not a plain value: functions, modules, namespaces, macros, iterators.
+// Callers register their own (e.g. a recipe's module) by subclassing or through
+// `function()` / `module()` below.
+class Object {
+ public:
+  virtual ~Object() = default;
+  // type(obj).__name__, used in error messages ("'module' object has no attribute ...").
+  virtual std::string type_name() const = 0;
+  virtual std::string repr() const;
+  virtual std::string str() const { return repr(); }
+  // Attribute `name`, or nullopt when there is none.
+  virtual std::optional<Value> attr(std::string_view name) const;
+  virtual bool callable() const { return false; }
+  virtual Result<Value> call(Args& args) const;
+  // The items iteration yields (consumes an iterator), or nullopt when not iterable.
+  virtual std::optional<std::vector<Value>> iterate() const { return std::nullopt; }
+  virtual std::optional<std::size_t> length() const { return std::nullopt; }
+  virtual bool truthy() const { auto n = length(); return !n || *n > 0; }
+  virtual bool equals(const Object& o) const { return this == &o; }
+
+  // Objects implemented inside the engine receive the running interpreter; see
+  // lib/src/template/object.hpp.
+  bool internal() const noexcept { return internal_; }
+
+ protected:
+  bool internal_ = false;
+};
+
+using NativeFunction = std::function<Result<Value>(Args&)>;
+
+// A callable value named `name` (shown by repr and in errors).
+Value function(std::string name, NativeFunction fn);
+// A module object: attribute lookups read `attrs` (name -> Value).
+Value module(std::string name, Dict attrs);
+
+struct Options {
+  bool keep_trailing_newline = false;  // Jinja2 drops one final newline by default
+  bool trim_blocks = false;            // drop the first newline after a block tag
+  bool lstrip_blocks = false;          // strip spaces before a block tag on its line
+  bool strict_undefined = false;       // jinja2.StrictUndefined instead of Undefined
+  // Line statements (`# for x in y`) and line comments; empty = disabled.
+  std::string line_statement_prefix;
+  std::string line_comment_prefix;
+};
+
+// Returns the source text of the template called `name` ({% import %}, {% include %},
+// {% from %}), or an error (a missing template is ErrorKind::input).
+using Loader = std::function<Result<std::string>(std::string_view name)>;
+
+struct TemplateData;
+
+// A parsed template; cheap to copy (shared, immutable).
+class Template {
+ public:
+  const std::string& name() const;
+  std::shared_ptr<const TemplateData> data;
+};
+
+// Where templates are rendered: options, loader, globals and importable modules. The
+// constructor installs Jinja2's globals (range, dict, namespace, cycler, joiner), the
+// Python builtins SlapOS templates call (len, str, sorted, enumerate, ...), and the native
+// modules of spec/templates.md §2.10 (json, os, os.path, hashlib, six, urllib.parse, ...).
+class Environment {
+ public:
+  Environment();
+  ~Environment();
+  Environment(const Environment&) = delete;
+  Environment& operator=(const Environment&) = delete;
+
+  Options options;
+  Loader loader;
+
+  void set_global(std::string name, Value value);
+  const Dict& globals() const noexcept { return globals_; }
+  // Makes `dotted_name` ("json", "six.moves.urllib.parse") importable by import_module().
+  void add_module(std::string dotted_name, Value module);
+  // The module object for a recipe's `import NAME MODULE` context line; unknown modules
+  // are ErrorKind::input "module M not available in slap templates".
+  Result<Value> import_module(std::string_view dotted_name) const;
+  bool has_filter(std::string_view name) const;
+  bool has_test(std::string_view name) const;
+
+  // Parses `source`; `name` is used in error locations. Checks that every filter and test
+  // named exists, as Jinja2's compiler does.
+  Result<Template> parse(std::string_view source, std::string_view name) const;
+  Result<std::string> render(const Template& t, const Dict& context) const;
+  Result<std::string> render(std::string_view source, std::string_view name, const Dict& context) const;
+
+ private:
+  Dict globals_;
+  std::map<std::string, Value, std::less<>> modules_;
+};
+
+}  // namespace slap::tmpl

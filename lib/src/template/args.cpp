@@ -1,0 +1,82 @@
+// Argument binding for native functions and bound methods of built-in values.
+#include "errors.hpp"
+#include "methods.hpp"
+#include "object.hpp"
+
+namespace slap::tmpl {
+
+std::vector<Value> bind_args(const Args& args, std::string_view function, std::initializer_list<ParamSpec> params,
+                             std::size_t required) {
+  std::string fn(function);
+  if (args.positional.size() > params.size())
+    type_error(fn + "() takes at most " + std::to_string(params.size()) + " argument" +
+               (params.size() == 1 ? "" : "s") + " (" + std::to_string(args.positional.size()) + " given)");
+  std::vector<Value> out;
+  std::vector<bool> given(params.size(), false);
+  out.reserve(params.size());
+  for (const auto& p : params) out.push_back(p.default_value);
+  for (std::size_t i = 0; i < args.positional.size(); ++i) {
+    out[i] = args.positional[i];
+    given[i] = true;
+  }
+  for (const auto& [k, v] : args.keywords) {
+    std::size_t i = 0;
+    for (const auto& p : params) {
+      if (p.name == k) break;
+      ++i;
+    }
+    if (i == params.size()) type_error(fn + "() got an unexpected keyword argument '" + k + "'");
+    if (given[i]) type_error(fn + "() got multiple values for argument '" + k + "'");
+    out[i] = v;
+    given[i] = true;
+  }
+  std::size_t i = 0;
+  for (const auto& p : params) {
+    if (i < required && !given[i]) type_error(fn + "() missing required argument '" + std::string(p.name) + "'");
+    ++i;
+  }
+  return out;
+}
+
+std::int64_t int_arg(const Value& v) {
+  if (v.is_int()) return v.as_int();
+  if (v.is_bool()) return v.as_bool();
+  type_error("'" + v.type_name() + "' object cannot be interpreted as an integer");
+}
+
+void no_args(const Args& args, std::string_view function) {
+  if (!args.positional.empty() || !args.keywords.empty())
+    type_error(std::string(function) + "() takes no arguments (" +
+               std::to_string(args.positional.size() + args.keywords.size()) + " given)");
+}
+
+namespace {
+
+class BoundMethod final : public InternalObject {
+ public:
+  BoundMethod(Value self, std::string name, MethodFn fn) : self_(std::move(self)), name_(std::move(name)), fn_(fn) {}
+  std::string type_name() const override { return "builtin_function_or_method"; }
+  std::string repr() const override {
+    return "<built-in method " + name_ + " of " + self_.type_name() + " object>";
+  }
+  bool callable() const override { return true; }
+  Value invoke(Interp& in, Args& args) const override { return fn_(in, self_, args); }
+
+ private:
+  Value self_;
+  std::string name_;
+  MethodFn fn_;
+};
+
+}  // namespace
+
+Value bound_method(const Value& self, std::string_view name, MethodFn fn) {
+  return Value::object(std::make_shared<BoundMethod>(self, std::string(name), fn));
+}
+
+MethodFn find_method(const Value& self, std::string_view name) {
+  if (self.is_string()) return find_str_method(name);
+  return find_collection_method(self, name);
+}
+
+}  // namespace slap::tmpl

@@ -1,0 +1,289 @@
+// Python types as callables (list, dict, str, int, ...) and scalar builtins, plus Jinja2's
+// namespace, cycler and joiner.
+#include "builtins.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "errors.hpp"
+#include "interp.hpp"
+#include "methods.hpp"
+#include "ops.hpp"
+#include "pyformat.hpp"
+#include "text.hpp"
+
+namespace slap::tmpl {
+
+std::int64_t length_of(Interp& in, const Value& v) {
+  switch (v.type()) {
+    case Value::Type::undefined: in.use(v); return 0;
+    case Value::Type::string: return static_cast<std::int64_t>(code_point_count(v.as_string()));
+    case Value::Type::list:
+    case Value::Type::tuple: return static_cast<std::int64_t>(v.items().size());
+    case Value::Type::dict: return static_cast<std::int64_t>(v.as_dict().size());
+    case Value::Type::set: return static_cast<std::int64_t>(v.as_set().size());
+    case Value::Type::object:
+      if (auto n = v.as_object()->length()) return static_cast<std::int64_t>(*n);
+      break;
+    default: break;
+  }
+  type_error("object of type '" + v.type_name() + "' has no len()");
+}
+
+Value py_abs(const Value& x) {
+  if (x.is_float()) return Value(std::fabs(x.as_float()));
+  if (x.is_int() || x.is_bool()) {
+    std::int64_t i = int_arg(x);
+    return i < 0 ? negate(Value(i)) : Value(i);
+  }
+  if (x.is_undefined()) raise_undefined_hint(x);
+  type_error("bad operand type for abs(): '" + x.type_name() + "'");
+}
+
+Value py_round(const Value& x, std::optional<std::int64_t> ndigits) {
+  if (x.is_undefined()) raise_undefined_hint(x);
+  if (!x.is_number()) type_error("type " + x.type_name() + " doesn't define __round__ method");
+  if (!x.is_float()) return Value(int_arg(x));
+  if (!ndigits) return to_int(Value(std::nearbyint(x.as_float())));
+  if (*ndigits < 0) {
+    double scale = std::pow(10.0, static_cast<double>(-*ndigits));
+    return Value(std::nearbyint(x.as_float() / scale) * scale);
+  }
+  // printf rounds the exact binary value half-to-even, as Python's round() does.
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "%.*f", static_cast<int>(std::clamp<std::int64_t>(*ndigits, 0, 300)), x.as_float());
+  return Value(std::strtod(buf, nullptr));
+}
+
+namespace {
+
+Value one_iterable(Interp& in, Args& args, const char* name, bool as_list) {
+  auto a = bind_args(args, name, {{"iterable", Value::tuple({})}}, 0);
+  auto items = in.iterate(a[0]);
+  return as_list ? Value::list(std::move(items)) : Value::tuple(std::move(items));
+}
+
+Value t_list(Interp& in, Args& args) { return one_iterable(in, args, "list", true); }
+Value t_tuple(Interp& in, Args& args) { return one_iterable(in, args, "tuple", false); }
+
+Value t_set(Interp& in, Args& args) {
+  auto items = in.iterate(bind_args(args, "set", {{"iterable", Value::tuple({})}}, 0)[0]);
+  for (const auto& v : items) require_hashable(v);
+  return Value::set(std::move(items));
+}
+
+Value t_dict(Interp& in, Args& args) {
+  Dict d;
+  dict_update(in, d, args);
+  return Value::dict(std::move(d));
+}
+
+Value t_str(Interp& in, Args& args) {
+  auto a = bind_args(args, "str", {{"object", Value("")}}, 0);
+  return Value(in.to_str(a[0]));
+}
+
+Value t_int(Interp&, Args& args) {
+  auto a = bind_args(args, "int", {{"x", Value(0)}, {"base", Value()}}, 0);
+  if (a[1].is_none()) return to_int(a[0]);
+  if (!a[0].is_string()) type_error("int() can't convert non-string with explicit base");
+  return to_int(a[0], static_cast<int>(int_arg(a[1])));
+}
+
+Value t_float(Interp&, Args& args) { return to_float(bind_args(args, "float", {{"x", Value(0.0)}}, 0)[0]); }
+Value t_bool(Interp& in, Args& args) { return Value(in.truth(bind_args(args, "bool", {{"x", Value(false)}}, 0)[0])); }
+
+Value f_len(Interp& in, Args& args) { return Value(length_of(in, bind_args(args, "len", {{"obj", Value()}}, 1)[0])); }
+Value f_repr(Interp&, Args& args) { return Value(bind_args(args, "repr", {{"obj", Value()}}, 1)[0].repr()); }
+
+Value f_abs(Interp&, Args& args) { return py_abs(bind_args(args, "abs", {{"x", Value()}}, 1)[0]); }
+
+Value f_chr(Interp&, Args& args) {
+  std::int64_t i = int_arg(bind_args(args, "chr", {{"i", Value()}}, 1)[0]);
+  if (i < 0 || i > 0x10FFFF) value_error("chr() arg not in range(0x110000)");
+  std::string out;
+  append_code_point(out, static_cast<std::uint32_t>(i));
+  return Value(std::move(out));
+}
+
+Value f_ord(Interp&, Args& args) {
+  Value c = bind_args(args, "ord", {{"c", Value()}}, 1)[0];
+  if (!c.is_string() || code_point_count(c.as_string()) != 1)
+    type_error("ord() expected a character, but string of length " +
+               std::to_string(c.is_string() ? code_point_count(c.as_string()) : 0) + " found");
+  std::size_t i = 0;
+  return Value(static_cast<std::int64_t>(next_code_point(c.as_string(), i)));
+}
+
+Value radix(Args& args, const char* name, const char* spec) {
+  Value x = bind_args(args, name, {{"number", Value()}}, 1)[0];
+  return Value(format_value(Value(int_arg(x)), spec));
+}
+Value f_hex(Interp&, Args& args) { return radix(args, "hex", "#x"); }
+Value f_oct(Interp&, Args& args) { return radix(args, "oct", "#o"); }
+Value f_bin(Interp&, Args& args) { return radix(args, "bin", "#b"); }
+
+Value f_divmod(Interp&, Args& args) {
+  auto a = bind_args(args, "divmod", {{"a", Value()}, {"b", Value()}}, 2);
+  return Value::tuple({binary(BinaryOp::floordiv, a[0], a[1]), binary(BinaryOp::mod, a[0], a[1])});
+}
+
+Value f_pow(Interp&, Args& args) {
+  auto a = bind_args(args, "pow", {{"base", Value()}, {"exp", Value()}}, 2);
+  return binary(BinaryOp::pow, a[0], a[1]);
+}
+
+Value f_round(Interp&, Args& args) {
+  auto a = bind_args(args, "round", {{"number", Value()}, {"ndigits", Value()}}, 1);
+  return py_round(a[0], a[1].is_none() ? std::nullopt : std::optional<std::int64_t>(int_arg(a[1])));
+}
+
+Value f_callable(Interp&, Args& args) {
+  Value x = bind_args(args, "callable", {{"obj", Value()}}, 1)[0];
+  return Value(x.is_object() && x.as_object()->callable());
+}
+
+Value f_isinstance(Interp&, Args& args) {
+  auto a = bind_args(args, "isinstance", {{"obj", Value()}, {"class_or_tuple", Value()}}, 2);
+  std::vector<Value> types = a[1].is_tuple() ? a[1].items() : std::vector<Value>{a[1]};
+  for (const auto& t : types) {
+    auto* type = t.is_object() ? dynamic_cast<const TypeObject*>(t.as_object().get()) : nullptr;
+    if (!type) type_error("isinstance() arg 2 must be a type or tuple of types");
+    if (type->is_instance(a[0])) return Value(true);
+  }
+  return Value(false);
+}
+
+Value f_format(Interp&, Args& args) {
+  auto a = bind_args(args, "format", {{"value", Value()}, {"format_spec", Value("")}}, 1);
+  if (!a[1].is_string()) type_error("format() argument 2 must be str, not " + a[1].type_name());
+  return Value(format_value(a[0], a[1].as_string()));
+}
+
+Value f_namespace(Interp& in, Args& args) {
+  auto ns = std::make_shared<Namespace>();
+  dict_update(in, ns->attrs(), args);
+  return Value::object(ns);
+}
+
+class Cycler final : public InternalObject {
+ public:
+  explicit Cycler(std::vector<Value> items) : items_(std::move(items)) {}
+  std::string type_name() const override { return "Cycler"; }
+  std::optional<Value> attr(std::string_view name) const override {
+    if (name == "current") return items_[pos_];
+    auto self = std::static_pointer_cast<const Cycler>(self_.lock());
+    if (name == "next")
+      return builtin("next", [self](Interp&, Args&) {
+        Value v = self->items_[self->pos_];
+        self->pos_ = (self->pos_ + 1) % self->items_.size();
+        return v;
+      });
+    if (name == "reset")
+      return builtin("reset", [self](Interp&, Args&) {
+        self->pos_ = 0;
+        return Value();
+      });
+    return std::nullopt;
+  }
+  std::weak_ptr<const Object> self_;
+
+ private:
+  std::vector<Value> items_;
+  mutable std::size_t pos_ = 0;
+};
+
+Value f_cycler(Interp&, Args& args) {
+  if (args.positional.empty()) type_error("at least one item has to be provided");
+  auto c = std::make_shared<Cycler>(args.positional);
+  c->self_ = c;
+  return Value::object(c);
+}
+
+Value f_joiner(Interp&, Args& args) {
+  std::string sep = bind_args(args, "joiner", {{"sep", Value(", ")}}, 0)[0].str();
+  auto used = std::make_shared<bool>(false);
+  return builtin("joiner", [sep, used](Interp&, Args&) {
+    if (!*used) {
+      *used = true;
+      return Value("");
+    }
+    return Value(sep);
+  });
+}
+
+// range(): a lazy sequence in Python; here its items are built on iteration.
+class Range final : public InternalObject {
+ public:
+  Range(std::int64_t start, std::int64_t stop, std::int64_t step) : start_(start), stop_(stop), step_(step) {}
+  std::string type_name() const override { return "range"; }
+  std::string repr() const override {
+    std::string out = "range(" + std::to_string(start_) + ", " + std::to_string(stop_);
+    return out + (step_ == 1 ? ")" : ", " + std::to_string(step_) + ")");
+  }
+  std::optional<std::size_t> length() const override {
+    std::int64_t n = step_ > 0 ? (stop_ > start_ ? (stop_ - start_ + step_ - 1) / step_ : 0)
+                               : (start_ > stop_ ? (start_ - stop_ - step_ - 1) / -step_ : 0);
+    return static_cast<std::size_t>(n);
+  }
+  std::optional<std::vector<Value>> iterate() const override {
+    std::vector<Value> out;
+    auto n = static_cast<std::int64_t>(*length());
+    out.reserve(static_cast<std::size_t>(n));
+    for (std::int64_t i = 0; i < n; ++i) out.emplace_back(start_ + i * step_);
+    return out;
+  }
+  bool equals(const Object& o) const override {
+    auto* r = dynamic_cast<const Range*>(&o);
+    return r && Value::list(*r->iterate()) == Value::list(*iterate());
+  }
+
+ private:
+  std::int64_t start_, stop_, step_;
+};
+
+Value f_range(Interp&, Args& args) {
+  if (args.positional.empty() || args.positional.size() > 3 || !args.keywords.empty())
+    type_error("range expected at most 3 arguments, got " + std::to_string(args.positional.size()));
+  std::int64_t start = 0, stop, step = 1;
+  if (args.positional.size() == 1) {
+    stop = int_arg(args.positional[0]);
+  } else {
+    start = int_arg(args.positional[0]);
+    stop = int_arg(args.positional[1]);
+    if (args.positional.size() == 3) step = int_arg(args.positional[2]);
+  }
+  if (step == 0) value_error("range() arg 3 must not be zero");
+  auto r = std::make_shared<Range>(start, stop, step);
+  // Jinja2's sandbox-safe range refuses more than MAX_RANGE items.
+  if (*r->length() > 100000) raise("OverflowError", "Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).");
+  return Value::object(std::move(r));
+}
+
+void add_type(Dict& g, const char* name, Value::Type type, BuiltinFn fn) {
+  g.set(Value(name), Value::object(std::make_shared<TypeObject>(name, type, fn)));
+}
+
+}  // namespace
+
+void install_builtins(Dict& g) {
+  add_type(g, "list", Value::Type::list, t_list);
+  add_type(g, "tuple", Value::Type::tuple, t_tuple);
+  add_type(g, "set", Value::Type::set, t_set);
+  add_type(g, "frozenset", Value::Type::set, t_set);
+  add_type(g, "dict", Value::Type::dict, t_dict);
+  add_type(g, "str", Value::Type::string, t_str);
+  add_type(g, "int", Value::Type::integer, t_int);
+  add_type(g, "float", Value::Type::floating, t_float);
+  add_type(g, "bool", Value::Type::boolean, t_bool);
+  static const std::pair<const char*, BuiltinFn> functions[] = {
+      {"len", f_len}, {"repr", f_repr}, {"abs", f_abs}, {"chr", f_chr}, {"ord", f_ord}, {"hex", f_hex},
+      {"oct", f_oct}, {"bin", f_bin}, {"divmod", f_divmod}, {"pow", f_pow}, {"round", f_round},
+      {"callable", f_callable}, {"isinstance", f_isinstance}, {"format", f_format},
+      {"namespace", f_namespace}, {"cycler", f_cycler}, {"joiner", f_joiner}, {"range", f_range},
+  };
+  for (const auto& [name, fn] : functions) g.set(Value(name), builtin(name, fn));
+}
+
+}  // namespace slap::tmpl

@@ -1,0 +1,28 @@
+// Global functions: Jinja2's (range, dict, namespace, cycler, joiner) and the Python
+// builtins slapos.recipe.template exposes to templates (len, str, sorted, six, ...), and
+// the native modules importable by the recipe's `import` context lines.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "slap/template.hpp"
+
+namespace slap::tmpl {
+
+class Interp;
+
+void install_builtins(Dict& globals);        // builtins.cpp: types and scalar functions
+void install_sequence_builtins(Dict& globals);  // builtins_seq.cpp: iteration helpers
+// Native modules by dotted name (modules.cpp), e.g. "json", "os.path", "six.moves.urllib.parse".
+std::map<std::string, Value, std::less<>> native_modules();
+
+// abs(v) and round(v, ndigits) (half-to-even, as Python's).
+Value py_abs(const Value& v);
+Value py_round(const Value& x, std::optional<std::int64_t> ndigits);
+
+// len(v) with Python's TypeError for values without a length.
+std::int64_t length_of(Interp& in, const Value& v);
+
+}  // namespace slap::tmpl

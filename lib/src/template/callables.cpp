@@ -1,0 +1,158 @@
+#include "callables.hpp"
+
+#include "errors.hpp"
+#include "text.hpp"
+
+namespace slap::tmpl {
+
+DepthGuard::DepthGuard(Interp& in) : in_(in) {
+  if (++in_.depth > 256) {
+    --in_.depth;
+    raise("RecursionError", "maximum recursion depth exceeded");
+  }
+}
+
+ScopePtr Macro::bind(Interp& in, Args& args) const {
+  const MacroDef& d = *def_;
+  ScopePtr scope = Scope::child(closure_);
+  std::size_t n = d.params.size();
+  const auto& pos = args.positional;
+  if (pos.size() > n && !d.uses_varargs)
+    type_error("macro '" + d.name + "' takes not more than " + std::to_string(n) + " argument(s)");
+  std::vector<bool> given(n, false);
+  for (std::size_t i = 0; i < n && i < pos.size(); ++i) {
+    scope->vars.set(Value(d.params[i].name), pos[i]);
+    given[i] = true;
+  }
+  Dict kwargs;
+  std::optional<Value> caller;
+  for (auto& [k, v] : args.keywords) {
+    std::size_t i = 0;
+    while (i < n && d.params[i].name != k) ++i;
+    if (i < n) {
+      if (given[i]) type_error("macro '" + d.name + "' got multiple values for argument '" + k + "'");
+      scope->vars.set(Value(k), v);
+      given[i] = true;
+    } else if (k == "caller" && d.uses_caller) {
+      caller = v;
+    } else if (d.uses_kwargs) {
+      kwargs.set(Value(k), v);
+    } else {
+      type_error("macro '" + d.name + "' takes no keyword argument '" + k + "'");
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (given[i]) continue;
+    const Param& p = d.params[i];
+    Value v = p.default_value ? in.eval(*p.default_value, scope)
+                              : Value::undefined("parameter " + string_repr(p.name) + " was not provided");
+    scope->vars.set(Value(p.name), std::move(v));
+  }
+  if (d.uses_varargs)
+    scope->vars.set(Value("varargs"),
+                    Value::tuple(pos.size() > n ? std::vector<Value>(pos.begin() + static_cast<std::ptrdiff_t>(n), pos.end())
+                                                : std::vector<Value>{}));
+  if (d.uses_kwargs) scope->vars.set(Value("kwargs"), Value::dict(std::move(kwargs)));
+  if (d.uses_caller) scope->vars.set(Value("caller"), caller ? *caller : Value::undefined("No caller defined"));
+  return scope;
+}
+
+Value Macro::invoke(Interp& in, Args& args) const {
+  DepthGuard guard(in);
+  ScopePtr scope = bind(in, args);
+  return Value(in.capture(def_->body, scope));
+}
+
+std::optional<Value> Macro::attr(std::string_view name) const {
+  if (name == "name") return Value(def_->name);
+  if (name == "arguments") {
+    std::vector<Value> names;
+    for (const auto& p : def_->params) names.emplace_back(p.name);
+    return Value::tuple(std::move(names));
+  }
+  if (name == "catch_kwargs") return Value(def_->uses_kwargs);
+  if (name == "catch_varargs") return Value(def_->uses_varargs);
+  if (name == "caller") return Value(def_->uses_caller);
+  return std::nullopt;
+}
+
+// ----- loop -----
+
+std::string LoopObject::repr() const {
+  return "<LoopContext " + std::to_string(index0 + 1) + "/" + std::to_string(items_->size()) + ">";
+}
+
+std::optional<Value> LoopObject::attr(std::string_view name) const {
+  auto length = static_cast<std::int64_t>(items_->size());
+  auto i = static_cast<std::int64_t>(index0);
+  if (name == "index") return Value(i + 1);
+  if (name == "index0") return Value(i);
+  if (name == "revindex") return Value(length - i);
+  if (name == "revindex0") return Value(length - i - 1);
+  if (name == "first") return Value(i == 0);
+  if (name == "last") return Value(i == length - 1);
+  if (name == "length") return Value(length);
+  if (name == "depth") return Value(depth_ + 1);
+  if (name == "depth0") return Value(depth_);
+  if (name == "previtem") return i > 0 ? (*items_)[index0 - 1] : Value::undefined("there is no previous item");
+  if (name == "nextitem") return i + 1 < length ? (*items_)[index0 + 1] : Value::undefined("there is no next item");
+  auto self = shared_from_this();
+  if (name == "cycle") {
+    return builtin("cycle", [self](Interp&, Args& args) {
+      if (args.positional.empty()) type_error("no items for cycling given");
+      return args.positional[self->index0 % args.positional.size()];
+    });
+  }
+  if (name == "changed") {
+    return builtin("changed", [self](Interp&, Args& args) {
+      Value now = Value::tuple(args.positional);
+      if (self->last_changed_ && *self->last_changed_ == now) return Value(false);
+      self->last_changed_ = now;
+      return Value(true);
+    });
+  }
+  return std::nullopt;
+}
+
+Value LoopObject::invoke(Interp& in, Args& args) const {
+  if (args.positional.size() != 1) type_error("loop() takes exactly one argument");
+  DepthGuard guard(in);
+  std::string buf;
+  OutputRedirect redirect(in, buf);
+  run_loop(in, node_, outer_, in.iterate(args.positional[0]), depth_ + 1);
+  return Value(std::move(buf));
+}
+
+Flow run_loop(Interp& in, const ForStmt& node, const ScopePtr& scope, std::vector<Value> items, int depth) {
+  if (node.filter) {
+    std::vector<Value> kept;
+    ScopePtr test_scope = Scope::child(scope);
+    for (auto& item : items) {
+      in.assign(node.target, item, *test_scope);
+      if (in.truth(in.eval(*node.filter, test_scope))) kept.push_back(std::move(item));
+    }
+    items = std::move(kept);
+  }
+  if (items.empty()) {
+    if (!node.otherwise.empty()) return in.exec(node.otherwise, Scope::child(scope));
+    return Flow::normal;
+  }
+  auto shared = std::make_shared<std::vector<Value>>(std::move(items));
+  std::shared_ptr<LoopObject> loop;
+  if (node.uses_loop) loop = std::make_shared<LoopObject>(node, scope, shared, depth);
+  ScopePtr body_scope;
+  for (std::size_t i = 0; i < shared->size(); ++i) {
+    // A fresh scope per iteration (Jinja2 semantics), recycled unless a macro kept it.
+    if (!body_scope || body_scope.use_count() > 1) body_scope = Scope::child(scope);
+    else body_scope->vars.clear();
+    if (loop) {
+      loop->index0 = i;
+      body_scope->vars.set(Value("loop"), Value::object(loop));
+    }
+    in.assign(node.target, (*shared)[i], *body_scope);
+    if (in.exec(node.body, body_scope) == Flow::break_) break;
+  }
+  return Flow::normal;
+}
+
+}  // namespace slap::tmpl

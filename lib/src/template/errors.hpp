@@ -1,0 +1,20 @@
+// How the engine fails. Inside lib/src/template the lexer, parser and evaluator throw
+// slap::Error (any Python operation can fail, and threading Result through every value
+// operation would bury the semantics); Environment::parse/render catch it, so no exception
+// crosses the public API. The innermost statement or expression that sees an error without
+// a location stamps its own.
+#pragma once
+
+#include <string>
+
+#include "slap/error.hpp"
+
+namespace slap::tmpl {
+
+// A runtime error with Python's exception class name ("TypeError", "UndefinedError").
+[[noreturn]] void raise(std::string cls, std::string message);
+[[noreturn]] inline void type_error(std::string message) { raise("TypeError", std::move(message)); }
+[[noreturn]] inline void value_error(std::string message) { raise("ValueError", std::move(message)); }
+[[noreturn]] void syntax_error(std::string message, const std::string& file, int line, int column);
+
+}  // namespace slap::tmpl

@@ -1,0 +1,217 @@
+// Expression evaluation.
+#include "errors.hpp"
+#include "interp.hpp"
+#include "methods.hpp"
+#include "ops.hpp"
+#include "registry.hpp"
+
+namespace slap::tmpl {
+
+void locate(Error& e, const Scope& scope, Pos pos) {
+  if (!e.where.file.empty() || pos.line == 0) return;
+  e.where.file = scope.root && scope.root->tmpl ? scope.root->tmpl->name : std::string();
+  e.where.line = pos.line;
+  e.where.column = pos.column;
+}
+
+namespace {
+
+std::optional<std::int64_t> slice_bound(Interp& in, const ExprPtr& e, const ScopePtr& scope) {
+  if (!e) return std::nullopt;
+  Value v = in.eval(*e, scope);
+  if (v.is_none()) return std::nullopt;
+  auto i = index_of(v);
+  if (!i) type_error("slice indices must be integers or None or have an __index__ method");
+  return i;
+}
+
+}  // namespace
+
+Value Interp::eval_slice(const Value& obj, const SliceExpr& s, const ScopePtr& scope) {
+  auto start = slice_bound(*this, s.start, scope);
+  auto stop = slice_bound(*this, s.stop, scope);
+  auto step = slice_bound(*this, s.step, scope);
+  if (obj.is_undefined()) raise_undefined(obj);
+  if (!obj.is_string() && !obj.is_list() && !obj.is_tuple())
+    return Value::undefined(obj.type_name() + " object has no element slice");
+  return slice(obj, start, stop, step);
+}
+
+Args Interp::eval_args(const CallArgs& a, const ScopePtr& scope) {
+  Args args;
+  args.positional.reserve(a.positional.size());
+  for (const auto& e : a.positional) args.positional.push_back(eval(*e, scope));
+  if (a.star_args)
+    for (auto& v : iterate(eval(*a.star_args, scope))) args.positional.push_back(std::move(v));
+  for (const auto& [k, e] : a.keywords) args.keywords.emplace_back(k, eval(*e, scope));
+  if (a.star_kwargs) {
+    Value kw = eval(*a.star_kwargs, scope);
+    if (kw.is_undefined()) raise_undefined(kw);
+    if (!kw.is_dict()) type_error("argument after ** must be a mapping, not " + kw.type_name());
+    for (const auto& e : kw.as_dict()) {
+      if (!e.key.is_string()) type_error("keywords must be strings");
+      args.keywords.emplace_back(e.key.as_string(), e.value);
+    }
+  }
+  return args;
+}
+
+const Value& Interp::eval_ref(const Expr& e, const ScopePtr& scope, Value& scratch) {
+  if (e.kind == ExprKind::name) {
+    const auto& n = static_cast<const NameExpr&>(e);
+    if (const Value* v = find_variable(n.name, n.hash, *scope)) return *v;
+  }
+  scratch = eval(e, scope);
+  return scratch;
+}
+
+Value Interp::eval_call(const CallExpr& c, const ScopePtr& scope) {
+  // obj.method(...) on built-in values skips creating a bound method.
+  if (c.callee->kind == ExprKind::getattr) {
+    const auto& g = static_cast<const GetattrExpr&>(*c.callee);
+    Value obj = eval(*g.object, scope);
+    if (!obj.is_object() && !obj.is_undefined()) {
+      if (MethodFn m = find_method(obj, g.attr)) {
+        Args args = eval_args(c.args, scope);
+        return m(*this, obj, args);
+      }
+    }
+    Value fn = getattr(obj, g.attr, g.hash);
+    Args args = eval_args(c.args, scope);
+    return call(fn, args);
+  }
+  Value fn = eval(*c.callee, scope);
+  Args args = eval_args(c.args, scope);
+  return call(fn, args);
+}
+
+Value Interp::eval_filter(const FilterExpr& f, Value subject, const ScopePtr& scope) {
+  Args args = eval_args(f.args, scope);
+  try {
+    return f.fn->fn(*this, subject, args);
+  } catch (Error& e) {
+    locate(e, *scope, f.pos);
+    throw;
+  }
+}
+
+Value Interp::eval_compare(const CompareExpr& c, const ScopePtr& scope) {
+  Value left = eval(*c.first, scope);
+  for (const auto& [op, expr] : c.rest) {
+    Value right = eval(*expr, scope);
+    bool ok;
+    switch (op) {
+      case CompareOp::eq: ok = equal(left, right); break;
+      case CompareOp::ne: ok = !equal(left, right); break;
+      case CompareOp::lt: ok = compare(left, right) < 0; break;
+      case CompareOp::le: ok = compare(left, right) <= 0; break;
+      case CompareOp::gt: ok = compare(left, right) > 0; break;
+      case CompareOp::ge: ok = compare(left, right) >= 0; break;
+      case CompareOp::in: ok = contains(right, left); break;
+      case CompareOp::not_in: ok = !contains(right, left); break;
+    }
+    if (!ok) return Value(false);
+    left = std::move(right);
+  }
+  return Value(true);
+}
+
+Value Interp::eval_binary(const BinaryExpr& b, const ScopePtr& scope) {
+  Value l = eval(*b.left, scope);
+  Value r = eval(*b.right, scope);
+  if (strict && b.op == BinaryOp::mod && l.is_string()) {  // '%s' % x stringifies x
+    use(r);
+    if (r.is_tuple())
+      for (const auto& item : r.items()) use(item);
+  }
+  return binary(b.op, l, r);
+}
+
+Value Interp::eval_literal(const SequenceExpr& e, const ScopePtr& scope) {
+  if (e.kind == ExprKind::dict) {
+    Dict d;
+    for (std::size_t i = 0; i + 1 < e.items.size(); i += 2) {
+      Value k = eval(*e.items[i], scope);
+      if (k.is_list() || k.is_dict() || k.is_set()) type_error("unhashable type: '" + k.type_name() + "'");
+      d.set(std::move(k), eval(*e.items[i + 1], scope));
+    }
+    return Value::dict(std::move(d));
+  }
+  std::vector<Value> items;
+  items.reserve(e.items.size());
+  for (const auto& item : e.items) items.push_back(eval(*item, scope));
+  return e.kind == ExprKind::list ? Value::list(std::move(items)) : Value::tuple(std::move(items));
+}
+
+Value Interp::eval(const Expr& e, const ScopePtr& scope) {
+  try {
+    switch (e.kind) {
+      case ExprKind::constant: return static_cast<const ConstExpr&>(e).value;
+      case ExprKind::name: {
+        const auto& n = static_cast<const NameExpr&>(e);
+        const Value* v = find_variable(n.name, n.hash, *scope);
+        return v ? *v : undefined_name(n.name);
+      }
+      case ExprKind::getattr: {
+        const auto& g = static_cast<const GetattrExpr&>(e);
+        Value scratch;
+        return getattr(eval_ref(*g.object, scope, scratch), g.attr, g.hash);
+      }
+      case ExprKind::getitem: {
+        const auto& g = static_cast<const GetitemExpr&>(e);
+        Value scratch;
+        const Value& obj = eval_ref(*g.object, scope, scratch);
+        if (g.key->kind == ExprKind::slice) return eval_slice(obj, static_cast<const SliceExpr&>(*g.key), scope);
+        Value key_scratch;
+        return getitem(obj, eval_ref(*g.key, scope, key_scratch));
+      }
+      case ExprKind::slice: type_error("a slice is only valid inside []");
+      case ExprKind::call: return eval_call(static_cast<const CallExpr&>(e), scope);
+      case ExprKind::filter: {
+        const auto& f = static_cast<const FilterExpr&>(e);
+        return eval_filter(f, eval(*f.subject, scope), scope);
+      }
+      case ExprKind::test: {
+        const auto& t = static_cast<const TestExpr&>(e);
+        Value subject = eval(*t.subject, scope);
+        Args args = eval_args(t.args, scope);
+        return Value(t.fn->fn(*this, subject, args));
+      }
+      case ExprKind::unary: {
+        const auto& u = static_cast<const UnaryExpr&>(e);
+        Value v = eval(*u.operand, scope);
+        if (u.op == UnaryOp::not_) return Value(!truth(v));
+        return u.op == UnaryOp::neg ? negate(v) : positive(v);
+      }
+      case ExprKind::binary: return eval_binary(static_cast<const BinaryExpr&>(e), scope);
+      case ExprKind::logical: {
+        const auto& l = static_cast<const LogicalExpr&>(e);
+        Value left = eval(*l.left, scope);
+        if (truth(left) != l.is_and) return left;
+        return eval(*l.right, scope);
+      }
+      case ExprKind::concat: {
+        std::string out;
+        for (const auto& part : static_cast<const ConcatExpr&>(e).parts) append_text(out, eval(*part, scope));
+        return Value(std::move(out));
+      }
+      case ExprKind::compare: return eval_compare(static_cast<const CompareExpr&>(e), scope);
+      case ExprKind::condition: {
+        const auto& c = static_cast<const ConditionExpr&>(e);
+        if (truth(eval(*c.test, scope))) return eval(*c.then, scope);
+        if (c.otherwise) return eval(*c.otherwise, scope);
+        return Value::undefined("the inline if-expression on line " + std::to_string(e.pos.line) +
+                                " evaluated to false and no else section was defined.");
+      }
+      case ExprKind::list:
+      case ExprKind::tuple:
+      case ExprKind::dict: return eval_literal(static_cast<const SequenceExpr&>(e), scope);
+    }
+  } catch (Error& err) {
+    locate(err, *scope, e.pos);
+    throw;
+  }
+  return Value();
+}
+
+}  // namespace slap::tmpl

@@ -1,0 +1,193 @@
+// Statement execution.
+#include "callables.hpp"
+#include "errors.hpp"
+#include "text.hpp"
+
+namespace slap::tmpl {
+
+Interp::~Interp() {
+  for (auto& weak : macro_scopes)
+    if (auto scope = weak.lock()) scope->vars.clear();
+}
+
+namespace {
+
+// Applies a filter chain whose innermost subject is missing ({% filter %}, block set).
+Value apply_chain(Interp& in, const Expr& e, Value subject, const ScopePtr& scope) {
+  const auto& f = static_cast<const FilterExpr&>(e);
+  Value v = f.subject ? apply_chain(in, *f.subject, std::move(subject), scope) : std::move(subject);
+  return in.eval_filter(f, std::move(v), scope);
+}
+
+}  // namespace
+
+void Interp::assign(const Target& t, Value v, Scope& scope) {
+  switch (t.kind) {
+    case Target::Kind::name: scope.vars.set(Value(t.name), std::move(v)); return;
+    case Target::Kind::tuple: {
+      std::vector<Value> items = iterate(v);
+      if (items.size() < t.items.size())
+        value_error("not enough values to unpack (expected " + std::to_string(t.items.size()) + ", got " +
+                    std::to_string(items.size()) + ")");
+      if (items.size() > t.items.size())
+        value_error("too many values to unpack (expected " + std::to_string(t.items.size()) + ")");
+      for (std::size_t i = 0; i < items.size(); ++i) assign(t.items[i], std::move(items[i]), scope);
+      return;
+    }
+    case Target::Kind::ns_attr: {
+      Value ns = lookup(t.name, scope);
+      auto* n = ns.is_object() ? dynamic_cast<const Namespace*>(ns.as_object().get()) : nullptr;
+      if (!n) raise("TemplateRuntimeError", "cannot assign attribute on non-namespace object");
+      n->attrs().set(Value(t.attr), std::move(v));
+      return;
+    }
+  }
+}
+
+Flow Interp::exec(const Body& body, const ScopePtr& scope) {
+  for (const auto& s : body) {
+    if (s->kind == StmtKind::text) {
+      *out += static_cast<const TextStmt&>(*s).text;
+      continue;
+    }
+    Flow f = exec_stmt(*s, scope);
+    if (f != Flow::normal) return f;
+  }
+  return Flow::normal;
+}
+
+void Interp::exec_output(const OutputStmt& s, const ScopePtr& scope) {
+  Value scratch;
+  append_text(*out, eval_ref(*s.expr, scope, scratch));  // {{ name }} prints without a copy
+}
+
+Flow Interp::exec_stmt(const Stmt& s, const ScopePtr& scope) {
+  try {
+    switch (s.kind) {
+      case StmtKind::text: *out += static_cast<const TextStmt&>(s).text; break;
+      case StmtKind::output: exec_output(static_cast<const OutputStmt&>(s), scope); break;
+      case StmtKind::if_: {
+        const auto& node = static_cast<const IfStmt&>(s);
+        for (const auto& [test, body] : node.branches)
+          if (truth(eval(*test, scope))) return exec(body, scope);
+        return exec(node.otherwise, scope);
+      }
+      case StmtKind::for_: {
+        const auto& node = static_cast<const ForStmt&>(s);
+        return run_loop(*this, node, scope, iterate(eval(*node.iter, scope)), 0);
+      }
+      case StmtKind::set: {
+        const auto& node = static_cast<const SetStmt&>(s);
+        assign(node.target, eval(*node.value, scope), *scope);
+        break;
+      }
+      case StmtKind::set_block: {
+        const auto& node = static_cast<const SetBlockStmt&>(s);
+        Value v(capture(node.body, Scope::child(scope)));
+        if (node.filter) v = apply_chain(*this, *node.filter, std::move(v), scope);
+        assign(node.target, std::move(v), *scope);
+        break;
+      }
+      case StmtKind::macro: {
+        const auto& def = static_cast<const MacroStmt&>(s).def;
+        scope->vars.set(Value(def->name), Value::object(std::make_shared<Macro>(def, scope)));
+        macro_scopes.push_back(scope);
+        break;
+      }
+      case StmtKind::call_block: {
+        const auto& node = static_cast<const CallBlockStmt&>(s);
+        const auto& call = static_cast<const CallExpr&>(*node.call);
+        Value fn = eval(*call.callee, scope);
+        Args args = eval_args(call.args, scope);
+        args.keywords.emplace_back("caller", Value::object(std::make_shared<Macro>(node.caller, scope)));
+        append_text(*out, this->call(fn, args));
+        break;
+      }
+      case StmtKind::filter_block: {
+        const auto& node = static_cast<const FilterBlockStmt&>(s);
+        Value text(capture(node.body, Scope::child(scope)));
+        append_text(*out, apply_chain(*this, *node.filter, std::move(text), scope));
+        break;
+      }
+      case StmtKind::import:
+      case StmtKind::from_import: exec_import(static_cast<const ImportStmt&>(s), scope); break;
+      case StmtKind::include: exec_include(static_cast<const IncludeStmt&>(s), scope); break;
+      case StmtKind::with: {
+        const auto& node = static_cast<const WithStmt&>(s);
+        ScopePtr inner = Scope::child(scope);
+        for (const auto& [target, expr] : node.assignments) assign(target, eval(*expr, scope), *inner);
+        return exec(node.body, inner);
+      }
+      case StmtKind::do_: eval(*static_cast<const DoStmt&>(s).expr, scope); break;
+      case StmtKind::break_: return Flow::break_;
+      case StmtKind::continue_: return Flow::continue_;
+    }
+  } catch (Error& e) {
+    locate(e, *scope, s.pos);
+    throw;
+  }
+  return Flow::normal;
+}
+
+Value Interp::make_module(const std::shared_ptr<const TemplateData>& t, Dict base) {
+  auto root = std::make_shared<RootContext>(RootContext{std::move(base), &env.globals(), t});
+  auto scope = std::make_shared<Scope>();
+  scope->root = root.get();
+  scope->owner = root;
+  {
+    DepthGuard guard(*this);
+    capture(t->body, scope);
+  }
+  Dict exports;
+  for (const auto& e : scope->vars)
+    if (!e.key.as_string().starts_with("_")) exports.set(e.key, e.value);
+  return Value::object(std::make_shared<Module>(t->name, std::move(exports)));
+}
+
+void Interp::exec_import(const ImportStmt& s, const ScopePtr& scope) {
+  std::string name = to_str(eval(*s.source, scope));
+  Value module;
+  if (s.with_context) {
+    module = make_module(load(name), snapshot(*scope));
+  } else if (auto it = modules_.find(name); it != modules_.end()) {
+    module = it->second;
+  } else {
+    module = make_module(load(name), Dict{});
+    modules_.emplace(name, module);
+  }
+  if (s.kind == StmtKind::import) {
+    scope->vars.set(Value(s.alias), std::move(module));
+    return;
+  }
+  for (const auto& [what, alias] : s.names) {
+    auto v = module.as_object()->attr(what);
+    scope->vars.set(Value(alias), v ? std::move(*v)
+                                    : Value::undefined("the template " + string_repr(name) + " (imported on line " +
+                                                       std::to_string(s.pos.line) + ") does not export the requested name " +
+                                                       string_repr(what)));
+  }
+}
+
+void Interp::exec_include(const IncludeStmt& s, const ScopePtr& scope) {
+  Value source = eval(*s.source, scope);
+  std::vector<Value> names = source.is_list() || source.is_tuple() ? source.items() : std::vector<Value>{source};
+  std::shared_ptr<const TemplateData> t;
+  for (std::size_t i = 0; i < names.size() && !t; ++i) {
+    try {
+      t = load(to_str(names[i]));
+    } catch (Error& e) {
+      if (e.cls != "TemplateNotFound") throw;
+      if (i + 1 < names.size()) continue;
+      if (s.ignore_missing) return;
+      throw;
+    }
+  }
+  auto root = std::make_shared<RootContext>(RootContext{s.with_context ? snapshot(*scope) : Dict{}, &env.globals(), t});
+  auto inner = std::make_shared<Scope>();
+  inner->root = root.get();
+  inner->owner = root;
+  DepthGuard guard(*this);
+  exec(t->body, inner);
+}
+
+}  // namespace slap::tmpl

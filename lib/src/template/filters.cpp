@@ -1,0 +1,319 @@
+// String and scalar filters, and the filter registry.
+#include "filters.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include "builtins.hpp"
+#include "errors.hpp"
+#include "interp.hpp"
+#include "json.hpp"
+#include "methods.hpp"
+#include "ops.hpp"
+#include "pyformat.hpp"
+#include "slap/strings.hpp"
+#include "text.hpp"
+#include "urls.hpp"
+
+namespace slap::tmpl {
+
+Value fold_case(const Value& v) { return v.is_string() ? Value(py_lower(v.as_string())) : v; }
+
+namespace {
+
+Value f_default(Interp& in, const Value& v, Args& args) {
+  auto a = bind_args(args, "default", {{"default_value", Value("")}, {"boolean", Value(false)}}, 0);
+  if (v.is_undefined() || (in.truth(a[1]) && !v.truthy())) return a[0];
+  return v;
+}
+
+Value f_string(Interp& in, const Value& v, Args& args) {
+  no_args(args, "string");
+  return Value(in.to_str(v));
+}
+
+Value f_lower(Interp& in, const Value& v, Args& args) {
+  no_args(args, "lower");
+  return Value(py_lower(in.to_str(v)));
+}
+
+Value f_upper(Interp& in, const Value& v, Args& args) {
+  no_args(args, "upper");
+  return Value(py_upper(in.to_str(v)));
+}
+
+Value str_method(Interp& in, const Value& v, const char* name, Args& args) {
+  return find_str_method(name)(in, Value(in.to_str(v)), args);
+}
+
+Value f_capitalize(Interp& in, const Value& v, Args& args) { return str_method(in, v, "capitalize", args); }
+Value f_center(Interp& in, const Value& v, Args& args) {
+  auto a = bind_args(args, "center", {{"width", Value(80)}}, 0);
+  Args c{{a[0]}, {}};
+  return str_method(in, v, "center", c);
+}
+
+// Jinja2's title: words start after whitespace, '-', '(', '{', '[' or '<'.
+Value f_title(Interp& in, const Value& v, Args& args) {
+  no_args(args, "title");
+  std::string s = in.to_str(v);
+  bool start = true;
+  for (char& c : s) {
+    bool boundary = str::is_space(c) || c == '-' || c == '(' || c == '{' || c == '[' || c == '<';
+    if (boundary) {
+      start = true;
+      continue;
+    }
+    if (start && c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+    else if (!start && c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    start = false;
+  }
+  return Value(std::move(s));
+}
+
+Value f_trim(Interp& in, const Value& v, Args& args) {
+  auto a = bind_args(args, "trim", {{"chars", Value()}}, 0);
+  Args s{{a[0]}, {}};
+  return str_method(in, v, "strip", s);
+}
+
+Value f_replace(Interp& in, const Value& v, Args& args) {
+  auto a = bind_args(args, "replace", {{"old", Value()}, {"new", Value()}, {"count", Value()}}, 2);
+  Args r{{Value(in.to_str(a[0])), Value(in.to_str(a[1])), a[2].is_none() ? Value(-1) : a[2]}, {}};
+  return str_method(in, v, "replace", r);
+}
+
+// Jinja 3.1 indent: the first line and blank lines stay as they are unless asked.
+Value f_indent(Interp& in, const Value& v, Args& args) {
+  auto a = bind_args(args, "indent", {{"width", Value(4)}, {"first", Value(false)}, {"blank", Value(false)}}, 0);
+  if (v.is_undefined()) raise_undefined_hint(v);  // Jinja2 appends "\n" to the value itself
+  std::string pad = a[0].is_string() ? a[0].as_string() : std::string(static_cast<std::size_t>(std::max<std::int64_t>(0, int_arg(a[0]))), ' ');
+  Value text(in.to_str(v) + "\n");
+  Args none;
+  auto lines = find_str_method("splitlines")(in, text, none).items();
+  std::string out;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i].as_string();
+    if (i) out += "\n";
+    if (i && (in.truth(a[2]) || !line.empty())) out += pad;
+    out += line;
+  }
+  if (in.truth(a[1])) out = pad + out;
+  return Value(std::move(out));
+}
+
+Value f_int(Interp&, const Value& v, Args& args) {
+  auto a = bind_args(args, "int", {{"default", Value(0)}, {"base", Value(10)}}, 0);
+  if (v.is_undefined()) raise_undefined_hint(v);
+  try {
+    return v.is_string() ? to_int(v, static_cast<int>(int_arg(a[1]))) : to_int(v);
+  } catch (const Error& e) {
+    if (e.cls != "TypeError" && e.cls != "ValueError") throw;
+  }
+  try {
+    return to_int(to_float(v));
+  } catch (const Error& e) {
+    if (e.cls != "TypeError" && e.cls != "ValueError") throw;
+  }
+  return a[0];
+}
+
+Value f_float(Interp&, const Value& v, Args& args) {
+  auto a = bind_args(args, "float", {{"default", Value(0.0)}}, 0);
+  if (v.is_undefined()) raise_undefined_hint(v);
+  try {
+    return to_float(v);
+  } catch (const Error& e) {
+    if (e.cls != "TypeError" && e.cls != "ValueError") throw;
+  }
+  return a[0];
+}
+
+Value f_abs(Interp&, const Value& v, Args& args) {
+  no_args(args, "abs");
+  return py_abs(v);
+}
+
+Value f_round(Interp&, const Value& v, Args& args) {
+  auto a = bind_args(args, "round", {{"precision", Value(0)}, {"method", Value("common")}}, 0);
+  std::string method = a[1].str();
+  if (method != "common" && method != "ceil" && method != "floor")
+    raise("FilterArgumentError", "method must be common, ceil or floor");
+  if (!v.is_number()) type_error("type " + v.type_name() + " doesn't define __round__ method");
+  std::int64_t p = int_arg(a[0]);
+  if (method == "common") return py_round(v, p);
+  double scale = std::pow(10.0, static_cast<double>(p));
+  double x = number(v) * scale;
+  return Value((method == "ceil" ? std::ceil(x) : std::floor(x)) / scale);
+}
+
+std::string html_escape(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&#34;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+Value f_escape(Interp& in, const Value& v, Args& args) {
+  no_args(args, "escape");
+  return Value(html_escape(in.to_str(v)));
+}
+
+Value f_safe(Interp&, const Value& v, Args& args) {
+  no_args(args, "safe");
+  return v;
+}
+
+Value f_tojson(Interp& in, const Value& v, Args& args) {
+  auto a = bind_args(args, "tojson", {{"indent", Value()}}, 0);
+  in.use(v);
+  JsonOptions o;
+  o.sort_keys = true;
+  if (!a[0].is_none()) o.indent = a[0].is_string() ? a[0].as_string() : std::string(static_cast<std::size_t>(int_arg(a[0])), ' ');
+  o.has_indent = !a[0].is_none();
+  std::string text = python_json_dumps(v, o);
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '<': out += "\\u003c"; break;
+      case '>': out += "\\u003e"; break;
+      case '&': out += "\\u0026"; break;
+      case '\'': out += "\\u0027"; break;
+      default: out += c;
+    }
+  }
+  return Value(std::move(out));
+}
+
+Value f_urlencode(Interp& in, const Value& v, Args& args) {
+  no_args(args, "urlencode");
+  if (v.is_string() || v.is_number() || v.is_none()) return Value(url_quote(v.str(), "/"));
+  std::vector<Value> pairs;
+  if (v.is_dict()) {
+    for (const auto& e : v.as_dict()) pairs.push_back(Value::tuple({e.key, e.value}));
+  } else {
+    pairs = in.iterate(v);
+  }
+  std::string out;
+  for (const auto& p : pairs) {
+    auto kv = in.iterate(p);
+    if (kv.size() != 2) value_error("too many values to unpack (expected 2)");
+    if (!out.empty()) out += "&";
+    out += str::replace_all(url_quote(in.to_str(kv[0]), ""), "%20", "+") + "=" +
+           str::replace_all(url_quote(in.to_str(kv[1]), ""), "%20", "+");
+  }
+  return Value(std::move(out));
+}
+
+Value f_format(Interp& in, const Value& v, Args& args) {
+  if (!args.positional.empty() && !args.keywords.empty())
+    raise("FilterArgumentError", "can't handle positional and keyword arguments at the same time");
+  Value fmt_args;
+  if (!args.keywords.empty()) {
+    Dict d;
+    for (const auto& [k, val] : args.keywords) d.set(Value(k), val);
+    fmt_args = Value::dict(std::move(d));
+  } else {
+    fmt_args = Value::tuple(args.positional);
+  }
+  return Value(percent_format(in.to_str(v), fmt_args));
+}
+
+Value f_wordcount(Interp& in, const Value& v, Args& args) {
+  no_args(args, "wordcount");
+  std::string s = in.to_str(v);
+  std::int64_t n = 0;
+  bool in_word = false;
+  for (char c : s) {
+    bool word = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80);
+    if (word && !in_word) ++n;
+    in_word = word;
+  }
+  return Value(n);
+}
+
+Value f_truncate(Interp& in, const Value& v, Args& args) {
+  auto a = bind_args(args, "truncate",
+                     {{"length", Value(255)}, {"killwords", Value(false)}, {"end", Value("...")}, {"leeway", Value(5)}}, 0);
+  std::string s = in.to_str(v);
+  std::int64_t length = int_arg(a[0]);
+  std::string end = a[2].str();
+  auto n = static_cast<std::int64_t>(code_point_count(s));
+  if (n <= length + int_arg(a[3])) return Value(s);
+  Value head = slice(Value(s), 0, length - static_cast<std::int64_t>(code_point_count(end)), std::nullopt);
+  if (in.truth(a[1])) return Value(head.as_string() + end);
+  std::string h = head.as_string();
+  std::size_t sp = h.rfind(' ');
+  return Value((sp == std::string::npos ? h : h.substr(0, sp)) + end);
+}
+
+Value f_attr(Interp& in, const Value& v, Args& args) {
+  Value name = bind_args(args, "attr", {{"name", Value()}}, 1)[0];
+  if (v.is_dict() && !find_method(v, name.str())) return Value::undefined(object_type_repr(v) + " has no attribute " + name.repr());
+  return in.getattr(v, name.str());
+}
+
+Value f_filesizeformat(Interp&, const Value& v, Args& args) {
+  auto a = bind_args(args, "filesizeformat", {{"binary", Value(false)}}, 0);
+  double bytes = to_float(v).as_float();
+  bool binary_units = a[0].truthy();
+  double base = binary_units ? 1024 : 1000;
+  static const char* const dec[] = {"kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
+  static const char* const bin[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"};
+  if (bytes == 1) return Value("1 Byte");
+  if (bytes < base) return Value(std::to_string(static_cast<std::int64_t>(bytes)) + " Bytes");
+  double unit = base;
+  int i = 0;
+  for (; i < 8; ++i) {
+    unit = std::pow(base, i + 2);
+    if (bytes < unit) break;
+  }
+  if (i == 8) i = 7;
+  return Value(format_value(Value(base * bytes / unit), ".1f") + " " + (binary_units ? bin[i] : dec[i]));
+}
+
+Value f_pprint(Interp&, const Value& v, Args& args) {
+  no_args(args, "pprint");
+  return Value(v.repr());
+}
+
+const FilterFn scalar_filters[] = {
+    {"default", f_default}, {"d", f_default}, {"string", f_string}, {"lower", f_lower}, {"upper", f_upper},
+    {"capitalize", f_capitalize}, {"center", f_center}, {"title", f_title}, {"trim", f_trim},
+    {"replace", f_replace}, {"indent", f_indent}, {"int", f_int}, {"float", f_float}, {"abs", f_abs},
+    {"round", f_round}, {"escape", f_escape}, {"e", f_escape}, {"forceescape", f_escape}, {"safe", f_safe},
+    {"tojson", f_tojson}, {"urlencode", f_urlencode}, {"format", f_format}, {"wordcount", f_wordcount},
+    {"truncate", f_truncate}, {"attr", f_attr}, {"filesizeformat", f_filesizeformat}, {"pprint", f_pprint},
+};
+
+}  // namespace
+
+const FilterFn* find_filter(std::string_view name) {
+  static const std::unordered_map<std::string_view, const FilterFn*> table = [] {
+    std::unordered_map<std::string_view, const FilterFn*> t;
+    for (const auto& f : scalar_filters) t.emplace(f.name, &f);
+    for (std::size_t i = 0; i < sequence_filter_count; ++i) t.emplace(sequence_filters[i].name, &sequence_filters[i]);
+    return t;
+  }();
+  auto it = table.find(name);
+  return it == table.end() ? nullptr : it->second;
+}
+
+Value call_filter(Interp& in, const Value& name, const Value& subject, Args& args) {
+  const FilterFn* f = name.is_string() ? find_filter(name.as_string()) : nullptr;
+  if (!f) raise("TemplateRuntimeError", "No filter named " + name.repr() + " found.");
+  return f->fn(in, subject, args);
+}
+
+}  // namespace slap::tmpl

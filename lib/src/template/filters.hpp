@@ -1,0 +1,23 @@
+// Filter implementations shared between the string filters (filters.cpp), the sequence
+// filters (filters_seq.cpp) and the registry.
+#pragma once
+
+#include <vector>
+
+#include "registry.hpp"
+
+namespace slap::tmpl {
+
+// Jinja2's make_attrgetter: "a.b.0" looks up a, then b, then item 0 on `item`.
+Value lookup_path(Interp& in, const Value& item, const Value& attribute);
+// The lowercase of strings (Jinja2's ignore_case), other values unchanged.
+Value fold_case(const Value& v);
+// Calls the filter or test `name` (map('lower'), select('odd')); args exclude the subject.
+Value call_filter(Interp& in, const Value& name, const Value& subject, Args& args);
+bool call_test(Interp& in, const Value& name, const Value& subject, Args& args);
+
+// Sequence filters (filters_seq.cpp).
+extern const FilterFn sequence_filters[];
+extern const std::size_t sequence_filter_count;
+
+}  // namespace slap::tmpl

@@ -1,0 +1,301 @@
+// Filters over sequences and mappings (join, map, select*, sort, dictsort, ...).
+#include "builtins.hpp"
+#include "errors.hpp"
+#include "filters.hpp"
+#include "interp.hpp"
+#include "methods.hpp"
+#include "ops.hpp"
+
+namespace slap::tmpl {
+
+Value lookup_path(Interp& in, const Value& item, const Value& attribute) {
+  if (attribute.is_none()) return item;
+  if (!attribute.is_string()) return in.getitem(item, attribute);
+  Value v = item;
+  std::string_view path = attribute.as_string();
+  while (true) {
+    std::size_t dot = path.find('.');
+    std::string_view part = path.substr(0, dot);
+    bool digits = !part.empty() && part.find_first_not_of("0123456789") == std::string_view::npos;
+    v = in.getitem(v, digits ? Value(static_cast<std::int64_t>(std::stoll(std::string(part)))) : Value(part));
+    if (dot == std::string_view::npos) return v;
+    path.remove_prefix(dot + 1);
+  }
+}
+
+namespace {
+
+// Items of a filter's subject; Jinja2's `if value:` guard makes a false subject empty.
+std::vector<Value> guarded_items(Interp& in, const Value& v) {
+  if (!in.truth(v)) return {};
+  return in.iterate(v);
+}
+
+Value sf_join(Interp& in, const Value& v, Args& args) {
+  auto a = bind_args(args, "join", {{"d", Value("")}, {"attribute", Value()}}, 0);
+  std::string sep = in.to_str(a[0]);
+  std::string out;
+  bool first = true;
+  for (const auto& item : in.iterate(v)) {
+    if (!first) out += sep;
+    first = false;
+    in.append_text(out, a[1].is_none() ? item : lookup_path(in, item, a[1]));
+  }
+  return Value(std::move(out));
+}
+
+Value sf_list(Interp& in, const Value& v, Args& args) {
+  no_args(args, "list");
+  return Value::list(in.iterate(v));
+}
+
+Value sf_length(Interp& in, const Value& v, Args& args) {
+  no_args(args, "length");
+  return Value(length_of(in, v));
+}
+
+Value sf_dictsort(Interp& in, const Value& v, Args& args) {
+  auto a = bind_args(args, "dictsort",
+                     {{"case_sensitive", Value(false)}, {"by", Value("key")}, {"reverse", Value(false)}}, 0);
+  std::string by = a[1].str();
+  if (by != "key" && by != "value") raise("FilterArgumentError", "You can only sort by either \"key\" or \"value\"");
+  Value items = in.getattr(v, "items");
+  Args none;
+  std::vector<Value> pairs = in.iterate(in.call(items, none));
+  std::vector<Value> keys;
+  bool fold = !in.truth(a[0]);
+  for (const auto& p : pairs) {
+    const Value& k = p.items()[by == "key" ? 0 : 1];
+    keys.push_back(fold ? fold_case(k) : k);
+  }
+  sort_by_keys(pairs, keys, in.truth(a[2]));
+  return Value::list(std::move(pairs));
+}
+
+// Keys for sort/unique/min/max: attribute lookups ("a,b" gives a list of keys for sort).
+Value sort_key(Interp& in, const Value& item, const Value& attribute, bool fold, bool multi) {
+  if (multi && attribute.is_string() && attribute.as_string().find(',') != std::string::npos) {
+    std::vector<Value> parts;
+    std::string_view all = attribute.as_string();
+    std::size_t start = 0;
+    while (true) {
+      std::size_t comma = all.find(',', start);
+      Value k = lookup_path(in, item, Value(all.substr(start, comma - start)));
+      parts.push_back(fold ? fold_case(k) : k);
+      if (comma == std::string_view::npos) break;
+      start = comma + 1;
+    }
+    return Value::list(std::move(parts));
+  }
+  Value k = lookup_path(in, item, attribute);
+  return fold ? fold_case(k) : k;
+}
+
+Value sf_sort(Interp& in, const Value& v, Args& args) {
+  auto a = bind_args(args, "sort",
+                     {{"reverse", Value(false)}, {"case_sensitive", Value(false)}, {"attribute", Value()}}, 0);
+  std::vector<Value> items = in.iterate(v);
+  std::vector<Value> keys;
+  keys.reserve(items.size());
+  for (const auto& item : items) keys.push_back(sort_key(in, item, a[2], !in.truth(a[1]), true));
+  sort_by_keys(items, keys, in.truth(a[0]));
+  return Value::list(std::move(items));
+}
+
+Value sf_unique(Interp& in, const Value& v, Args& args) {
+  auto a = bind_args(args, "unique", {{"case_sensitive", Value(false)}, {"attribute", Value()}}, 0);
+  Dict seen;
+  std::vector<Value> out;
+  for (auto& item : in.iterate(v)) {
+    Value k = sort_key(in, item, a[1], !in.truth(a[0]), false);
+    require_hashable(k);
+    if (seen.contains(k)) continue;
+    seen.set(k, Value());
+    out.push_back(std::move(item));
+  }
+  return make_iterator("generator", std::move(out));
+}
+
+Value extreme(Interp& in, const Value& v, Args& args, const char* name, bool want_max) {
+  auto a = bind_args(args, name, {{"case_sensitive", Value(false)}, {"attribute", Value()}}, 0);
+  std::vector<Value> items = in.iterate(v);
+  if (items.empty()) return Value::undefined("No aggregated item, sequence was empty.");
+  std::size_t best = 0;
+  Value best_key = sort_key(in, items[0], a[1], !in.truth(a[0]), false);
+  for (std::size_t i = 1; i < items.size(); ++i) {
+    Value k = sort_key(in, items[i], a[1], !in.truth(a[0]), false);
+    if (want_max ? less(best_key, k) : less(k, best_key)) {
+      best = i;
+      best_key = std::move(k);
+    }
+  }
+  return items[best];
+}
+
+Value sf_min(Interp& in, const Value& v, Args& args) { return extreme(in, v, args, "min", false); }
+Value sf_max(Interp& in, const Value& v, Args& args) { return extreme(in, v, args, "max", true); }
+
+Value sf_map(Interp& in, const Value& v, Args& args) {
+  std::vector<Value> out;
+  std::vector<Value> items = guarded_items(in, v);
+  if (args.positional.empty() && args.keyword("attribute")) {
+    Value attribute = *args.keyword("attribute");
+    const Value* dflt = args.keyword("default");
+    for (const auto& [k, val] : args.keywords)
+      if (k != "attribute" && k != "default") raise("FilterArgumentError", "Unexpected keyword argument '" + k + "'");
+    for (const auto& item : items) {
+      Value r = lookup_path(in, item, attribute);
+      out.push_back(dflt && !dflt->is_none() && r.is_undefined() ? *dflt : r);
+    }
+    return make_iterator("generator", std::move(out));
+  }
+  if (args.positional.empty()) raise("FilterArgumentError", "map requires a filter argument");
+  Value name = args.positional[0];
+  Args rest{{args.positional.begin() + 1, args.positional.end()}, args.keywords};
+  for (const auto& item : items) {
+    Args call = rest;
+    out.push_back(call_filter(in, name, item, call));
+  }
+  return make_iterator("generator", std::move(out));
+}
+
+Value select_or_reject(Interp& in, const Value& v, Args& args, bool select, bool by_attr) {
+  std::vector<Value> out;
+  std::vector<Value> items = guarded_items(in, v);
+  if (items.empty()) return make_iterator("generator", {});
+  std::size_t off = by_attr ? 1 : 0;
+  if (by_attr && args.positional.empty()) raise("FilterArgumentError", "Missing parameter for attribute name");
+  bool has_test = args.positional.size() > off;
+  Args rest{{args.positional.begin() + static_cast<std::ptrdiff_t>(has_test ? off + 1 : off), args.positional.end()},
+            args.keywords};
+  for (auto& item : items) {
+    Value subject = by_attr ? lookup_path(in, item, args.positional[0]) : item;
+    bool ok;
+    if (has_test) {
+      Args call = rest;
+      ok = call_test(in, args.positional[off], subject, call);
+    } else {
+      ok = in.truth(subject);
+    }
+    if (ok == select) out.push_back(std::move(item));
+  }
+  return make_iterator("generator", std::move(out));
+}
+
+Value sf_select(Interp& in, const Value& v, Args& args) { return select_or_reject(in, v, args, true, false); }
+Value sf_reject(Interp& in, const Value& v, Args& args) { return select_or_reject(in, v, args, false, false); }
+Value sf_selectattr(Interp& in, const Value& v, Args& args) { return select_or_reject(in, v, args, true, true); }
+Value sf_rejectattr(Interp& in, const Value& v, Args& args) { return select_or_reject(in, v, args, false, true); }
+
+Value sf_first(Interp& in, const Value& v, Args& args) {
+  no_args(args, "first");
+  std::vector<Value> items = in.iterate(v);
+  if (items.empty()) return Value::undefined("No first item, sequence was empty.");
+  return items.front();
+}
+
+Value sf_last(Interp& in, const Value& v, Args& args) {
+  no_args(args, "last");
+  if (v.is_object() && !v.as_object()->length()) type_error("'" + v.type_name() + "' object is not reversible");
+  std::vector<Value> items = in.iterate(v);
+  if (items.empty()) return Value::undefined("No last item, sequence was empty.");
+  return items.back();
+}
+
+Value sf_sum(Interp& in, const Value& v, Args& args) {
+  auto a = bind_args(args, "sum", {{"attribute", Value()}, {"start", Value(0)}}, 0);
+  Value total = a[1];
+  for (const auto& item : in.iterate(v)) total = binary(BinaryOp::add, total, lookup_path(in, item, a[0]));
+  return total;
+}
+
+Value sf_batch(Interp& in, const Value& v, Args& args) {
+  auto a = bind_args(args, "batch", {{"linecount", Value()}, {"fill_with", Value()}}, 1);
+  auto n = static_cast<std::size_t>(std::max<std::int64_t>(1, int_arg(a[0])));
+  std::vector<Value> out, row;
+  for (auto& item : in.iterate(v)) {
+    if (row.size() == n) {
+      out.push_back(Value::list(std::move(row)));
+      row.clear();
+    }
+    row.push_back(std::move(item));
+  }
+  if (!row.empty()) {
+    if (!a[1].is_none()) row.resize(n, a[1]);
+    out.push_back(Value::list(std::move(row)));
+  }
+  return make_iterator("generator", std::move(out));
+}
+
+Value sf_slice(Interp& in, const Value& v, Args& args) {
+  auto a = bind_args(args, "slice", {{"slices", Value()}, {"fill_with", Value()}}, 1);
+  std::vector<Value> seq = in.iterate(v);
+  auto slices = static_cast<std::size_t>(std::max<std::int64_t>(1, int_arg(a[0])));
+  std::size_t per = seq.size() / slices, extra = seq.size() % slices, offset = 0;
+  std::vector<Value> out;
+  for (std::size_t k = 0; k < slices; ++k) {
+    std::size_t start = offset + k * per;
+    if (k < extra) ++offset;
+    std::size_t end = offset + (k + 1) * per;
+    std::vector<Value> part(seq.begin() + static_cast<std::ptrdiff_t>(start), seq.begin() + static_cast<std::ptrdiff_t>(end));
+    if (!a[1].is_none() && k >= extra) part.push_back(a[1]);
+    out.push_back(Value::list(std::move(part)));
+  }
+  return make_iterator("generator", std::move(out));
+}
+
+Value sf_items(Interp& in, const Value& v, Args& args) {
+  no_args(args, "items");
+  if (v.is_undefined()) return make_iterator("generator", {});
+  if (!v.is_dict()) type_error("Can only get item pairs from a mapping.");
+  Args none;
+  return make_iterator("generator", in.iterate(in.call(in.getattr(v, "items"), none)));
+}
+
+Value sf_reverse(Interp& in, const Value& v, Args& args) {
+  no_args(args, "reverse");
+  if (v.is_string()) return slice(v, std::nullopt, std::nullopt, -1);
+  std::vector<Value> items = in.iterate(v);
+  std::reverse(items.begin(), items.end());
+  return make_iterator("list_reverseiterator", std::move(items));
+}
+
+Value sf_groupby(Interp& in, const Value& v, Args& args) {
+  auto a = bind_args(args, "groupby", {{"attribute", Value()}, {"default", Value()}, {"case_sensitive", Value(false)}}, 1);
+  bool fold = !in.truth(a[2]);
+  std::vector<Value> items = in.iterate(v);
+  auto key_of = [&](const Value& item, bool folded) {
+    Value k = lookup_path(in, item, a[0]);
+    if (k.is_undefined() && !a[1].is_none()) k = a[1];
+    return folded ? fold_case(k) : k;
+  };
+  std::vector<Value> keys;
+  for (const auto& item : items) keys.push_back(key_of(item, fold));
+  std::vector<Value> sorted_keys = keys;
+  sort_by_keys(items, keys, false);
+  sort_by_keys(sorted_keys, std::vector<Value>(sorted_keys), false);
+  std::vector<Value> out;
+  std::size_t i = 0;
+  while (i < items.size()) {
+    std::size_t j = i;
+    std::vector<Value> group;
+    while (j < items.size() && sorted_keys[j] == sorted_keys[i]) group.push_back(items[j++]);
+    Value grouper = key_of(group.front(), false);
+    out.push_back(Value::tuple({grouper, Value::list(std::move(group))}));
+    i = j;
+  }
+  return Value::list(std::move(out));
+}
+
+}  // namespace
+
+const FilterFn sequence_filters[] = {
+    {"join", sf_join}, {"list", sf_list}, {"length", sf_length}, {"count", sf_length}, {"dictsort", sf_dictsort},
+    {"sort", sf_sort}, {"unique", sf_unique}, {"min", sf_min}, {"max", sf_max}, {"map", sf_map},
+    {"select", sf_select}, {"reject", sf_reject}, {"selectattr", sf_selectattr}, {"rejectattr", sf_rejectattr},
+    {"first", sf_first}, {"last", sf_last}, {"sum", sf_sum}, {"batch", sf_batch}, {"slice", sf_slice},
+    {"items", sf_items}, {"reverse", sf_reverse}, {"groupby", sf_groupby},
+};
+const std::size_t sequence_filter_count = std::size(sequence_filters);
+
+}  // namespace slap::tmpl

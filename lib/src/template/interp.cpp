@@ -1,0 +1,214 @@
+// Value operations whose behaviour depends on the undefined policy, name lookup, and the
+// template loader.
+#include "interp.hpp"
+
+#include "errors.hpp"
+#include "methods.hpp"
+#include "ops.hpp"
+#include "parser.hpp"
+#include "text.hpp"
+
+namespace slap::tmpl {
+
+void Interp::raise_undefined(const Value& v) const { raise_undefined_hint(v); }
+
+void Interp::append_text(std::string& to, const Value& v) const {
+  if (v.is_string()) {
+    to += v.as_string();
+    return;
+  }
+  use(v);
+  append_str(to, v);
+}
+
+std::string Interp::to_str(const Value& v) const {
+  if (v.is_string()) return v.as_string();
+  std::string out;
+  append_text(out, v);
+  return out;
+}
+
+bool Interp::truth(const Value& v) const {
+  use(v);
+  return v.truthy();
+}
+
+std::vector<Value> Interp::iterate(const Value& v) const {
+  switch (v.type()) {
+    case Value::Type::undefined: use(v); return {};
+    case Value::Type::string: {
+      std::vector<Value> out;
+      const std::string& s = v.as_string();
+      for (std::size_t i = 0; i < s.size();) {
+        std::size_t start = i;
+        next_code_point(s, i);
+        out.emplace_back(s.substr(start, i - start));
+      }
+      return out;
+    }
+    case Value::Type::list:
+    case Value::Type::tuple: return v.items();
+    case Value::Type::dict:
+    case Value::Type::set: {
+      std::vector<Value> out;
+      const Dict& d = v.is_dict() ? v.as_dict() : v.as_set();
+      out.reserve(d.size());
+      for (const auto& e : d) out.push_back(e.key);
+      return out;
+    }
+    case Value::Type::object:
+      if (auto items = v.as_object()->iterate()) return std::move(*items);
+      break;
+    default: break;
+  }
+  type_error("'" + v.type_name() + "' object is not iterable");
+}
+
+bool Interp::equal(const Value& a, const Value& b) const {
+  use(a);
+  use(b);
+  return a == b;
+}
+
+bool Interp::contains(const Value& container, const Value& item) const {
+  use(container);
+  use(item);
+  switch (container.type()) {
+    case Value::Type::undefined: return false;
+    case Value::Type::string:
+      if (!item.is_string())
+        type_error("'in <string>' requires string as left operand, not " + item.type_name());
+      return container.as_string().find(item.as_string()) != std::string::npos;
+    case Value::Type::list:
+    case Value::Type::tuple:
+      for (const auto& v : container.items())
+        if (v == item) return true;
+      return false;
+    case Value::Type::dict:
+    case Value::Type::set:
+      if (item.is_list() || item.is_dict() || item.is_set()) type_error("unhashable type: '" + item.type_name() + "'");
+      return (container.is_dict() ? container.as_dict() : container.as_set()).contains(item);
+    case Value::Type::object:
+      if (auto items = container.as_object()->iterate()) {
+        for (const auto& v : *items)
+          if (v == item) return true;
+        return false;
+      }
+      break;
+    default: break;
+  }
+  type_error("argument of type '" + container.type_name() + "' is not iterable");
+}
+
+Value Interp::call(const Value& callee, Args& args) {
+  if (callee.is_undefined()) raise_undefined(callee);
+  if (callee.is_object()) {
+    const Object& o = *callee.as_object();
+    if (o.internal()) return static_cast<const InternalObject&>(o).invoke(*this, args);
+    if (o.callable()) {
+      auto r = o.call(args);
+      if (!r) throw std::move(r.error());
+      return std::move(*r);
+    }
+  }
+  type_error("'" + callee.type_name() + "' object is not callable");
+}
+
+Value Interp::getattr(const Value& obj, std::string_view name) {
+  return getattr(obj, name, std::hash<std::string_view>{}(name));
+}
+
+Value Interp::getattr(const Value& obj, std::string_view name, std::size_t hash) {
+  if (obj.is_undefined()) raise_undefined(obj);
+  if (obj.is_object()) {
+    if (auto v = obj.as_object()->attr(name)) return std::move(*v);
+  } else if (obj.is_dict()) {
+    // Methods first (Jinja2 tries getattr before the item); keys rarely start like one.
+    if (MethodFn m = find_method(obj, name)) return bound_method(obj, name, m);
+    if (const Value* v = obj.as_dict().find(name, hash)) return *v;
+  } else if (MethodFn m = find_method(obj, name)) {
+    return bound_method(obj, name, m);
+  }
+  return Value::undefined(object_type_repr(obj) + " has no attribute " + string_repr(name));
+}
+
+Value Interp::getitem(const Value& obj, const Value& key) {
+  if (obj.is_undefined()) raise_undefined(obj);
+  switch (obj.type()) {
+    case Value::Type::dict:
+      if (!key.is_list() && !key.is_dict() && !key.is_set())
+        if (const Value* v = obj.as_dict().find(key)) return *v;
+      break;
+    case Value::Type::list:
+    case Value::Type::tuple:
+    case Value::Type::string:
+      if (auto i = index_of(key))
+        if (auto v = item_at(obj, *i)) return std::move(*v);
+      break;
+    case Value::Type::object:
+      // Sized iterables (range, urlparse results) index like tuples.
+      if (auto i = index_of(key); i && obj.as_object()->length())
+        if (auto v = item_at(Value::tuple(*obj.as_object()->iterate()), *i)) return std::move(*v);
+      break;
+    default: break;
+  }
+  if (key.is_string()) return getattr(obj, key.as_string());
+  std::string type = obj.is_none() ? "None" : obj.type_name() + " object";
+  return Value::undefined(type + " has no element " + key.repr());
+}
+
+const Value* Interp::find_variable(std::string_view name, std::size_t hash, const Scope& scope) const {
+  for (const Scope* s = &scope; s; s = s->parent.get())
+    if (const Value* v = s->vars.find(name, hash)) return v;
+  if (const Value* v = scope.root->base.find(name, hash)) return v;
+  return scope.root->globals->find(name, hash);
+}
+
+Value Interp::undefined_name(std::string_view name) const { return Value::undefined(string_repr(name) + " is undefined"); }
+
+Value Interp::lookup(std::string_view name, const Scope& scope) const {
+  const Value* v = find_variable(name, std::hash<std::string_view>{}(name), scope);
+  return v ? *v : undefined_name(name);
+}
+
+Dict Interp::snapshot(const Scope& scope) const {
+  std::vector<const Scope*> chain;
+  for (const Scope* s = &scope; s; s = s->parent.get()) chain.push_back(s);
+  Dict all = scope.root->base;
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it)
+    for (const auto& e : (*it)->vars) all.set(e.key, e.value);
+  return all;
+}
+
+std::shared_ptr<const TemplateData> Interp::load(const std::string& name) {
+  auto it = cache_.find(name);
+  if (it != cache_.end()) return it->second;
+  if (!env.loader) raise("TemplateNotFound", "template '" + name + "' not found: no template loader is configured");
+  auto source = env.loader(name);
+  if (!source) {
+    Error e = std::move(source.error());
+    e.cls = "TemplateNotFound";
+    throw e;
+  }
+  std::shared_ptr<const TemplateData> t = parse_template(*source, name, options);
+  cache_.emplace(name, t);
+  return t;
+}
+
+std::string Interp::capture(const Body& body, const ScopePtr& scope) {
+  std::string buf;
+  OutputRedirect redirect(*this, buf);
+  exec(body, scope);
+  return buf;
+}
+
+void Interp::render(const std::shared_ptr<const TemplateData>& t, Dict base, std::string& output) {
+  auto root = std::make_shared<RootContext>(RootContext{std::move(base), &env.globals(), t});
+  auto scope = std::make_shared<Scope>();
+  scope->root = root.get();
+  scope->owner = root;
+  OutputRedirect redirect(*this, output);
+  exec(t->body, scope);
+}
+
+}  // namespace slap::tmpl

@@ -1,0 +1,143 @@
+// The evaluator: walks the AST of one render, with Jinja2's scoping (for bodies, macros,
+// `with` and block sets open a scope; `if` does not; a template's top-level names are
+// its exports), its undefined policy (default or strict), and the loader for imports.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ast.hpp"
+#include "object.hpp"
+
+namespace slap::tmpl {
+
+// What a template body resolves names against once its scopes are exhausted.
+struct RootContext {
+  Dict base;  // the render context, or a snapshot of the importer's variables
+  const Dict* globals = nullptr;
+  std::shared_ptr<const TemplateData> tmpl;  // keeps the AST alive; names errors
+};
+
+struct Scope {
+  std::shared_ptr<Scope> parent;  // null at a template's top level
+  RootContext* root = nullptr;    // shared by every scope of one template run
+  std::shared_ptr<RootContext> owner;  // set on the top-level scope only
+  Dict vars;
+
+  static std::shared_ptr<Scope> child(const std::shared_ptr<Scope>& parent) {
+    auto s = std::make_shared<Scope>();
+    s->parent = parent;
+    s->root = parent->root;
+    return s;
+  }
+};
+using ScopePtr = std::shared_ptr<Scope>;
+
+enum class Flow { normal, break_, continue_ };
+
+class Interp {
+ public:
+  explicit Interp(const Environment& env) : env(env), options(env.options), strict(env.options.strict_undefined) {}
+
+  const Environment& env;
+  const Options& options;
+  const bool strict;
+  std::string* out = nullptr;  // where output statements write
+
+  void render(const std::shared_ptr<const TemplateData>& t, Dict base, std::string& output);
+
+  Flow exec(const Body& body, const ScopePtr& scope);
+  Value eval(const Expr& e, const ScopePtr& scope);
+  Args eval_args(const CallArgs& a, const ScopePtr& scope);
+  Value eval_filter(const FilterExpr& f, Value subject, const ScopePtr& scope);
+  void assign(const Target& t, Value v, Scope& scope);
+
+  // Operations whose behaviour depends on the undefined policy.
+  [[noreturn]] void raise_undefined(const Value& v) const;
+  void use(const Value& v) const {
+    if (strict && v.is_undefined()) raise_undefined(v);
+  }
+  void append_text(std::string& to, const Value& v) const;
+  std::string to_str(const Value& v) const;
+  bool truth(const Value& v) const;
+  std::vector<Value> iterate(const Value& v) const;
+  bool equal(const Value& a, const Value& b) const;
+  bool contains(const Value& container, const Value& item) const;
+  Value call(const Value& callee, Args& args);
+  Value getattr(const Value& obj, std::string_view name);
+  Value getattr(const Value& obj, std::string_view name, std::size_t hash);
+  // eval() that avoids copying a variable's value: the result is `*found` or `scratch`.
+  const Value& eval_ref(const Expr& e, const ScopePtr& scope, Value& scratch);
+  Value getitem(const Value& obj, const Value& key);
+  Value lookup(std::string_view name, const Scope& scope) const;
+  // The variable `name` (hash: of name), or nullptr when it is undefined.
+  const Value* find_variable(std::string_view name, std::size_t hash, const Scope& scope) const;
+  Value undefined_name(std::string_view name) const;
+
+  // Templates named in import/include, through Environment::loader (parsed once per render).
+  std::shared_ptr<const TemplateData> load(const std::string& name);
+  // Runs `t` and returns its exports as a module (imports).
+  Value make_module(const std::shared_ptr<const TemplateData>& t, Dict base);
+  // All names visible from `scope` (for `with context` imports and includes).
+  Dict snapshot(const Scope& scope) const;
+
+  // Renders `body` in `scope` into a string (macros, block sets, filter blocks).
+  std::string capture(const Body& body, const ScopePtr& scope);
+
+  int depth = 0;  // nested macro calls and imports, to stop runaway recursion
+  // Scopes that hold macros: a macro captures its scope, so the pair forms a cycle that
+  // the destructor breaks once the render is over.
+  std::vector<std::weak_ptr<Scope>> macro_scopes;
+  ~Interp();
+
+ private:
+  Flow exec_stmt(const Stmt& s, const ScopePtr& scope);
+  Flow exec_for(const ForStmt& s, const ScopePtr& scope);
+  void exec_import(const ImportStmt& s, const ScopePtr& scope);
+  void exec_include(const IncludeStmt& s, const ScopePtr& scope);
+  Value eval_call(const CallExpr& c, const ScopePtr& scope);
+  Value eval_compare(const CompareExpr& c, const ScopePtr& scope);
+  Value eval_binary(const BinaryExpr& b, const ScopePtr& scope);
+  void exec_output(const OutputStmt& s, const ScopePtr& scope);
+  Value eval_literal(const SequenceExpr& e, const ScopePtr& scope);
+  Value eval_slice(const Value& obj, const SliceExpr& s, const ScopePtr& scope);
+
+  std::map<std::string, std::shared_ptr<const TemplateData>, std::less<>> cache_;
+  std::map<std::string, Value, std::less<>> modules_;  // imports without context, by name
+
+  friend class LoopObject;
+};
+
+// Stamps `e` with the template and position of the node being evaluated, unless an inner
+// node already did.
+void locate(Error& e, const Scope& scope, Pos pos);
+
+// Counts nesting (macro calls, imports, includes) for its lifetime; past the limit the
+// template recurses without end.
+class DepthGuard {
+ public:
+  explicit DepthGuard(Interp& in);
+  ~DepthGuard() { --in_.depth; }
+  DepthGuard(const DepthGuard&) = delete;
+  DepthGuard& operator=(const DepthGuard&) = delete;
+
+ private:
+  Interp& in_;
+};
+
+// Swaps the output buffer for the lifetime of the guard.
+class OutputRedirect {
+ public:
+  OutputRedirect(Interp& in, std::string& to) : in_(in), saved_(in.out) { in.out = &to; }
+  ~OutputRedirect() { in_.out = saved_; }
+  OutputRedirect(const OutputRedirect&) = delete;
+  OutputRedirect& operator=(const OutputRedirect&) = delete;
+
+ private:
+  Interp& in_;
+  std::string* saved_;
+};
+
+}  // namespace slap::tmpl

@@ -1,0 +1,42 @@
+// Python methods of built-in values: str (methods_str.cpp), list, dict, set and tuple
+// (methods_coll.cpp). Jinja2 resolves `x.name` to a method before a dict key, so a dict
+// key called "items" is only reachable as x['items'].
+#pragma once
+
+#include <string_view>
+
+#include "slap/template.hpp"
+
+namespace slap::tmpl {
+
+class Interp;
+
+using MethodFn = Value (*)(Interp& in, const Value& self, Args& args);
+
+// The method `name` of `self`'s type, or nullptr.
+MethodFn find_method(const Value& self, std::string_view name);
+MethodFn find_str_method(std::string_view name);
+MethodFn find_collection_method(const Value& self, std::string_view name);
+
+// dict.fromkeys(iterable, value=None) and dict.update()'s argument rules, shared with the
+// `dict` builtin.
+Value dict_fromkeys(Interp& in, Args& args);
+void dict_update(Interp& in, Dict& d, Args& args);
+
+// `self.name` as a callable value.
+Value bound_method(const Value& self, std::string_view name, MethodFn fn);
+
+// Binds arguments to a Python signature: `params` are (name, default) in order, the first
+// `required` have no default. Raises TypeError as Python does for a bad call.
+struct ParamSpec {
+  std::string_view name;
+  Value default_value;
+};
+std::vector<Value> bind_args(const Args& args, std::string_view function, std::initializer_list<ParamSpec> params,
+                             std::size_t required);
+// An int (or bool) argument, else TypeError.
+std::int64_t int_arg(const Value& v);
+// Fails unless the call has no arguments.
+void no_args(const Args& args, std::string_view function);
+
+}  // namespace slap::tmpl

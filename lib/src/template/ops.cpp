@@ -1,0 +1,368 @@
+#include "ops.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "errors.hpp"
+#include "pyformat.hpp"
+#include "slap/strings.hpp"
+#include "text.hpp"
+
+namespace slap::tmpl {
+
+namespace {
+
+const char* symbol(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::add: return "+";
+    case BinaryOp::sub: return "-";
+    case BinaryOp::mul: return "*";
+    case BinaryOp::div: return "/";
+    case BinaryOp::floordiv: return "//";
+    case BinaryOp::mod: return "%";
+    case BinaryOp::pow: return "** or pow()";
+  }
+  return "?";
+}
+
+[[noreturn]] void unsupported(BinaryOp op, const Value& a, const Value& b) {
+  type_error(std::string("unsupported operand type(s) for ") + symbol(op) + ": '" + a.type_name() + "' and '" +
+             b.type_name() + "'");
+}
+
+std::int64_t int_value(const Value& v) { return v.is_int() ? v.as_int() : v.as_bool() ? 1 : 0; }
+bool is_integral(const Value& v) { return v.is_int() || v.is_bool(); }
+
+[[noreturn]] void overflow() { raise("OverflowError", "integer overflow (slap template integers are 64-bit)"); }
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  std::int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+
+double float_mod(double a, double b) {
+  double m = std::fmod(a, b);
+  if (m != 0) {
+    if ((b < 0) != (m < 0)) m += b;
+  } else {
+    m = std::copysign(0.0, b);
+  }
+  return m;
+}
+
+Value repeat(const Value& seq, std::int64_t n) {
+  if (seq.is_string()) {
+    std::string out;
+    for (std::int64_t i = 0; i < n; ++i) out += seq.as_string();
+    return Value(std::move(out));
+  }
+  std::vector<Value> out;
+  for (std::int64_t i = 0; i < n; ++i) out.insert(out.end(), seq.items().begin(), seq.items().end());
+  return seq.is_tuple() ? Value::tuple(std::move(out)) : Value::list(std::move(out));
+}
+
+Value integer_op(BinaryOp op, std::int64_t a, std::int64_t b) {
+  std::int64_t r = 0;
+  switch (op) {
+    case BinaryOp::add: if (__builtin_add_overflow(a, b, &r)) overflow(); return Value(r);
+    case BinaryOp::sub: if (__builtin_sub_overflow(a, b, &r)) overflow(); return Value(r);
+    case BinaryOp::mul: if (__builtin_mul_overflow(a, b, &r)) overflow(); return Value(r);
+    case BinaryOp::div:
+      if (b == 0) raise("ZeroDivisionError", "division by zero");
+      return Value(static_cast<double>(a) / static_cast<double>(b));
+    case BinaryOp::floordiv:
+      if (b == 0) raise("ZeroDivisionError", "integer division or modulo by zero");
+      return Value(floor_div(a, b));
+    case BinaryOp::mod:
+      if (b == 0) raise("ZeroDivisionError", "integer division or modulo by zero");
+      return Value(a - floor_div(a, b) * b);
+    case BinaryOp::pow: {
+      if (b < 0) {
+        if (a == 0) raise("ZeroDivisionError", "0.0 cannot be raised to a negative power");
+        return Value(std::pow(static_cast<double>(a), static_cast<double>(b)));
+      }
+      std::int64_t result = 1;
+      for (std::int64_t i = 0; i < b; ++i)
+        if (__builtin_mul_overflow(result, a, &result)) overflow();
+      return Value(result);
+    }
+  }
+  return Value();
+}
+
+Value float_op(BinaryOp op, double a, double b) {
+  switch (op) {
+    case BinaryOp::add: return Value(a + b);
+    case BinaryOp::sub: return Value(a - b);
+    case BinaryOp::mul: return Value(a * b);
+    case BinaryOp::div:
+      if (b == 0) raise("ZeroDivisionError", "float division by zero");
+      return Value(a / b);
+    case BinaryOp::floordiv:
+      if (b == 0) raise("ZeroDivisionError", "float floor division by zero");
+      return Value((a - float_mod(a, b)) / b);
+    case BinaryOp::mod:
+      if (b == 0) raise("ZeroDivisionError", "float modulo");
+      return Value(float_mod(a, b));
+    case BinaryOp::pow:
+      if (a == 0 && b < 0) raise("ZeroDivisionError", "0.0 cannot be raised to a negative power");
+      return Value(std::pow(a, b));
+  }
+  return Value();
+}
+
+Value concat_sequences(const Value& a, const Value& b) {
+  std::vector<Value> out = a.items();
+  out.insert(out.end(), b.items().begin(), b.items().end());
+  return a.is_tuple() ? Value::tuple(std::move(out)) : Value::list(std::move(out));
+}
+
+}  // namespace
+
+double number(const Value& v) { return v.is_float() ? v.as_float() : static_cast<double>(int_value(v)); }
+
+Value binary(BinaryOp op, const Value& a, const Value& b) {
+  if (a.is_undefined()) raise_undefined_hint(a);
+  // str % undefined formats str(undefined), "" (Jinja2's default Undefined).
+  if (b.is_undefined() && !(op == BinaryOp::mod && a.is_string())) raise_undefined_hint(b);
+  if (a.is_number() && b.is_number()) {
+    if (is_integral(a) && is_integral(b)) return integer_op(op, int_value(a), int_value(b));
+    return float_op(op, number(a), number(b));
+  }
+  switch (op) {
+    case BinaryOp::add:
+      if (a.is_string()) {
+        if (!b.is_string()) type_error("can only concatenate str (not \"" + b.type_name() + "\") to str");
+        return Value(a.as_string() + b.as_string());
+      }
+      if (a.is_list() || a.is_tuple()) {
+        if (b.type() != a.type())
+          type_error("can only concatenate " + a.type_name() + " (not \"" + b.type_name() + "\") to " + a.type_name());
+        return concat_sequences(a, b);
+      }
+      break;
+    case BinaryOp::mul:
+      if ((a.is_string() || a.is_list() || a.is_tuple()) && is_integral(b)) return repeat(a, int_value(b));
+      if ((b.is_string() || b.is_list() || b.is_tuple()) && is_integral(a)) return repeat(b, int_value(a));
+      break;
+    case BinaryOp::mod:
+      if (a.is_string()) return Value(percent_format(a.as_string(), b));
+      break;
+    case BinaryOp::sub:
+      if (a.is_set() && b.is_set()) {
+        std::vector<Value> out;
+        for (const auto& e : a.as_set())
+          if (!b.as_set().contains(e.key)) out.push_back(e.key);
+        return Value::set(std::move(out));
+      }
+      break;
+    default: break;
+  }
+  unsupported(op, a, b);
+}
+
+Value negate(const Value& v) {
+  if (v.is_undefined()) raise_undefined_hint(v);
+  if (v.is_float()) return Value(-v.as_float());
+  if (is_integral(v)) {
+    if (int_value(v) == INT64_MIN) overflow();
+    return Value(-int_value(v));
+  }
+  type_error("bad operand type for unary -: '" + v.type_name() + "'");
+}
+
+Value positive(const Value& v) {
+  if (v.is_undefined()) raise_undefined_hint(v);
+  if (v.is_float()) return v;
+  if (is_integral(v)) return Value(int_value(v));
+  type_error("bad operand type for unary +: '" + v.type_name() + "'");
+}
+
+int compare(const Value& a, const Value& b) {
+  if (a.is_undefined()) raise_undefined_hint(a);
+  if (b.is_undefined()) raise_undefined_hint(b);
+  if (a.is_number() && b.is_number()) {
+    if (is_integral(a) && is_integral(b)) return int_value(a) < int_value(b) ? -1 : int_value(a) > int_value(b);
+    double x = number(a), y = number(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (a.is_string() && b.is_string()) {
+    int c = a.as_string().compare(b.as_string());
+    return c < 0 ? -1 : c > 0;
+  }
+  if ((a.is_list() && b.is_list()) || (a.is_tuple() && b.is_tuple())) {
+    const auto& x = a.items();
+    const auto& y = b.items();
+    for (std::size_t i = 0; i < x.size() && i < y.size(); ++i) {
+      if (x[i] == y[i]) continue;
+      return compare(x[i], y[i]);
+    }
+    return x.size() < y.size() ? -1 : x.size() > y.size();
+  }
+  type_error("'<' not supported between instances of '" + a.type_name() + "' and '" + b.type_name() + "'");
+}
+
+bool less(const Value& a, const Value& b) { return compare(a, b) < 0; }
+
+void sort_by_keys(std::vector<Value>& items, const std::vector<Value>& keys, bool reverse) {
+  std::vector<std::size_t> order(items.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return reverse ? less(keys[b], keys[a]) : less(keys[a], keys[b]);
+  });
+  std::vector<Value> sorted;
+  sorted.reserve(items.size());
+  for (std::size_t i : order) sorted.push_back(std::move(items[i]));
+  items = std::move(sorted);
+}
+
+void require_hashable(const Value& v) {
+  if (v.is_list() || v.is_dict() || v.is_set()) type_error("unhashable type: '" + v.type_name() + "'");
+  if (v.is_tuple())
+    for (const auto& item : v.items()) require_hashable(item);
+}
+
+std::optional<std::int64_t> index_of(const Value& v) {
+  if (is_integral(v)) return int_value(v);
+  return std::nullopt;
+}
+
+std::optional<Value> item_at(const Value& obj, std::int64_t i) {
+  if (obj.is_string()) {
+    const std::string& s = obj.as_string();
+    if (is_ascii(s)) {
+      auto n = static_cast<std::int64_t>(s.size());
+      if (i < 0) i += n;
+      if (i < 0 || i >= n) return std::nullopt;
+      return Value(std::string(1, s[static_cast<std::size_t>(i)]));
+    }
+    auto offsets = code_point_offsets(s);
+    auto n = static_cast<std::int64_t>(offsets.size()) - 1;
+    if (i < 0) i += n;
+    if (i < 0 || i >= n) return std::nullopt;
+    auto k = static_cast<std::size_t>(i);
+    return Value(s.substr(offsets[k], offsets[k + 1] - offsets[k]));
+  }
+  const auto& items = obj.items();
+  auto n = static_cast<std::int64_t>(items.size());
+  if (i < 0) i += n;
+  if (i < 0 || i >= n) return std::nullopt;
+  return items[static_cast<std::size_t>(i)];
+}
+
+Value slice(const Value& obj, std::optional<std::int64_t> start, std::optional<std::int64_t> stop,
+            std::optional<std::int64_t> step) {
+  std::int64_t st = step.value_or(1);
+  if (st == 0) value_error("slice step cannot be zero");
+  std::vector<std::size_t> offsets;
+  std::int64_t n;
+  if (obj.is_string()) {
+    offsets = code_point_offsets(obj.as_string());
+    n = static_cast<std::int64_t>(offsets.size()) - 1;
+  } else {
+    n = static_cast<std::int64_t>(obj.items().size());
+  }
+  // Python's PySlice_AdjustIndices.
+  auto adjust = [&](std::optional<std::int64_t> v, std::int64_t dflt) {
+    if (!v) return dflt;
+    std::int64_t x = *v;
+    if (x < 0) {
+      x += n;
+      if (x < 0) x = st < 0 ? -1 : 0;
+    } else if (x >= n) {
+      x = st < 0 ? n - 1 : n;
+    }
+    return x;
+  };
+  std::int64_t lo = adjust(start, st < 0 ? n - 1 : 0);
+  std::int64_t hi = adjust(stop, st < 0 ? -1 : n);
+  std::vector<std::int64_t> picks;
+  for (std::int64_t i = lo; st > 0 ? i < hi : i > hi; i += st) picks.push_back(i);
+  if (obj.is_string()) {
+    const std::string& s = obj.as_string();
+    std::string out;
+    for (auto i : picks) {
+      auto k = static_cast<std::size_t>(i);
+      out.append(s, offsets[k], offsets[k + 1] - offsets[k]);
+    }
+    return Value(std::move(out));
+  }
+  std::vector<Value> out;
+  out.reserve(picks.size());
+  for (auto i : picks) out.push_back(obj.items()[static_cast<std::size_t>(i)]);
+  return obj.is_tuple() ? Value::tuple(std::move(out)) : Value::list(std::move(out));
+}
+
+std::string object_type_repr(const Value& v) {
+  if (v.is_none()) return "'None'";
+  return "'" + v.type_name() + " object'";
+}
+
+void raise_undefined_hint(const Value& undefined) { raise("UndefinedError", undefined.undefined_hint()); }
+
+Value to_int(const Value& v, int base) {
+  if (v.is_undefined()) raise_undefined_hint(v);
+  if (is_integral(v)) return Value(int_value(v));
+  if (v.is_float()) {
+    double d = v.as_float();
+    if (std::isnan(d)) value_error("cannot convert float NaN to integer");
+    if (std::isinf(d)) raise("OverflowError", "cannot convert float infinity to integer");
+    if (std::fabs(d) >= 9.2233720368547758e18) overflow();
+    return Value(static_cast<std::int64_t>(d));
+  }
+  if (!v.is_string())
+    type_error("int() argument must be a string, a bytes-like object or a real number, not '" + v.type_name() + "'");
+  std::string_view s = str::strip(v.as_string());
+  std::string digits;
+  bool negative = false;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  int b = base;
+  if (s.size() > 1 && s[0] == '0') {
+    char p = static_cast<char>(s[1] | 0x20);
+    int prefixed = p == 'x' ? 16 : p == 'o' ? 8 : p == 'b' ? 2 : 0;
+    if (prefixed && (base == 0 || base == prefixed)) {
+      b = prefixed;
+      s.remove_prefix(2);
+      if (!s.empty() && s[0] == '_') s.remove_prefix(1);
+    }
+  }
+  if (b == 0) b = 10;
+  bool ok = !s.empty() && s.front() != '_' && s.back() != '_';
+  for (std::size_t i = 0; ok && i < s.size(); ++i) {
+    if (s[i] == '_' && s[i - 1] != '_') continue;
+    digits += s[i];
+  }
+  char* end = nullptr;
+  errno = 0;
+  long long r = ok && !digits.empty() ? std::strtoll(digits.c_str(), &end, b) : 0;
+  if (!ok || digits.empty() || *end || digits[0] == '+' || digits[0] == '-' || str::is_space(digits[0]))
+    value_error("invalid literal for int() with base " + std::to_string(base) + ": " + string_repr(v.as_string()));
+  if (errno == ERANGE) overflow();
+  return Value(static_cast<std::int64_t>(negative ? -r : r));
+}
+
+Value to_float(const Value& v) {
+  if (v.is_undefined()) raise_undefined_hint(v);
+  if (v.is_number()) return Value(number(v));
+  if (!v.is_string()) type_error("float() argument must be a string or a real number, not '" + v.type_name() + "'");
+  std::string text(str::strip(v.as_string()));
+  std::string clean;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    // Python accepts one underscore between digits; any other stays and fails the parse.
+    bool separator = text[i] == '_' && i > 0 && i + 1 < text.size() &&
+                     std::isdigit(static_cast<unsigned char>(text[i - 1])) && std::isdigit(static_cast<unsigned char>(text[i + 1]));
+    if (!separator) clean += text[i];
+  }
+  char* end = nullptr;
+  double d = clean.empty() ? 0 : std::strtod(clean.c_str(), &end);
+  bool hex = clean.find_first_of("xX") != std::string::npos;
+  if (clean.empty() || *end || hex) value_error("could not convert string to float: " + string_repr(v.as_string()));
+  return Value(d);
+}
+
+}  // namespace slap::tmpl

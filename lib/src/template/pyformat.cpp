@@ -1,0 +1,403 @@
+#include "pyformat.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "errors.hpp"
+#include "ops.hpp"
+#include "text.hpp"
+
+namespace slap::tmpl {
+
+namespace {
+
+struct Spec {
+  std::string fill = " ";
+  char align = 0;  // < > ^ =
+  char sign = '-';
+  bool alt = false;
+  int width = -1;
+  char grouping = 0;
+  int precision = -1;
+  char type = 0;
+};
+
+Spec parse_spec(std::string_view s) {
+  Spec sp;
+  std::size_t i = 0;
+  bool fill_given = false;
+  auto is_align = [](char c) { return c == '<' || c == '>' || c == '^' || c == '='; };
+  if (!s.empty()) {
+    std::size_t first = 0;
+    next_code_point(s, first);
+    if (first < s.size() && is_align(s[first])) {
+      sp.fill = std::string(s.substr(0, first));
+      fill_given = true;
+      sp.align = s[first];
+      i = first + 1;
+    } else if (is_align(s[0])) {
+      sp.align = s[0];
+      i = 1;
+    }
+  }
+  if (i < s.size() && (s[i] == '+' || s[i] == '-' || s[i] == ' ')) sp.sign = s[i++];
+  if (i < s.size() && s[i] == '#') {
+    sp.alt = true;
+    ++i;
+  }
+  if (i < s.size() && s[i] == '0') {
+    if (!fill_given) sp.fill = "0";
+    if (!sp.align) sp.align = '=';
+    ++i;
+  }
+  auto number = [&] {
+    int n = 0;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) n = n * 10 + (s[i++] - '0');
+    return n;
+  };
+  if (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) sp.width = number();
+  if (i < s.size() && (s[i] == ',' || s[i] == '_')) sp.grouping = s[i++];
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    sp.precision = number();
+  }
+  if (i < s.size()) sp.type = s[i++];
+  if (i != s.size()) value_error("Invalid format specifier '" + std::string(s) + "'");
+  return sp;
+}
+
+// prefix (sign, 0x) + body, padded to the width by the alignment rules.
+std::string pad(const std::string& prefix, const std::string& body, const Spec& sp, char default_align) {
+  auto len = static_cast<int>(code_point_count(prefix) + code_point_count(body));
+  if (sp.width <= len) return prefix + body;
+  int n = sp.width - len;
+  auto fill = [&](int count) {
+    std::string f;
+    for (int k = 0; k < count; ++k) f += sp.fill;
+    return f;
+  };
+  switch (sp.align ? sp.align : default_align) {
+    case '<': return prefix + body + fill(n);
+    case '^': return fill(n / 2) + prefix + body + fill(n - n / 2);
+    case '=': return prefix + fill(n) + body;
+    default: return fill(n) + prefix + body;
+  }
+}
+
+std::string group_digits(const std::string& digits, char sep, std::size_t every) {
+  std::string out;
+  std::size_t n = digits.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i && (n - i) % every == 0) out += sep;
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string sign_of(bool negative, char sign) {
+  if (negative) return "-";
+  return sign == '+' ? "+" : sign == ' ' ? " " : "";
+}
+
+std::string format_float(double v, Spec sp) {
+  char type = sp.type;
+  bool negative = std::signbit(v) && !std::isnan(v);
+  double mag = std::fabs(v);
+  std::string body;
+  if (type == 0 && sp.precision < 0) {
+    body = float_repr(mag);
+  } else {
+    char conv = type == 0 || type == 'n' ? 'g' : type == '%' ? 'f' : type;
+    if (type == '%') mag *= 100;
+    int precision = sp.precision < 0 ? 6 : sp.precision;
+    char fmt[16];
+    std::snprintf(fmt, sizeof fmt, sp.alt ? "%%#.*%c" : "%%.*%c", conv);
+    char buf[512];
+    std::snprintf(buf, sizeof buf, fmt, precision, mag);
+    body = buf;
+    if (type == 0 && body.find_first_of(".en") == std::string::npos) body += ".0";
+    if (type == '%') body += '%';
+  }
+  if (sp.grouping && std::isfinite(mag)) {
+    std::size_t end = body.find_first_of(".e%");
+    if (end == std::string::npos) end = body.size();
+    body = group_digits(body.substr(0, end), sp.grouping, 3) + body.substr(end);
+  }
+  return pad(sign_of(negative, sp.sign), body, sp, '>');
+}
+
+std::string format_int(std::int64_t v, Spec sp) {
+  char type = sp.type ? sp.type : 'd';
+  if (std::string_view("eEfFgG%").find(type) != std::string_view::npos)
+    return format_float(static_cast<double>(v), sp);
+  if (type == 'c') return pad("", [&] { std::string s; append_code_point(s, static_cast<std::uint32_t>(v)); return s; }(), sp, '<');
+  if (sp.precision >= 0) value_error("Precision not allowed in integer format specifier");
+  int base = type == 'b' ? 2 : type == 'o' ? 8 : (type == 'x' || type == 'X') ? 16 : 10;
+  if (base == 10 && type != 'd' && type != 'n') value_error(std::string("Unknown format code '") + type + "' for object of type 'int'");
+  std::uint64_t mag = v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+  std::string digits;
+  do {
+    int d = static_cast<int>(mag % static_cast<std::uint64_t>(base));
+    digits.insert(digits.begin(), static_cast<char>(d < 10 ? '0' + d : (type == 'X' ? 'A' : 'a') + d - 10));
+    mag /= static_cast<std::uint64_t>(base);
+  } while (mag);
+  if (sp.grouping) digits = group_digits(digits, sp.grouping, base == 10 ? 3 : 4);
+  std::string prefix = sign_of(v < 0, sp.sign);
+  if (sp.alt && base != 10) prefix += base == 2 ? "0b" : base == 8 ? "0o" : type == 'X' ? "0X" : "0x";
+  return pad(prefix, digits, sp, '>');
+}
+
+std::string truncate_code_points(const std::string& s, int precision) {
+  if (precision < 0) return s;
+  auto offsets = code_point_offsets(s);
+  if (static_cast<std::size_t>(precision) + 1 >= offsets.size()) return s;
+  return s.substr(0, offsets[static_cast<std::size_t>(precision)]);
+}
+
+}  // namespace
+
+std::string format_value(const Value& v, std::string_view spec) {
+  if (spec.empty()) return v.str();
+  Spec sp = parse_spec(spec);
+  if (v.is_string() || v.is_undefined()) {
+    if (sp.type && sp.type != 's')
+      value_error(std::string("Unknown format code '") + sp.type + "' for object of type 'str'");
+    return pad("", truncate_code_points(v.str(), sp.precision), sp, '<');
+  }
+  if (v.is_int() || v.is_bool()) return format_int(v.is_int() ? v.as_int() : v.as_bool(), sp);
+  if (v.is_float()) {
+    if (sp.type && std::string_view("eEfFgGn%").find(sp.type) == std::string_view::npos)
+      value_error(std::string("Unknown format code '") + sp.type + "' for object of type 'float'");
+    return format_float(v.as_float(), sp);
+  }
+  type_error("unsupported format string passed to " + v.type_name() + ".__format__");
+}
+
+// ----- printf-style -----
+
+namespace {
+
+struct PercentState {
+  std::vector<Value> positional;
+  const Dict* mapping = nullptr;
+  std::size_t next = 0;
+
+  const Value& take() {
+    if (next >= positional.size()) type_error("not enough arguments for format string");
+    return positional[next++];
+  }
+};
+
+std::string percent_one(char conv, const Value& arg, Spec sp) {
+  switch (conv) {
+    case 's':
+    case 'r':
+    case 'a': {
+      std::string s = conv == 's' ? arg.str() : arg.repr();
+      return pad("", truncate_code_points(s, sp.precision), sp, '>');
+    }
+    case 'd':
+    case 'i':
+    case 'u':
+      if (!arg.is_number())
+        type_error(std::string("%") + conv + " format: a real number is required, not " + arg.type_name());
+      sp.type = 'd';
+      break;
+    case 'x':
+    case 'X':
+    case 'o':
+      if (!arg.is_int() && !arg.is_bool())
+        type_error(std::string("%") + conv + " format: an integer is required, not " + arg.type_name());
+      sp.type = conv;
+      break;
+    case 'c':
+      if (arg.is_string() && code_point_count(arg.as_string()) == 1) return pad("", arg.as_string(), sp, '>');
+      if (!arg.is_int()) type_error("%c requires int or char");
+      sp.type = 'c';
+      return format_int(arg.as_int(), sp);
+    case 'e': case 'E': case 'f': case 'F': case 'g': case 'G':
+      if (!arg.is_number()) type_error("must be real number, not " + arg.type_name());
+      sp.type = conv;
+      return format_float(number(arg), sp);
+    default:
+      value_error(std::string("unsupported format character '") + conv + "'");
+  }
+  // Integers: printf precision is a minimum digit count.
+  std::int64_t n = to_int(arg).as_int();
+  int precision = sp.precision;
+  sp.precision = -1;
+  if (precision <= 0) return format_int(n, sp);
+  Spec plain = sp;
+  plain.width = -1;
+  plain.sign = '-';
+  plain.alt = false;
+  std::string digits = format_int(n < 0 ? -n : n, plain);
+  if (static_cast<int>(digits.size()) < precision) digits.insert(0, static_cast<std::size_t>(precision) - digits.size(), '0');
+  std::string prefix = sign_of(n < 0, sp.sign);
+  if (sp.alt && conv != 'd' && conv != 'i' && conv != 'u') prefix += conv == 'o' ? "0o" : conv == 'X' ? "0X" : "0x";
+  return pad(prefix, digits, sp, '>');
+}
+
+}  // namespace
+
+std::string percent_format(std::string_view fmt, const Value& args) {
+  PercentState st;
+  if (args.is_tuple()) st.positional = args.items();
+  else st.positional.push_back(args);
+  if (args.is_dict()) st.mapping = &args.as_dict();
+  std::string out;
+  for (std::size_t i = 0; i < fmt.size(); ++i) {
+    if (fmt[i] != '%') {
+      out += fmt[i];
+      continue;
+    }
+    if (++i >= fmt.size()) value_error("incomplete format");
+    const Value* arg = nullptr;
+    if (fmt[i] == '(') {
+      if (!st.mapping) type_error("format requires a mapping");
+      std::size_t depth = 1, start = ++i;
+      for (; i < fmt.size() && depth; ++i) depth += fmt[i] == '(' ? 1 : fmt[i] == ')' ? -1 : 0;
+      if (depth) value_error("incomplete format key");
+      std::string key(fmt.substr(start, i - 1 - start));
+      arg = st.mapping->find(std::string_view(key));
+      if (!arg) raise("KeyError", string_repr(key));
+    }
+    Spec sp;
+    for (; i < fmt.size() && std::string_view("-+ #0").find(fmt[i]) != std::string_view::npos; ++i) {
+      if (fmt[i] == '-') sp.align = '<';
+      else if (fmt[i] == '0') sp.fill = "0";
+      else if (fmt[i] == '#') sp.alt = true;
+      else if (sp.sign != '+') sp.sign = fmt[i];
+    }
+    if (sp.fill == "0") {
+      if (sp.align == '<') sp.fill = " ";
+      else sp.align = '=';
+    }
+    auto read_number = [&]() -> int {
+      if (i < fmt.size() && fmt[i] == '*') {
+        ++i;
+        return static_cast<int>(to_int(st.take()).as_int());
+      }
+      int n = 0;
+      while (i < fmt.size() && std::isdigit(static_cast<unsigned char>(fmt[i]))) n = n * 10 + (fmt[i++] - '0');
+      return n;
+    };
+    if (i < fmt.size() && (std::isdigit(static_cast<unsigned char>(fmt[i])) || fmt[i] == '*')) sp.width = read_number();
+    if (i < fmt.size() && fmt[i] == '.') {
+      ++i;
+      sp.precision = read_number();
+    }
+    while (i < fmt.size() && (fmt[i] == 'h' || fmt[i] == 'l' || fmt[i] == 'L')) ++i;
+    if (i >= fmt.size()) value_error("incomplete format");
+    if (fmt[i] == '%') {
+      out += '%';
+      continue;
+    }
+    out += percent_one(fmt[i], arg ? *arg : st.take(), sp);
+  }
+  if (st.next < st.positional.size() && !st.mapping)
+    type_error("not all arguments converted during string formatting");
+  return out;
+}
+
+// ----- str.format -----
+
+namespace {
+
+Value format_field(std::string_view name, const Args& args, std::size_t& auto_index, int& numbering,
+                   const FieldStep& step) {
+  std::size_t end = name.find_first_of(".[");
+  std::string_view head = name.substr(0, end);
+  Value obj;
+  if (head.empty() || std::isdigit(static_cast<unsigned char>(head[0]))) {
+    int mode = head.empty() ? 1 : 2;
+    if (numbering && numbering != mode)
+      value_error("cannot switch from " + std::string(mode == 1 ? "manual field specification to automatic" : "automatic field numbering to manual") +
+                  " field " + (mode == 1 ? "numbering" : "specification"));
+    numbering = mode;
+    std::size_t idx = head.empty() ? auto_index++ : static_cast<std::size_t>(std::stoul(std::string(head)));
+    if (idx >= args.positional.size())
+      raise("IndexError", "Replacement index " + std::to_string(idx) + " out of range for positional args tuple");
+    obj = args.positional[idx];
+  } else {
+    const Value* kw = args.keyword(head);
+    if (!kw) raise("KeyError", string_repr(head));
+    obj = *kw;
+  }
+  while (end != std::string_view::npos && end < name.size()) {
+    if (name[end] == '.') {
+      std::size_t next = name.find_first_of(".[", end + 1);
+      obj = step(obj, Value(name.substr(end + 1, next - end - 1)), false);
+      end = next;
+    } else {
+      std::size_t close = name.find(']', end);
+      if (close == std::string_view::npos) value_error("Missing ']' in format string");
+      std::string key(name.substr(end + 1, close - end - 1));
+      bool numeric = !key.empty() && key.find_first_not_of("0123456789") == std::string::npos;
+      obj = step(obj, numeric ? Value(static_cast<std::int64_t>(std::stoll(key))) : Value(key), true);
+      end = close + 1;
+    }
+  }
+  return obj;
+}
+
+// Automatic field numbering continues into nested fields of a format spec ({:>{}}).
+std::string format_fields(std::string_view fmt, const Args& args, const FieldStep& step, std::size_t& auto_index,
+                          int& numbering) {
+  std::string out;
+  for (std::size_t i = 0; i < fmt.size(); ++i) {
+    char c = fmt[i];
+    if (c == '}') {
+      if (i + 1 < fmt.size() && fmt[i + 1] == '}') ++i;
+      else value_error("Single '}' encountered in format string");
+      out += '}';
+      continue;
+    }
+    if (c != '{') {
+      out += c;
+      continue;
+    }
+    if (i + 1 < fmt.size() && fmt[i + 1] == '{') {
+      out += '{';
+      ++i;
+      continue;
+    }
+    std::size_t depth = 1, start = ++i;
+    for (; i < fmt.size() && depth; ++i) depth += fmt[i] == '{' ? 1 : fmt[i] == '}' ? -1 : 0;
+    if (depth) value_error("expected '}' before end of string");
+    std::string_view field = fmt.substr(start, i - 1 - start);
+    --i;
+    std::size_t bracket = 0, cut = field.size();
+    for (std::size_t k = 0; k < field.size(); ++k) {
+      if (field[k] == '[') ++bracket;
+      else if (field[k] == ']' && bracket) --bracket;
+      else if (!bracket && (field[k] == '!' || field[k] == ':')) {
+        cut = k;
+        break;
+      }
+    }
+    Value v = format_field(field.substr(0, cut), args, auto_index, numbering, step);
+    std::string_view rest = field.substr(cut);
+    if (!rest.empty() && rest[0] == '!') {
+      if (rest.size() < 2) value_error("end of string while looking for conversion specifier");
+      char conv = rest[1];
+      if (conv != 'r' && conv != 's' && conv != 'a') value_error(std::string("Unknown conversion specifier ") + conv);
+      v = Value(conv == 's' ? v.str() : v.repr());
+      rest.remove_prefix(2);
+    }
+    std::string spec;
+    if (!rest.empty() && rest[0] == ':') spec = format_fields(rest.substr(1), args, step, auto_index, numbering);
+    out += format_value(v, spec);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_method(std::string_view fmt, const Args& args, const FieldStep& step) {
+  std::size_t auto_index = 0;
+  int numbering = 0;
+  return format_fields(fmt, args, step, auto_index, numbering);
+}
+
+}  // namespace slap::tmpl

@@ -1,0 +1,24 @@
+// Python string formatting: printf-style `%` (spec/templates.md counts 274 uses), the
+// format-spec mini-language of format()/str.format(), and str.format() itself.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "slap/template.hpp"
+
+namespace slap::tmpl {
+
+// fmt % args: a tuple supplies positional arguments, a dict `%(name)s` lookups, anything
+// else is the single argument.
+std::string percent_format(std::string_view fmt, const Value& args);
+
+// format(value, spec).
+std::string format_value(const Value& v, std::string_view spec);
+
+// fmt.format(*args, **kwargs); `step` evaluates the `.attr` / `[key]` parts of a field.
+using FieldStep = std::function<Value(const Value& obj, const Value& key, bool is_item)>;
+std::string format_method(std::string_view fmt, const Args& args, const FieldStep& step);
+
+}  // namespace slap::tmpl

@@ -1,0 +1,27 @@
+// Filters and tests by name (Jinja2's DEFAULT_FILTERS / DEFAULT_TESTS plus what SlapOS
+// templates use). The parser resolves names once, so an unknown filter fails at parse
+// time, as in Jinja2.
+#pragma once
+
+#include <string_view>
+
+#include "slap/template.hpp"
+
+namespace slap::tmpl {
+
+class Interp;
+
+struct FilterFn {
+  std::string_view name;
+  Value (*fn)(Interp& in, const Value& subject, Args& args);
+};
+
+struct TestFn {
+  std::string_view name;
+  bool (*fn)(Interp& in, const Value& subject, Args& args);
+};
+
+const FilterFn* find_filter(std::string_view name);
+const TestFn* find_test(std::string_view name);
+
+}  // namespace slap::tmpl

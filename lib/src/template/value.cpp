@@ -1,0 +1,315 @@
+// Value construction, truthiness, equality and hashing (Python semantics), and Dict.
+#include <cmath>
+#include <functional>
+
+#include "object.hpp"
+#include "slap/template.hpp"
+
+namespace slap::tmpl {
+
+Value Value::undefined(std::string hint) {
+  Value v;
+  v.v_ = Undef{std::make_shared<const std::string>(std::move(hint))};
+  return v;
+}
+
+Value Value::list(std::vector<Value> items) {
+  Value v;
+  v.v_ = List{std::make_shared<ListData>(ListData{std::move(items)})};
+  return v;
+}
+
+Value Value::tuple(std::vector<Value> items) {
+  Value v;
+  v.v_ = Tuple{std::make_shared<const TupleData>(TupleData{std::move(items)})};
+  return v;
+}
+
+Value Value::dict() { return dict(Dict{}); }
+
+Value Value::dict(Dict d) {
+  Value v;
+  v.v_ = DictRef{std::make_shared<DictData>(DictData{std::move(d)})};
+  return v;
+}
+
+Value Value::dict(std::initializer_list<std::pair<Value, Value>> items) {
+  Dict d;
+  for (const auto& [k, val] : items) d.set(k, val);
+  return dict(std::move(d));
+}
+
+Value Value::set(std::vector<Value> items) {
+  Dict keys;
+  for (auto& item : items) keys.set(std::move(item), Value());
+  Value v;
+  v.v_ = SetRef{std::make_shared<SetData>(SetData{std::move(keys)})};
+  return v;
+}
+
+Value Value::object(std::shared_ptr<Object> o) {
+  Value v;
+  v.v_ = std::move(o);
+  return v;
+}
+
+Value Value::string_dict(const std::map<std::string, std::string>& items) {
+  Dict d;
+  for (const auto& [k, val] : items) d.set(Value(k), Value(val));
+  return dict(std::move(d));
+}
+
+Value Value::string_list(const std::vector<std::string>& items) {
+  std::vector<Value> out(items.begin(), items.end());
+  return list(std::move(out));
+}
+
+const std::vector<Value>& Value::items() const {
+  if (is_tuple()) return std::get<Tuple>(v_).p->items;
+  return std::get<List>(v_).p->items;
+}
+std::vector<Value>& Value::list_items() const { return std::get<List>(v_).p->items; }
+Dict& Value::as_dict() const { return std::get<DictRef>(v_).p->dict; }
+Dict& Value::as_set() const { return std::get<SetRef>(v_).p->keys; }
+const std::shared_ptr<Object>& Value::as_object() const { return std::get<std::shared_ptr<Object>>(v_); }
+const std::string& Value::undefined_hint() const { return *std::get<Undef>(v_).hint; }
+
+bool Value::truthy() const {
+  switch (type()) {
+    case Type::undefined:
+    case Type::none: return false;
+    case Type::boolean: return as_bool();
+    case Type::integer: return as_int() != 0;
+    case Type::floating: return as_float() != 0.0;
+    case Type::string: return !as_string().empty();
+    case Type::list:
+    case Type::tuple: return !items().empty();
+    case Type::dict: return !as_dict().empty();
+    case Type::set: return !as_set().empty();
+    case Type::object: return as_object()->truthy();
+  }
+  return false;
+}
+
+std::string Value::type_name() const {
+  switch (type()) {
+    case Type::undefined: return "Undefined";
+    case Type::none: return "NoneType";
+    case Type::boolean: return "bool";
+    case Type::integer: return "int";
+    case Type::floating: return "float";
+    case Type::string: return "str";
+    case Type::list: return "list";
+    case Type::tuple: return "tuple";
+    case Type::dict: return "dict";
+    case Type::set: return "set";
+    case Type::object: return as_object()->type_name();
+  }
+  return "object";
+}
+
+namespace {
+
+double number_of(const Value& v) {
+  if (v.is_float()) return v.as_float();
+  if (v.is_int()) return static_cast<double>(v.as_int());
+  return v.as_bool() ? 1.0 : 0.0;
+}
+
+std::int64_t int_of(const Value& v) { return v.is_int() ? v.as_int() : v.as_bool() ? 1 : 0; }
+
+bool sequences_equal(const std::vector<Value>& a, const std::vector<Value>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (!(a[i] == b[i])) return false;
+  return true;
+}
+
+std::size_t mix(std::size_t seed, std::size_t h) { return seed ^ (h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2)); }
+
+}  // namespace
+
+bool Value::operator==(const Value& o) const {
+  if (is_number() && o.is_number()) {
+    if (is_float() || o.is_float()) return number_of(*this) == number_of(o);
+    return int_of(*this) == int_of(o);
+  }
+  if (type() != o.type()) return false;
+  switch (type()) {
+    case Type::undefined:
+    case Type::none: return true;
+    case Type::string: return as_string() == o.as_string();
+    case Type::list:
+    case Type::tuple: return &items() == &o.items() || sequences_equal(items(), o.items());
+    case Type::dict: {
+      const Dict& a = as_dict();
+      const Dict& b = o.as_dict();
+      if (&a == &b) return true;
+      if (a.size() != b.size()) return false;
+      for (const auto& e : a) {
+        const Value* other = b.find(e.key);
+        if (!other || !(*other == e.value)) return false;
+      }
+      return true;
+    }
+    case Type::set: {
+      const Dict& a = as_set();
+      const Dict& b = o.as_set();
+      if (a.size() != b.size()) return false;
+      for (const auto& e : a)
+        if (!b.contains(e.key)) return false;
+      return true;
+    }
+    case Type::object: return as_object() == o.as_object() || as_object()->equals(*o.as_object());
+    default: return false;
+  }
+}
+
+bool Value::same(const Value& o) const {
+  if (type() != o.type()) return false;
+  switch (type()) {
+    case Type::list:
+    case Type::tuple: return &items() == &o.items();
+    case Type::dict: return &as_dict() == &o.as_dict();
+    case Type::set: return &as_set() == &o.as_set();
+    case Type::object: return as_object() == o.as_object();
+    default: return *this == o;
+  }
+}
+
+std::size_t Value::hash() const {
+  switch (type()) {
+    case Type::undefined: return 0x51ed27;
+    case Type::none: return 0x2545F491;
+    case Type::boolean:
+    case Type::integer: return std::hash<std::int64_t>{}(int_of(*this));
+    case Type::floating: {
+      double d = as_float();
+      if (std::nearbyint(d) == d && std::fabs(d) < 9.2e18) return std::hash<std::int64_t>{}(static_cast<std::int64_t>(d));
+      return std::hash<double>{}(d);
+    }
+    case Type::string: return std::hash<std::string_view>{}(as_string());
+    case Type::list:
+    case Type::tuple: {
+      std::size_t h = items().size();
+      for (const auto& v : items()) h = mix(h, v.hash());
+      return h;
+    }
+    case Type::dict:
+    case Type::set: {
+      // Order-independent, as equality is.
+      std::size_t h = 0x7a11;
+      for (const auto& e : is_dict() ? as_dict() : as_set()) h += e.hash * 31 + (is_dict() ? e.value.hash() : 0);
+      return h;
+    }
+    case Type::object: return std::hash<const void*>{}(as_object().get());
+  }
+  return 0;
+}
+
+// ----- Dict -----
+
+namespace {
+constexpr std::size_t small_dict = 8;
+constexpr std::size_t npos = static_cast<std::size_t>(-1);
+}  // namespace
+
+std::size_t Dict::locate(const Value& key, std::size_t hash) const {
+  if (key.is_string()) return locate_str(key.as_string(), hash);
+  if (index_.empty()) {
+    for (std::size_t i = 0; i < entries_.size(); ++i)
+      if (entries_[i].hash == hash && entries_[i].key == key) return i;
+    return npos;
+  }
+  std::size_t mask = index_.size() - 1;
+  for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
+    std::uint32_t at = index_[slot];
+    if (at == 0) return npos;
+    const Entry& e = entries_[at - 1];
+    if (e.hash == hash && e.key == key) return at - 1;
+  }
+}
+
+std::size_t Dict::locate_str(std::string_view key, std::size_t hash) const {
+  auto match = [&](const Entry& e) { return e.hash == hash && e.key.is_string() && e.key.as_string() == key; };
+  if (index_.empty()) {
+    for (std::size_t i = 0; i < entries_.size(); ++i)
+      if (match(entries_[i])) return i;
+    return npos;
+  }
+  std::size_t mask = index_.size() - 1;
+  for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
+    std::uint32_t at = index_[slot];
+    if (at == 0) return npos;
+    if (match(entries_[at - 1])) return at - 1;
+  }
+}
+
+void Dict::rebuild_index() {
+  index_.clear();
+  if (entries_.size() <= small_dict) return;
+  std::size_t cap = 16;
+  while (cap < entries_.size() * 2) cap *= 2;
+  index_.assign(cap, 0);
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    std::size_t slot = entries_[i].hash & (cap - 1);
+    while (index_[slot]) slot = (slot + 1) & (cap - 1);
+    index_[slot] = static_cast<std::uint32_t>(i + 1);
+  }
+}
+
+Value* Dict::find(const Value& key) {
+  std::size_t at = locate(key, key.hash());
+  return at == npos ? nullptr : &entries_[at].value;
+}
+const Value* Dict::find(const Value& key) const { return const_cast<Dict*>(this)->find(key); }
+
+Value* Dict::find(std::string_view key) {
+  std::size_t at = locate_str(key, std::hash<std::string_view>{}(key));
+  return at == npos ? nullptr : &entries_[at].value;
+}
+const Value* Dict::find(std::string_view key) const { return const_cast<Dict*>(this)->find(key); }
+
+const Value* Dict::find(std::string_view key, std::size_t hash) const {
+  std::size_t at = locate_str(key, hash);
+  return at == npos ? nullptr : &entries_[at].value;
+}
+
+void Dict::set(Value key, Value value) {
+  std::size_t h = key.hash();
+  std::size_t at = locate(key, h);
+  if (at != npos) {
+    entries_[at].value = std::move(value);
+    return;
+  }
+  entries_.push_back(Entry{std::move(key), std::move(value), h});
+  if (entries_.size() > small_dict && entries_.size() * 2 > index_.size()) {
+    rebuild_index();
+  } else if (!index_.empty()) {
+    std::size_t mask = index_.size() - 1;
+    std::size_t slot = h & mask;
+    while (index_[slot]) slot = (slot + 1) & mask;
+    index_[slot] = static_cast<std::uint32_t>(entries_.size());
+  }
+}
+
+bool Dict::erase(const Value& key) {
+  std::size_t at = locate(key, key.hash());
+  if (at == npos) return false;
+  entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(at));
+  rebuild_index();
+  return true;
+}
+
+void Dict::clear() {
+  entries_.clear();
+  index_.clear();
+}
+
+const Value* Args::keyword(std::string_view name) const {
+  for (const auto& [k, v] : keywords)
+    if (k == name) return &v;
+  return nullptr;
+}
+
+}  // namespace slap::tmpl

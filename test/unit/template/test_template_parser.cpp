@@ -1,0 +1,57 @@
+#include <doctest/doctest.h>
+
+#include "render_helpers.hpp"
+
+using namespace slap;
+
+namespace {
+
+std::string parse_error(const std::string& source) {
+  tmpl::Environment env;
+  auto t = env.parse(source, "t.in");
+  if (t) return "parsed";
+  CHECK(t.error().kind == ErrorKind::input);
+  CHECK(t.error().cls == "TemplateSyntaxError");
+  return t.error().describe();
+}
+
+}  // namespace
+
+TEST_CASE("template parser: unclosed and misnested blocks") {
+  CHECK(parse_error("{% if x %}\nyes") ==
+        "t.in:2:4: unexpected end of template: expected 'elif', 'else' or 'endif' to close the 'if' from line 1");
+  CHECK(parse_error("{% for x in y %}{% if x %}{% endfor %}") ==
+        "t.in:1:30: unexpected 'endfor': expected 'elif', 'else' or 'endif' to close the 'if' from line 1");
+  CHECK(parse_error("{% endif %}") == "t.in:1:4: unexpected 'endif': no block is open here");
+  CHECK(parse_error("{% macro m() %}x") ==
+        "t.in:1:17: unexpected end of template: expected 'endmacro' to close the 'macro' from line 1");
+}
+
+TEST_CASE("template parser: unknown tags, filters and tests") {
+  CHECK(parse_error("{% frobnicate %}") == "t.in:1:4: unknown tag 'frobnicate'");
+  CHECK(parse_error("{% extends 'base' %}") == "t.in:1:4: tag 'extends' is not supported by slap templates");
+  CHECK(parse_error("{{ x|nope }}") == "t.in:1:6: no filter named 'nope'");
+  CHECK(parse_error("{{ x is nope }}") == "t.in:1:9: no test named 'nope'");
+  CHECK(parse_error("{% break %}") == "t.in:1:4: 'break' outside of a loop");
+}
+
+TEST_CASE("template parser: malformed expressions") {
+  CHECK(parse_error("{{ }}") == "t.in:1:4: expected an expression, got '}}'");
+  CHECK(parse_error("{{ 1 + }}") == "t.in:1:8: unexpected '}}', expected an expression");
+  CHECK(parse_error("{{ f(a=1, 2) }}") == "t.in:1:5: invalid syntax for function call expression");
+  CHECK(parse_error("{% set true = 1 %}") == "t.in:1:8: cannot assign to 'true'");
+  CHECK(parse_error("{% macro m(a=1, b) %}{% endmacro %}") == "t.in:1:18: non-default argument follows default argument");
+  CHECK(parse_error("{{ x is divisibleby is odd }}") == "t.in:1:21: you cannot chain multiple tests with 'is'");
+  CHECK(parse_error("{% if x %}{{ y }") == "t.in:1:16: unexpected '}'");
+  CHECK(parse_error("{% from 'x' import _private %}") == "t.in:1:20: names starting with an underscore can not be imported");
+}
+
+TEST_CASE("template parser: what Jinja2 accepts parses") {
+  CHECK(parse_error("{% for a, (b, c) in x if a recursive %}{{ loop(a) }}{% else %}{% endfor %}") == "parsed");
+  CHECK(parse_error("{% set ns.attr = 1 %}{% set a, b = 1, 2 %}{% set c | upper %}x{% endset %}") == "parsed");
+  CHECK(parse_error("{% call(x) m(1, *args, **kw) %}{{ x }}{% endcall %}{% filter upper|trim %}{% endfilter %}") == "parsed");
+  CHECK(parse_error("{% import 'a' as a with context %}{% from 'b' import c as d, e without context %}") == "parsed");
+  CHECK(parse_error("{% include ['a', 'b'] ignore missing without context %}{% with a = 1 %}{% endwith %}") == "parsed");
+  CHECK(parse_error("{{ a[1:2:3] }}{{ b[:] }}{{ c[::2] }}{{ d[1, 2] }}{{ -x|abs }}{{ x is divisibleby 3 }}") == "parsed");
+  CHECK(parse_error("{% do l.append(1) %}{% for x in y %}{% continue %}{% endfor %}{% print 1, 2 %}") == "parsed");
+}
