@@ -12,6 +12,7 @@ void add_show_command(CLI::App& app, Action& action);
 void add_config_command(CLI::App& app, Action& action);
 void add_cache_push_command(CLI::App& app, Action& action);
 void add_cache_serve_command(CLI::App& app, Action& action);
+void add_sync_command(CLI::App& app, Action& action);
 void add_promise_command(CLI::App& app, Action& action);
 void add_freeze_command(CLI::App& app, Action& action);
 void add_release_command(CLI::App& app, Action& action);
@@ -25,6 +26,7 @@ const CommandSpec table[] = {
     {"config", "print slap's settings and where each comes from", add_config_command},
     {"cache-push", "upload files or the download cache to Shacache", add_cache_push_command},
     {"cache-serve", "serve a Shacache/Shadir cache from a directory", add_cache_serve_command},
+    {"sync", "pull from or push to a peer cache what the other side lacks", add_sync_command},
     {"promise", "run a partition's promises (health checks), list them, show their history", add_promise_command},
     {"freeze", "pin every download checksum and git revision of a profile", add_freeze_command},
     {"release", "lint, freeze, update template hashes, tag, archive and pre-cache a release", add_release_command},

@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "cache/base64.hpp"
+#include "cache/url.hpp"
 #include "slap/cache.hpp"
 #include "slap/checksum.hpp"
 #include "slap/fs.hpp"
@@ -24,40 +25,6 @@ namespace {
 
 constexpr long upload_timeout_seconds = 3600;  // the server may digest a large upload slowly
 constexpr std::uint64_t entries_limit = 64 << 20;
-
-// A base URL without its user:password@ part, which becomes a Basic Authorization header.
-struct Endpoint {
-  std::string url;
-  std::string authorization;
-};
-
-Endpoint endpoint(const std::string& base, const std::string& token) {
-  Endpoint e{base, token.empty() ? "" : "Bearer " + token};
-  auto scheme_end = base.find("://");
-  if (scheme_end == std::string::npos) return e;
-  auto host_start = scheme_end + 3;
-  auto at = base.find('@', host_start);
-  if (at == std::string::npos || at > base.find('/', host_start)) return e;
-  e.authorization = "Basic " + base64_encode(base.substr(host_start, at - host_start));
-  e.url = base.substr(0, host_start) + base.substr(at + 1);
-  return e;
-}
-
-// Keys go into the path verbatim (':' included), except what a URL cannot carry raw.
-std::string path_escape(std::string_view name) {
-  std::string out;
-  for (unsigned char c : name) {
-    if (c <= 0x20 || c >= 0x7f || c == '%' || c == '#' || c == '?') out += fmt::format("%{:02X}", c);
-    else out += static_cast<char>(c);
-  }
-  return out;
-}
-
-std::string join_url(const std::string& base, std::string_view name) {
-  std::string url(str::rstrip_chars(base, "/"));
-  if (!name.empty()) url += "/" + path_escape(name);
-  return url;
-}
 
 std::string excerpt(std::string_view body) {
   std::string text(str::strip(body.substr(0, 200)));

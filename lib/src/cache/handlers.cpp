@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cache/base64.hpp"
 #include "slap/strings.hpp"
@@ -23,8 +24,11 @@ constexpr std::uint64_t small_blob = 256 << 10;    // served from memory, larger
 constexpr std::size_t key_limit = 1024;
 constexpr std::size_t max_headers = 100;
 constexpr std::size_t max_header_bytes = 64 << 10;
+constexpr std::size_t default_page = 10000;        // blobs or keys per listing page
+constexpr std::size_t max_page = 100000;
+constexpr std::uint64_t page_entry_bytes = 32 << 20;  // entry lists in one page of keys
 
-enum class Route { none, upload, missing, blob, shadir };
+enum class Route { none, upload, missing, blob_list, blob, shadir, key_list };
 
 struct Target {
   Route route = Route::none;
@@ -34,6 +38,7 @@ struct Target {
 Target classify(const std::string& path) {
   if (path == "/shacache" || path == "/shacache/") return {Route::upload, ""};
   if (path == "/shacache/missing") return {Route::missing, ""};
+  if (path == "/shacache/list") return {Route::blob_list, ""};
   if (path.starts_with("/shacache/")) return {Route::blob, path.substr(10)};
   if (path.starts_with("/shadir/") && path.size() > 8) return {Route::shadir, path.substr(8)};
   return {};
@@ -42,7 +47,9 @@ Target classify(const std::string& path) {
 const char* allowed_methods(Route route) {
   switch (route) {
     case Route::upload:
-    case Route::missing: return "POST";
+    case Route::missing:
+    case Route::key_list: return "POST";
+    case Route::blob_list: return "GET";
     case Route::blob:
     case Route::shadir: return "GET, HEAD, PUT";
     case Route::none: break;
@@ -52,7 +59,7 @@ const char* allowed_methods(Route route) {
 
 std::uint64_t body_limit(Route route, std::uint64_t max_upload) {
   if (route == Route::missing) return missing_limit;
-  if (route == Route::shadir) return entry_limit;
+  if (route == Route::shadir || route == Route::key_list) return entry_limit;
   return max_upload;
 }
 
@@ -113,6 +120,42 @@ bool read_body(const httplib::ContentReader& reader, httplib::Response& res, std
   return complete && !too_large;
 }
 
+// The page size asked for: `limit` from 1 to max_page (default default_page), else 0.
+std::size_t page_size(const std::string& text) {
+  if (text.empty()) return default_page;
+  std::size_t used = 0;
+  unsigned long n = 0;
+  try {
+    n = std::stoul(text, &used);
+  } catch (...) {
+    return 0;
+  }
+  return used == text.size() && n >= 1 && n <= max_page ? n : 0;
+}
+
+struct KeyQuery {
+  std::string after;
+  std::size_t limit = default_page;
+  std::string match;
+};
+
+// The body of POST /shadir/list: {"after": CURSOR, "limit": N, "match": GLOB}, each optional.
+std::optional<KeyQuery> parse_key_query(const std::string& body) {
+  auto json = nlohmann::json::parse(body.empty() ? "{}" : body, nullptr, false);
+  if (!json.is_object()) return std::nullopt;
+  KeyQuery q;
+  for (const auto& item : json.items()) {
+    const std::string& name = item.key();
+    const auto& value = item.value();
+    if (name == "after" && value.is_string()) q.after = value.get<std::string>();
+    else if (name == "match" && value.is_string()) q.match = value.get<std::string>();
+    else if (name == "limit" && value.is_number_unsigned()) q.limit = page_size(value.dump());
+    else return std::nullopt;
+  }
+  if (q.limit == 0) return std::nullopt;
+  return q;
+}
+
 }  // namespace
 
 HandlerResponse Handlers::pre_route(const httplib::Request& req, httplib::Response& res) {
@@ -124,6 +167,8 @@ HandlerResponse Handlers::pre_route(const httplib::Request& req, httplib::Respon
     return HandlerResponse::Handled;
   }
   Target target = classify(req.path);
+  // POST is not a Shadir method: on "list" it is the listing, a name no blob can have.
+  if (target.route == Route::shadir && target.name == "list" && req.method == "POST") target.route = Route::key_list;
   if (target.route == Route::none) {
     refuse(res, 404, "no such endpoint: use /shacache and /shadir");
     return HandlerResponse::Handled;
@@ -132,6 +177,10 @@ HandlerResponse Handlers::pre_route(const httplib::Request& req, httplib::Respon
   if (req.method.empty() || !str::contains(fmt::format(" {},", allowed), fmt::format(" {},", req.method))) {
     refuse(res, 405, fmt::format("{} is not allowed here", req.method));
     res.set_header("Allow", std::string(allowed));
+    return HandlerResponse::Handled;
+  }
+  if (target.route == Route::blob_list) {
+    list_blobs(req, res);
     return HandlerResponse::Handled;
   }
   bool read_only = req.method == "GET" || req.method == "HEAD";
@@ -237,6 +286,46 @@ void Handlers::missing(const httplib::Request&, httplib::Response& res, const ht
     wanted.push_back(item.get<std::string>());
   }
   res.set_content(nlohmann::json(store_.missing(wanted)).dump(), "application/json");
+}
+
+void Handlers::list_blobs(const httplib::Request& req, httplib::Response& res) {
+  std::size_t limit = page_size(req.get_param_value("limit"));
+  if (limit == 0) return reply(res, 400, fmt::format("limit: expected a number from 1 to {}", max_page));
+  // One more than asked tells whether another page follows.
+  auto blobs = store_.list_blobs(req.get_param_value("after"), limit + 1);
+  if (!blobs) return internal_error(res, blobs.error());
+  nlohmann::json page = {{"blobs", nlohmann::json::array()}, {"next", nullptr}};
+  for (std::size_t i = 0; i < std::min(limit, blobs->size()); ++i)
+    page["blobs"].push_back({{"sha512", (*blobs)[i].sha512}, {"size", (*blobs)[i].size}});
+  if (blobs->size() > limit) page["next"] = (*blobs)[limit - 1].sha512;
+  res.set_content(page.dump(), "application/json");
+}
+
+void Handlers::list_keys(const httplib::Request&, httplib::Response& res, const httplib::ContentReader& reader) {
+  std::string body;
+  if (!read_body(reader, res, entry_limit, &body)) return;
+  auto query = parse_key_query(body);
+  if (!query)
+    return reply(res, 400, fmt::format(R"(expected {{"after": CURSOR, "limit": 1 to {}, "match": GLOB}}, each optional)",
+                                       max_page));
+  const auto& [after, limit, match] = *query;
+  auto keys = store_.list_keys(after, limit + 1, match, page_entry_bytes);
+  if (!keys) return internal_error(res, keys.error());
+  // A page ends at `limit` keys or at the byte budget: a key after its last one means more.
+  bool more = keys->size() > limit;
+  if (!more && !keys->empty()) {
+    auto next = store_.list_keys(keys->back().cursor, 1, match);
+    more = next && !next->empty();
+  }
+  keys->resize(std::min(limit, keys->size()));
+  nlohmann::json page = {{"keys", nlohmann::json::array()}, {"next", nullptr}};
+  for (const auto& k : *keys) {
+    nlohmann::json pairs = nlohmann::json::array();
+    for (const auto& e : k.entries) pairs.push_back({e.info, e.signature});
+    page["keys"].push_back({{"key", k.key}, {"entries", std::move(pairs)}});
+  }
+  if (more) page["next"] = keys->back().cursor;
+  res.set_content(page.dump(), "application/json");
 }
 
 void Handlers::put_entry(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {

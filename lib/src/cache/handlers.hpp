@@ -1,5 +1,5 @@
 // The HTTP endpoints of `slap cache-serve`: SlapOS's Shacache/Shadir protocol
-// (spec/networkcache.md, "Server obligations") plus one bulk query for `slap sync`.
+// (spec/networkcache.md, "Server obligations") plus a bulk query and listings for `slap sync`.
 //
 //   GET|HEAD /shacache/<sha512>  200 + bytes, Accept-Ranges: bytes (Range: bytes=N- gives 206);
 //                                404 unknown blob; 400 when <sha512> is not 128 lowercase hex
@@ -9,6 +9,18 @@
 //   POST /shacache/missing       bulk existence query (public). Body: a JSON list of sha512
 //                                strings. Answer: 200, a JSON list of those the store lacks,
 //                                in request order. 400 when the body is not such a list.
+//   GET  /shacache/list?after=SHA512&limit=N
+//                                a page of the store's blobs (public), in sha512 order, after
+//                                `after` (default: from the first), at most N (1 to 100,000,
+//                                default 10,000): 200, {"blobs": [{"sha512", "size"}...],
+//                                "next": the `after` of the next page, or null on the last}
+//   POST /shadir/list            a page of the keys (public), body {"after": CURSOR, "limit": N,
+//                                "match": GLOB}, each optional: 200, {"keys": [{"key",
+//                                "entries": [[info, signature]...]}...], "next": CURSOR|null}.
+//                                Keys matching the fnmatch(3) GLOB, in the order of their
+//                                cursor (sha256 of the key); a page also ends after 32 MiB of
+//                                entries. 400 for another body. (POST: GET /shadir/list is
+//                                the key "list".)
 //   GET|HEAD /shadir/<key>       200 + JSON list of [info, signature] pairs, oldest first;
 //                                404 unknown key
 //   PUT  /shadir/<key>           (token) body [info, signature], two strings, info being the
@@ -39,10 +51,12 @@ class Handlers {
   void upload(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
   void missing(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
   void put_entry(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
+  void list_keys(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
 
  private:
   void get_blob(const httplib::Request& req, httplib::Response& res, const std::string& sha512);
   void get_entries(httplib::Response& res, const std::string& key);
+  void list_blobs(const httplib::Request& req, httplib::Response& res);
   bool authorized(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader,
                   std::uint64_t limit);
   void internal_error(httplib::Response& res, const Error& error);

@@ -89,6 +89,9 @@ void Server::Impl::configure() {
   http.Post("/shacache/missing", [this](const Request& req, Response& res, const ContentReader& reader) {
     handlers.missing(req, res, reader);
   });
+  http.Post("/shadir/list", [this](const Request& req, Response& res, const ContentReader& reader) {
+    handlers.list_keys(req, res, reader);
+  });
   http.Put("/shadir/.+", [this](const Request& req, Response& res, const ContentReader& reader) {
     handlers.put_entry(req, res, reader);
   });

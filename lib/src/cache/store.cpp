@@ -56,15 +56,7 @@ Result<std::string> IncomingBlob::commit(std::string_view expected) {
   if (!expected.empty() && digest != expected)
     return fail(ErrorKind::checksum, fmt::format("content does not match its key: its sha512 is {}", digest));
   SLAP_CHECK(file_.commit());
-  std::string target = store_->blob_path(digest);
-  std::string dir = path::dirname(target);
-  Status placed = fs::make_dirs(dir);
-  if (placed && ::rename(staged_.c_str(), target.c_str()) != 0) placed = fail(sys_error("cannot rename into", target, errno));
-  if (!placed) {
-    ::unlink(staged_.c_str());
-    return fail(std::move(placed.error()));
-  }
-  sync_dir(dir);
+  SLAP_CHECK(store_->place(staged_, digest));
   return digest;
 }
 
@@ -97,6 +89,33 @@ std::vector<std::string> Store::missing(const std::vector<std::string>& sha512s)
   return out;
 }
 
+Status Store::place(const std::string& staged, std::string_view sha512) const {
+  std::string target = blob_path(sha512);
+  std::string dir = path::dirname(target);
+  Status placed = fs::make_dirs(dir);
+  if (placed && ::rename(staged.c_str(), target.c_str()) != 0) placed = fail(sys_error("cannot rename into", target, errno));
+  if (!placed) {
+    ::unlink(staged.c_str());
+    return fail(std::move(placed.error()));
+  }
+  sync_dir(dir);
+  return {};
+}
+
+Status Store::adopt(const std::string& staged, std::string_view sha512) const {
+  auto digest = checksum::file_hex_digest(checksum::Algorithm::sha512, staged);
+  if (digest && *digest != sha512)
+    digest = fail(ErrorKind::checksum, fmt::format("content does not match its key: its sha512 is {}", *digest));
+  int fd = digest ? ::open(staged.c_str(), O_RDONLY | O_CLOEXEC) : -1;
+  if (digest && (fd < 0 || ::fsync(fd) != 0)) digest = fail(sys_error("cannot sync", staged, errno));
+  if (fd >= 0) ::close(fd);
+  if (!digest) {
+    ::unlink(staged.c_str());
+    return fail(std::move(digest.error()));
+  }
+  return place(staged, sha512);
+}
+
 std::string Store::entries_path(std::string_view key) const {
   std::string h = checksum::hex_digest(checksum::Algorithm::sha256, key);
   return fmt::format("{}/shadir/{}/{}", root_, h.substr(0, 2), h);
@@ -121,6 +140,8 @@ Status Store::append_entry(std::string_view key, const std::string& info, const 
     if (existing == pair) return {};
   list.push_back(std::move(pair));
   SLAP_CHECK(fs::make_dirs(path::dirname(file)));
+  // The key file comes first, so that every entry list can be listed under its key.
+  if (std::string key_file = file + ".key"; !fs::exists(key_file)) SLAP_CHECK(fs::write_atomic(key_file, key));
   return fs::write_atomic(file, list.dump());
 }
 

@@ -1,7 +1,9 @@
 // The directory store behind `slap cache-serve`:
 //   ROOT/shacache/ab/cd/<sha512>   complete, verified blobs (sharded by hash prefix)
 //   ROOT/shadir/ab/<sha256(key)>   a key's entries: exactly the JSON array GET returns
+//   ROOT/shadir/ab/<sha256(key)>.key   the key itself, so that keys can be listed
 //   ROOT/incoming/                 uploads being received; emptied when the store opens
+//   ROOT/partial/<sha512>.part     `slap sync pull` downloads, resumed by the next run
 // A blob appears under its name only by rename(2) after its last byte was hashed and
 // fsynced, so a reader never sees a partial or unverified blob, even after kill -9.
 #pragma once
@@ -15,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "slap/cache.hpp"
 #include "slap/checksum.hpp"
 #include "slap/error.hpp"
 #include "slap/fs.hpp"
@@ -22,6 +25,17 @@
 namespace slap::cache {
 
 class Store;
+
+struct StoredBlob {
+  std::string sha512;
+  std::uint64_t size = 0;
+};
+
+struct StoredKey {
+  std::string key;
+  std::string cursor;  // the sha256 of the key, which names its file: the listing order
+  std::vector<Entry> entries;
+};
 
 // An upload in progress. Destroying it without commit() removes the temporary file.
 class IncomingBlob {
@@ -59,6 +73,17 @@ class Store {
   Result<IncomingBlob> incoming() const;
   // The members of `sha512s` that have no blob, in the same order.
   std::vector<std::string> missing(const std::vector<std::string>& sha512s) const;
+  // Makes the file `staged` (on the store's file system) blob `sha512` when its content
+  // hashes to it; otherwise removes it and fails with ErrorKind::checksum.
+  Status adopt(const std::string& staged, std::string_view sha512) const;
+
+  // Directory walks, in ascending order, strictly after `after` ("" = from the start), at
+  // most `limit` items. Blobs: files named by their sha512 in their own shard.
+  Result<std::vector<StoredBlob>> list_blobs(std::string_view after, std::size_t limit) const;
+  // Keys matching the fnmatch(3) pattern `glob` ("" = all), ordered by cursor, with their
+  // entries; `max_bytes` of entry lists end a page early (never before its first key).
+  Result<std::vector<StoredKey>> list_keys(std::string_view after, std::size_t limit, std::string_view glob,
+                                           std::uint64_t max_bytes = UINT64_MAX) const;
 
   // The JSON array of [info, signature] pairs under `key`; nullopt for an unknown key.
   Result<std::optional<std::string>> entries(std::string_view key) const;
@@ -66,6 +91,9 @@ class Store {
   Status append_entry(std::string_view key, const std::string& info, const std::string& signature);
 
  private:
+  friend class IncomingBlob;
+  // Renames the complete, verified file `staged` into the shard of `sha512`.
+  Status place(const std::string& staged, std::string_view sha512) const;
   std::string entries_path(std::string_view key) const;
   std::string root_;
   mutable std::atomic<std::uint64_t> next_upload_{0};
