@@ -27,7 +27,7 @@ build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 demo: build
-	cd examples/hello && ../../$(SLAP) build && ./bin/hello-world
+	examples/hello/demo $(SLAP)
 
 test: build
 	python3 test/run_all.py --build $(BUILD)

@@ -47,7 +47,7 @@ void add_instantiate_command(CLI::App& app, Action& action) {
   sub->add_option("-s,--software", a->software_dir, "built software release directory (default: .)")->type_name("DIR");
   sub->add_option("-p,--parameters", a->parameters_file, "instance parameters: .json, .yaml/.yml or .toml")->type_name("FILE");
   sub->add_option("--type", a->type, "software type (default: default)");
-  sub->add_option("--param", a->params, "a parameter: key=string or key:=json (repeatable)")->type_name("K=V");
+  sub->add_option("--param", a->params, "a parameter: key=string or key:=json (repeatable)")->type_name("K=V")->allow_extra_args(false);
   sub->add_option("--partition-id", a->partition_id, "partition id (default: the directory's name)");
   sub->add_option("PARTITION_DIR", a->partition, "partition directory (created)")->required();
   sub->callback([&action, a] { action = [a](Env& env) { return run_instantiate(env, *a); }; });

@@ -130,9 +130,9 @@ void add_render_command(CLI::App& app, Action& action) {
   auto* sub = app.add_subcommand("render", "render a Jinja2 template with a JSON context");
   sub->add_option("TEMPLATE", opts->templates, "template file (several with --check)")->required();
   sub->add_option("--context", opts->context_file, "JSON object whose keys are the template's variables")->type_name("FILE");
-  sub->add_option("--option", opts->options, "engine option KEY=VALUE (keep_trailing_newline, trim_blocks, ...)");
-  sub->add_option("--import", opts->imports, "add module MODULE to the context as NAME (NAME=MODULE)");
-  sub->add_option("-I,--include-dir", opts->include_dirs, "also look for imported/included templates here")->type_name("DIR");
+  sub->add_option("--option", opts->options, "engine option KEY=VALUE (keep_trailing_newline, trim_blocks, ...)")->allow_extra_args(false);
+  sub->add_option("--import", opts->imports, "add module MODULE to the context as NAME (NAME=MODULE)")->allow_extra_args(false);
+  sub->add_option("-I,--include-dir", opts->include_dirs, "also look for imported/included templates here")->type_name("DIR")->allow_extra_args(false);
   sub->add_option("-o,--output", opts->output, "write the result to FILE (atomically) instead of stdout")->type_name("FILE");
   sub->add_flag("--check", opts->check, "only parse the templates and report syntax errors");
   sub->add_option("--repeat", opts->repeat, "parse and render N times, print the last result (for benchmarks)")

@@ -22,7 +22,8 @@ def server(slap, tmp_path):
 def copy_release(dest):
     for rel in ("examples/hello", "components/hello"):
         shutil.copytree(f"{SOURCE_ROOT}/{rel}", dest / rel,
-                        ignore=shutil.ignore_patterns(".installed.cfg", ".slap", "bin", "etc", "parts"))
+                        ignore=shutil.ignore_patterns(".installed.cfg", ".slap", "bin", "etc", "parts",
+                                                      "develop-eggs", "instance.cfg", "partition"))
     return dest / "examples" / "hello"
 
 

@@ -19,7 +19,8 @@ def release(slap):
     """A copy of examples/hello and components/hello in the test directory."""
     for rel in ("examples/hello", "components/hello"):
         shutil.copytree(os.path.join(SOURCE_ROOT, rel), slap.cwd / rel,
-                        ignore=shutil.ignore_patterns(".installed.cfg", ".slap", "bin", "etc", "parts", "develop-eggs"))
+                        ignore=shutil.ignore_patterns(".installed.cfg", ".slap", "bin", "etc", "parts", "develop-eggs",
+                                                      "instance.cfg", "partition"))
     return slap.cwd / "examples" / "hello"
 
 
@@ -59,7 +60,8 @@ def test_changed_option_rebuilds_part_and_dependents_only(slap, release):
     assert slap("build", cwd=release).code == 0
     r = slap("build", "--json", "hello:greeting=Hi", cwd=release)
     assert r.code == 0, r
-    assert actions(r) == {"hello": "reinstall", "directory": "update", "hello-wrapper": "reinstall", "hello-config": "reinstall"}
+    assert actions(r) == {"hello": "reinstall", "directory": "update", "hello-wrapper": "reinstall",
+                          "hello-config": "reinstall", "instance-profile": "reinstall"}
     assert subprocess.run([release / "bin" / "hello-world"], capture_output=True, text=True).stdout == "Hi, world!\n"
 
 

@@ -1,8 +1,10 @@
 // Typed option values. Buildout options are strings, but SlapOS recipes put structured
 // values in them (slapconfiguration's `configuration` dict, instance lists) and templates
 // write them back with `dumps()` so that they read back typed. slap encodes such a value as
-// the marker "\x1ejson:" followed by its JSON text, with `$` doubled so that a profile
+// the marker "\x1ajson:" followed by its JSON text, with `$` doubled so that a profile
 // holding it is never substituted. Plain strings without `$` or newlines stay as they are.
+// The marker is ASCII SUB: \x1c-\x1f would be whitespace (Python's isspace), which the
+// profile parser strips from the start of every value.
 #pragma once
 
 #include <optional>
@@ -11,7 +13,7 @@
 
 namespace slap::typed {
 
-inline constexpr std::string_view marker = "\x1ejson:";
+inline constexpr std::string_view marker = "\x1ajson:";
 
 inline bool is_typed(std::string_view value) { return value.starts_with(marker); }
 

@@ -130,7 +130,14 @@ class Builder {
     if (!parts) return fail(Error(ErrorKind::input, "[buildout] has no 'parts' option: nothing to build").with_class("MissingOption"));
     for (const auto& part : str::split_ws(*parts)) {
       auto section = resolver.section(part);
-      if (!section) return fail(std::move(section.error()).add_context(fmt::format("initialising part '{}'", part)));
+      if (!section) {
+        // The recipe hook already says which part it was initialising, unless the error
+        // came from resolving the section itself.
+        std::string doing = fmt::format("initialising part '{}'", part);
+        Error e = std::move(section.error());
+        if (e.context.empty() || e.context.back() != doing) e.add_context(doing);
+        return fail(std::move(e));
+      }
       SLAP_TRY((*section)->at("recipe"));
     }
     order_ = resolver.parts();

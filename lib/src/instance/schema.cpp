@@ -1,6 +1,8 @@
 // software.cfg.json and JSON Schema validation of instance parameters (valijson).
 #define VALIJSON_USE_EXCEPTIONS 1
 #include <fmt/format.h>
+
+#include <regex>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
@@ -70,6 +72,16 @@ Result<SoftwareType> software_type(const std::string& dir, const std::string& ty
   return st;
 }
 
+namespace {
+
+// valijson prints every bound as a double ("1024.000000"); users wrote 1024.
+std::string tidy_numbers(std::string text) {
+  static const std::regex trailing_zeros(R"((\d)\.0+\b)");
+  return std::regex_replace(text, trailing_zeros, "$1");
+}
+
+}  // namespace
+
 Status validate(const std::string& parameters_json, const std::string& schema_file) {
   json schema_doc = SLAP_TRY(read_json(schema_file));
   json params = json::parse(parameters_json);
@@ -99,7 +111,7 @@ Status validate(const std::string& parameters_json, const std::string& schema_fi
     if (errors[i].context.size() > errors[best].context.size()) best = i;
   return fail(Error(ErrorKind::input,
                     fmt::format("parameter {} is invalid: {} (schema {})", json_path(errors[best].context),
-                                errors[best].description, schema_file))
+                                tidy_numbers(errors[best].description), schema_file))
                   .about(json_path(errors[best].context)));
 }
 

@@ -22,6 +22,7 @@ SLAP_RECIPE_FACTORY(make_publish);
 SLAP_RECIPE_FACTORY(make_publish_serialised);
 SLAP_RECIPE_FACTORY(make_password);
 SLAP_RECIPE_FACTORY(make_promise_plugin);
+SLAP_RECIPE_FACTORY(make_jinja2);
 
 #undef SLAP_RECIPE_FACTORY
 

@@ -23,6 +23,7 @@ const std::pair<std::string_view, Factory> registry[] = {
     {"slapos.cookbook:publish.serialised", make_publish_serialised},
     {"slapos.cookbook:generate.password", make_password},
     {"slapos.cookbook:promise.plugin", make_promise_plugin},
+    {"slapos.recipe.template:jinja2", make_jinja2},
     {"slapos.cookbook:wrapper", make_wrapper},
     {"plone.recipe.command:default", make_command},
 };
