@@ -166,3 +166,41 @@ def test_promises_pass_with_the_service_running_and_fail_without(slap, software)
     failed = slap("promise", "run", "--force", part)
     assert failed.code == 4, failed
     assert "hello-url-available" in failed.err + failed.out
+
+
+def test_a_failing_request_leaves_the_partition_as_it_was(slap, tmp_path):
+    """An instance template that cannot render with the new parameters, then parameters the
+    schema refuses: the partition keeps the page, profile and request of the last good run."""
+    sr = tmp_path / "sr"
+    sr.mkdir()
+    (sr / "instance.cfg").write_text(
+        "[buildout]\nparts = page publish\n\n"
+        "[config]\nrecipe = slapos.cookbook:slapconfiguration\nurl = ${slap-connection:server-url}\n"
+        "computer = x\npartition = y\n\n"
+        "[page]\nrecipe = slapos.recipe.template:jinja2\noutput = ${buildout:directory}/srv/page.txt\n"
+        "context = key conf config:configuration\n"
+        "inline = {{ conf['title'] }}\n\n"
+        "[publish]\nrecipe = slapos.cookbook:publish\ntitle = ${config:configuration.title}\n")
+    (sr / "software.cfg.json").write_text(json.dumps(
+        {"name": "t", "software-type": {"default": {"title": "d", "request": "schema.json"}}}))
+    (sr / "schema.json").write_text(json.dumps(
+        {"type": "object", "properties": {"title": {"type": "string"}, "other": {"type": "integer"}}}))
+    part = slap.cwd / "part"
+    good = instantiate(slap, sr, part, "--param", "title=First")
+    assert good.code == 0, good
+    assert good.json["result"] == {"title": "First"}
+    page, profile, request = part / "srv/page.txt", part / "buildout.cfg", part / ".slap/instance.json"
+    before = {f: f.read_bytes() for f in (page, profile, request)}
+    page_mtime = page.stat().st_mtime_ns
+
+    bad = slap("instantiate", "-s", sr, "--param", "other:=1", part)
+    assert bad.code == 3, bad
+    assert "title" in bad.err and "rendering [page]" in bad.err, bad.err
+    refused = slap("instantiate", "-s", sr, "--param", "other=x", part)
+    assert refused.code == 3 and "/other" in refused.err, refused
+
+    assert {f: f.read_bytes() for f in (page, profile, request)} == before
+    assert page.stat().st_mtime_ns == page_mtime
+    again = instantiate(slap, sr, part, "--param", "title=First")
+    assert again.code == 0 and again.json["result"] == {"title": "First"}, again
+    assert "Installing" not in again.err, again

@@ -95,6 +95,24 @@ Result<std::map<std::string, std::string>> read_connection(const std::string& pa
   return out;
 }
 
+// The files a request writes into the partition, as they were before it.
+class PreviousRequest {
+ public:
+  explicit PreviousRequest(std::vector<std::string> files) {
+    for (auto& f : files) {
+      auto text = fs::read_file(f);
+      saved_.push_back({std::move(f), text ? std::optional<std::string>(std::move(*text)) : std::nullopt});
+    }
+  }
+  Status restore() const {
+    for (const auto& [file, text] : saved_) SLAP_CHECK(text ? fs::write_atomic(file, *text, 0640) : fs::remove_all(file));
+    return {};
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+
 }  // namespace
 
 Result<Result_> instantiate(const Request& r, const Context& ctx) {
@@ -104,16 +122,25 @@ Result<Result_> instantiate(const Request& r, const Context& ctx) {
   std::string profile_file = SLAP_TRY(instance_profile(r.software_dir));
   SLAP_CHECK(make_layout(r.partition));
   std::string instance_file = path::join(r.partition, ".slap/instance.json");
+  std::string buildout_cfg = path::join(r.partition, "buildout.cfg");
+  PreviousRequest previous({instance_file, buildout_cfg});
   SLAP_CHECK(write_instance_file(r, st, instance_file));
   std::string profile = SLAP_TRY(fs::read_file(profile_file));
-  std::string buildout_cfg = path::join(r.partition, "buildout.cfg");
   SLAP_CHECK(fs::write_atomic(buildout_cfg, profile + (profile.ends_with('\n') ? "" : "\n") + tail(r, instance_file), 0640));
 
   build::Options bo = r.build;
   bo.profile = buildout_cfg;
   bo.cwd = r.partition;
   Result_ out;
-  out.build = SLAP_TRY(build::build(bo, ctx));
+  auto built = build::build(bo, ctx);
+  if (!built) {
+    // The partition goes on with the request it was built for: an error found before any
+    // part changed (parameters, profile, templates) leaves it as it was.
+    if (Status restored = previous.restore(); !restored)
+      ctx.warn(fmt::format("could not restore the previous request: {}", restored.error().describe()));
+    return fail(std::move(built.error()));
+  }
+  out.build = std::move(*built);
   out.connection = SLAP_TRY(read_connection(r.partition));
   return out;
 }

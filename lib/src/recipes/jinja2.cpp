@@ -30,11 +30,11 @@ class Jinja2 final : public Recipe {
   std::map<std::string, std::string> imports;  // import-list: name -> file
   std::string state;
 
-  Result<std::vector<std::string>> install(const InstallContext& ic) override {
-    if (!once.empty() && fs::exists(once)) {
-      log_line(ic, fmt::format("{} exists: not rendering again", once));
-      return std::vector<std::string>{};
-    }
+  std::optional<std::string> rendered;  // when the template could be rendered at init
+
+  bool skipped() const { return !once.empty() && fs::exists(once); }
+
+  Result<std::string> render() const {
     std::string text = inline_text;
     if (!source.empty()) text = SLAP_TRY(fs::read_file(SLAP_TRY(download(env, source, sum))));
     tmpl::Environment jenv;
@@ -48,10 +48,18 @@ class Jinja2 final : public Recipe {
     };
     tmpl::Dict ctx = context;
     for (const auto& m : modules) ctx.set(m.name, SLAP_TRY(jenv.import_module(m.module)));
+    return jenv.render(text, source.empty() ? fmt::format("inline template of [{}]", name) : source, ctx);
+  }
+
+  Result<std::vector<std::string>> install(const InstallContext& ic) override {
+    if (skipped()) {
+      log_line(ic, fmt::format("{} exists: not rendering again", once));
+      return std::vector<std::string>{};
+    }
     log_line(ic, fmt::format("render {} -> {}", source.empty() ? "inline template" : source, output));
-    std::string rendered = SLAP_TRY(jenv.render(text, source.empty() ? name : source, ctx));
+    std::string text = rendered ? *rendered : SLAP_TRY(render());
     SLAP_CHECK(fs::make_dirs(path::dirname(output)));
-    SLAP_CHECK(fs::write_atomic(output, rendered, file_mode.value_or(0644)));
+    SLAP_CHECK(fs::write_atomic(output, text, file_mode.value_or(0644)));
     if (!once.empty()) {
       SLAP_CHECK(fs::write_atomic(once, ""));
       return std::vector<std::string>{};
@@ -176,6 +184,15 @@ Result<std::unique_ptr<Recipe>> make_jinja2(profile::Resolver& resolver, profile
   for (const auto& m : r->modules) h.update("import " + m.name + " " + m.module + "\n");
   if (!url.empty() && fs::exists(url)) h.update(fs::read_file(url).value_or(""));
   r->state = h.hex();
+  // A template that is already there (inline, or a local file, as instance profiles have
+  // them) is rendered now: an error in it stops the build before any part is uninstalled,
+  // so a partition keeps its working state. One produced by another part renders at install.
+  bool local_file = !url.empty() && url.find("://") == std::string::npos && fs::exists(url);
+  if ((inline_text || local_file) && !r->skipped()) {
+    auto text = r->render();
+    if (!text) return fail(std::move(text.error()).add_context(fmt::format("rendering [{}]", r->name)));
+    r->rendered = std::move(*text);
+  }
   return std::unique_ptr<Recipe>(std::move(r));
 }
 
