@@ -161,3 +161,13 @@ def test_ctrl_c_stops_cleanly(slap):
     assert time.monotonic() - start < 8
     assert "[quick]" in (slap.cwd / ".installed.cfg").read_text()
     assert subprocess.run(["pgrep", "-f", "sleep 30"], capture_output=True).returncode == 1
+
+
+def test_a_removed_shared_part_is_built_again(slap, release):
+    assert slap("build", cwd=release).code == 0
+    shared = slap.home / ".cache" / "slap" / "shared" / "hello"
+    shutil.rmtree(shared)
+    r = slap("build", "--json", cwd=release)
+    assert r.code == 0, r
+    assert actions(r)["hello"] == "reinstall"
+    assert subprocess.run([release / "bin" / "hello-world"], capture_output=True, text=True).stdout == "Hello from slap, world!\n"

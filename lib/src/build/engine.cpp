@@ -176,11 +176,20 @@ class Builder {
     return InstalledState{};
   }
 
+  // A shared part lives outside the build directory: it may have been removed since.
+  bool shared_part_present(const std::string& part) const {
+    auto it = hook_.recipes_.find(part);
+    if (it == hook_.recipes_.end()) return true;
+    auto location = it->second.second->shared_location();
+    return !location || recipes::shared_part_complete(*location);
+  }
+
   void plan() {
     std::set<std::string> wanted(order_.begin(), order_.end());
     for (auto it = state_.order.rbegin(); it != state_.order.rend(); ++it) {
       const auto& old = state_.parts.at(*it);
-      bool same = wanted.contains(*it) && old.options == options_.at(*it) && paths_exist(old.paths);
+      bool same = wanted.contains(*it) && old.options == options_.at(*it) && paths_exist(old.paths) &&
+                  shared_part_present(*it);
       if (same) kept_.insert(*it);
       else if (!wanted.contains(*it)) report_.parts.push_back({*it, old.options.count("recipe") ? old.options.at("recipe") : "", Action::uninstall});
       else reinstall_.insert(*it);

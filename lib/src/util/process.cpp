@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -60,8 +61,12 @@ void drain(Fd& fd, std::string& target, std::size_t limit) {
 
 // Child side of fork(): only async-signal-safe calls until exec.
 [[noreturn]] void exec_child(const std::string& program, char* const* argv, char* const* envp,
-                             const char* cwd, int out_fd, int err_fd) {
+                             const char* cwd, int out_fd, int err_fd, pid_t parent) {
   ::setpgid(0, 0);
+  // If slap is killed (kill -9), the command goes too rather than writing on behind the
+  // next run's back.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(127);
   ::signal(SIGINT, SIG_DFL);
   ::signal(SIGTERM, SIG_DFL);
   ::signal(SIGPIPE, SIG_DFL);
@@ -110,11 +115,12 @@ Result<Outcome> run(const Spec& spec) {
       return fail(ErrorKind::io, fmt::format("cannot create pipes: {}", std::strerror(errno)));
     out_r.reset(p1[0]); out_w.reset(p1[1]); err_r.reset(p2[0]); err_w.reset(p2[1]);
   }
+  pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) return fail(ErrorKind::io, fmt::format("cannot fork: {}", std::strerror(errno)));
   if (pid == 0)
     exec_child(program, argv.data(), envp.data(), spec.cwd.empty() ? nullptr : spec.cwd.c_str(),
-               log.fd >= 0 ? log.fd : out_w.fd, log.fd >= 0 ? log.fd : err_w.fd);
+               log.fd >= 0 ? log.fd : out_w.fd, log.fd >= 0 ? log.fd : err_w.fd, parent);
   ::setpgid(pid, pid);  // also in the parent, so kill(-pid) works at once
   out_w.reset();
   err_w.reset();
