@@ -51,7 +51,11 @@ Result<Outcome> run_promises(Env& env, const PromiseArgs& a, const std::string& 
   o.mode = a.anomaly ? promise::Mode::anomaly : promise::Mode::test;
   o.force = a.force;
   o.only = a.only;
-  o.jobs = static_cast<unsigned>(std::max(1L, env.config.get_int("core.jobs")));
+  // Promises mostly wait on sockets and sleeps: more of them than cores run at once,
+  // unless -j / core.jobs was given.
+  const ConfigEntry* jobs = env.config.find("core.jobs");
+  bool explicit_jobs = jobs && jobs->origin != "default";
+  o.jobs = static_cast<unsigned>(std::max(1L, env.config.get_int(explicit_jobs ? "core.jobs" : "promise.jobs")));
   o.timeout = std::chrono::seconds(std::max(1L, env.config.get_int("promise.timeout")));
   o.bang_command = env.config.get("promise.bang-command");
   o.environment = environment_of(env);

@@ -48,6 +48,8 @@ Config Config::defaults(const std::string& home, unsigned cpus) {
   add("cache.trusted-certificates", ConfigType::path, "", "PEM file of certificates whose entries are trusted");
   add("cache.upload-token-file", ConfigType::path, "", "file holding the upload token");
   add("cache.slapos-cfg", ConfigType::path, "", "slapos.cfg whose [networkcache] section gives the cache settings");
+  add("promise.jobs", ConfigType::integer, "16",
+      "promises run at once (they mostly wait); core.jobs wins when it is set explicitly");
   add("promise.timeout", ConfigType::integer, "20", "seconds before a promise is killed");
   add("promise.bang-command", ConfigType::string, "", "command run when a promise fails");
   add("serve.root", ConfigType::path, path::join(data, "cache"), "directory of `slap cache-serve`");
