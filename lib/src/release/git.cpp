@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
-#include "release/process.hpp"
+#include <unistd.h>
+
+#include "slap/process.hpp"
 #include "slap/strings.hpp"
 
 namespace slap::release::git {
@@ -11,10 +13,15 @@ namespace {
 
 Result<std::string> run_git(const std::string& dir, std::vector<std::string> args) {
   args.insert(args.begin(), "git");
-  auto result = SLAP_TRY(run_process(args, dir));
-  if (result.exit_code != 0) {
+  process::Spec spec;
+  spec.argv = args;
+  spec.cwd = dir;
+  spec.env = process::parse_environment(::environ);  // git's own settings (HOME, GIT_*) apply
+  spec.capture_limit = 64 * 1024 * 1024;             // listings of whole trees
+  auto result = SLAP_TRY(process::run(spec));
+  if (!result.ok()) {
     std::string why(str::strip(result.err));
-    if (why.empty()) why = fmt::format("exit status {}", result.exit_code);
+    if (why.empty()) why = result.describe();
     return fail(ErrorKind::io, fmt::format("{} failed: {}", str::join({args.begin(), args.begin() + 2}, " "), why));
   }
   return std::move(result.out);
