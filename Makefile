@@ -17,6 +17,7 @@ deps:
 	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -qq; \
 	  $(SUDO) apt-get install -y --no-install-recommends $$missing; \
 	fi
 
