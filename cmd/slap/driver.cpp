@@ -61,9 +61,7 @@ std::map<std::string, std::string> environment() {
 }
 
 std::string usage_text(CLI::App& app) {
-  std::string text = app.help();
-  text += "\nCommands:\n";
-  for (const auto& c : command_table()) text += fmt::format("  {:<14}{}\n", c.name, c.summary);
+  std::string text = app.help();  // lists the commands with their summaries
   text += "\nRun 'slap help COMMAND' or 'man slap-COMMAND' for a command's options.\n"
           "Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid profile/config/parameters,\n"
           "4 ran fine but the answer is no (promise failed, drift found), 130 interrupted.\n";
