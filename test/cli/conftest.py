@@ -2,6 +2,7 @@
 directory with its own HOME, so no user configuration leaks in."""
 import json
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -55,3 +56,13 @@ def slap(tmp_path):
 @pytest.fixture
 def source_root():
     return SOURCE_ROOT
+
+
+def copy_hello(dest):
+    """A clean copy of examples/hello and components/hello under dest (what slap build and
+    the demo write there left out); returns the release directory."""
+    for rel in ("examples/hello", "components/hello"):
+        shutil.copytree(os.path.join(SOURCE_ROOT, rel), os.path.join(dest, rel),
+                        ignore=shutil.ignore_patterns(".installed.cfg", ".slap", "bin", "etc", "parts",
+                                                      "develop-eggs", "instance.cfg", "partition"))
+    return dest / "examples" / "hello"

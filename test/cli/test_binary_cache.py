@@ -7,7 +7,7 @@ import time
 import pytest
 
 from cache_server import CacheServer
-from conftest import SOURCE_ROOT
+from conftest import copy_hello as copy_release
 from test_cache import configure, make_key
 
 
@@ -17,14 +17,6 @@ def server(slap, tmp_path):
     yield s
     if s.alive():
         s.stop()
-
-
-def copy_release(dest):
-    for rel in ("examples/hello", "components/hello"):
-        shutil.copytree(f"{SOURCE_ROOT}/{rel}", dest / rel,
-                        ignore=shutil.ignore_patterns(".installed.cfg", ".slap", "bin", "etc", "parts",
-                                                      "develop-eggs", "instance.cfg", "partition"))
-    return dest / "examples" / "hello"
 
 
 def test_second_machine_takes_shared_parts_from_the_cache(slap, server, tmp_path):

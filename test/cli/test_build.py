@@ -1,7 +1,6 @@
 """slap build: incremental builds of examples/hello, verified downloads, failures, Ctrl-C."""
 import http.server
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -11,17 +10,13 @@ import time
 
 import pytest
 
-from conftest import SLAP, SOURCE_ROOT
+from conftest import SLAP, copy_hello
 
 
 @pytest.fixture
 def release(slap):
     """A copy of examples/hello and components/hello in the test directory."""
-    for rel in ("examples/hello", "components/hello"):
-        shutil.copytree(os.path.join(SOURCE_ROOT, rel), slap.cwd / rel,
-                        ignore=shutil.ignore_patterns(".installed.cfg", ".slap", "bin", "etc", "parts", "develop-eggs",
-                                                      "instance.cfg", "partition"))
-    return slap.cwd / "examples" / "hello"
+    return copy_hello(slap.cwd)
 
 
 @pytest.fixture

@@ -4,14 +4,13 @@ the result with the instance's web server running."""
 import hashlib
 import json
 import os
-import shutil
 import socket
 import subprocess
 import time
 
 import pytest
 
-from conftest import SOURCE_ROOT
+from conftest import copy_hello
 
 
 def free_port():
@@ -23,11 +22,7 @@ def free_port():
 @pytest.fixture
 def software(slap):
     """examples/hello (with components/hello) copied into the test directory and built."""
-    for rel in ("examples/hello", "components/hello"):
-        shutil.copytree(os.path.join(SOURCE_ROOT, rel), slap.cwd / rel,
-                        ignore=shutil.ignore_patterns(".installed.cfg", ".slap", "bin", "etc", "parts",
-                                                      "develop-eggs", "instance.cfg", "partition"))
-    sr = slap.cwd / "examples" / "hello"
+    sr = copy_hello(slap.cwd)
     r = slap("build", cwd=sr)
     assert r.code == 0, r
     assert (sr / "instance.cfg").is_file()

@@ -7,7 +7,7 @@ import signal
 import subprocess
 import time
 
-from conftest import SLAP, SOURCE_ROOT
+from conftest import SLAP, copy_hello
 
 KILLS = 24
 
@@ -52,11 +52,7 @@ def snapshot(root):
 
 
 def test_kill_9_at_random_moments_then_rebuild_gives_the_same_tree(slap):
-    for rel in ("examples/hello", "components/hello"):
-        shutil.copytree(os.path.join(SOURCE_ROOT, rel), slap.cwd / rel,
-                        ignore=shutil.ignore_patterns(".installed.cfg", ".slap", "bin", "etc", "parts",
-                                                      "develop-eggs", "instance.cfg", "partition"))
-    release = slap.cwd / "examples" / "hello"
+    release = copy_hello(slap.cwd)
     n = range(1, 7)
     (release / "kill.cfg").write_text(EXTRA.format(
         parts=" ".join(f"slow-{i} page-{i}" for i in n), sections="".join(SECTION.format(n=i) for i in n)))
