@@ -28,11 +28,16 @@ struct SoftwareType {
 // Reads `dir`/software.cfg.json (absent: a "default" type without schema). An unknown
 // type is an error listing the known ones.
 Result<SoftwareType> software_type(const std::string& dir, const std::string& type);
+// The same from a given software.cfg.json file (schemas are relative to its directory).
+Result<SoftwareType> software_type_of(const std::string& software_json, const std::string& type);
 
 // Validates parameters (JSON text) against a JSON Schema file ($ref to sibling files
 // allowed). Errors are ErrorKind::input naming the JSON path and the rule broken; a schema
 // that is not valid JSON Schema is reported as such (file and reason).
 Status validate(const std::string& parameters_json, const std::string& schema_file);
+// The parameters with the schema's defaults for what they leave out, recursively through
+// "properties", "allOf" and "$ref" (as slapos.cookbook:slapconfiguration.jsonschema does).
+Result<std::string> with_defaults(const std::string& parameters_json, const std::string& schema_file);
 
 // The partition layout of spec/slapos-node.md §3 (etc/, etc/promise, etc/plugin,
 // etc/service, etc/run, bin/, srv/, var/log, var/run, tmp/, .slapgrid/...).

@@ -46,7 +46,11 @@ std::string json_path(const std::vector<std::string>& context) {
 }  // namespace
 
 Result<SoftwareType> software_type(const std::string& dir, const std::string& type) {
-  std::string file = path::join(dir, "software.cfg.json");
+  return software_type_of(path::join(dir, "software.cfg.json"), type);
+}
+
+Result<SoftwareType> software_type_of(const std::string& file, const std::string& type) {
+  std::string dir = path::dirname(file);
   SoftwareType st;
   st.name = type;
   if (!fs::exists(file)) {
@@ -113,6 +117,70 @@ Status validate(const std::string& parameters_json, const std::string& schema_fi
                     fmt::format("parameter {} is invalid: {} (schema {})", json_path(errors[best].context),
                                 tidy_numbers(errors[best].description), schema_file))
                   .about(json_path(errors[best].context)));
+}
+
+}  // namespace slap::instance
+
+namespace slap::instance {
+
+namespace {
+
+// A schema node with its "$ref" followed: "#/a/b" within `root`, or a file relative to
+// `dir` (what SlapOS schemas use). Unresolvable references are skipped (no defaults there).
+struct SchemaNode {
+  const json* node = nullptr;
+  const json* root = nullptr;
+  std::string dir;
+};
+
+SchemaNode follow(SchemaNode s, std::vector<std::unique_ptr<json>>& loaded, int depth = 0) {
+  if (!s.node || !s.node->is_object() || !s.node->contains("$ref") || !(*s.node)["$ref"].is_string() || depth > 16)
+    return s;
+  std::string ref = (*s.node)["$ref"].get<std::string>();
+  auto hash = ref.find('#');
+  std::string file = ref.substr(0, hash), pointer = hash == std::string::npos ? "" : ref.substr(hash + 1);
+  if (!file.empty()) {
+    std::string full = path::is_abs(file) ? file : path::join(s.dir, file);
+    auto doc = read_json(full);
+    if (!doc) return {};
+    loaded.push_back(std::make_unique<json>(std::move(*doc)));
+    s = {loaded.back().get(), loaded.back().get(), path::dirname(full)};
+  }
+  if (!pointer.empty()) {
+    try {
+      s.node = &s.root->at(json::json_pointer(pointer));
+    } catch (const std::exception&) {
+      return {};
+    }
+  }
+  return follow(s, loaded, depth + 1);
+}
+
+void fill_defaults(json& value, SchemaNode s, std::vector<std::unique_ptr<json>>& loaded) {
+  s = follow(s, loaded);
+  if (!s.node || !s.node->is_object() || !value.is_object()) return;
+  if (s.node->contains("allOf") && (*s.node)["allOf"].is_array())
+    for (const auto& part : (*s.node)["allOf"]) fill_defaults(value, {&part, s.root, s.dir}, loaded);
+  if (!s.node->contains("properties") || !(*s.node)["properties"].is_object()) return;
+  for (const auto& [key, sub] : (*s.node)["properties"].items()) {
+    SchemaNode prop = follow({&sub, s.root, s.dir}, loaded);
+    if (!prop.node || !prop.node->is_object()) continue;
+    if (!value.contains(key)) {
+      if (prop.node->contains("default")) value[key] = (*prop.node)["default"];
+    } else {
+      fill_defaults(value[key], prop, loaded);
+    }
+  }
+}
+
+}  // namespace
+
+Result<std::string> with_defaults(const std::string& parameters_json, const std::string& schema_file) {
+  json schema_doc = SLAP_TRY(read_json(schema_file));
+  json params = json::parse(parameters_json);
+  std::vector<std::unique_ptr<json>> loaded;
+  fill_defaults(params, {&schema_doc, &schema_doc, path::dirname(schema_file)}, loaded);
+  return params.dump();
 }
 
 }  // namespace slap::instance

@@ -18,6 +18,7 @@ SLAP_RECIPE_FACTORY(make_command);
 SLAP_RECIPE_FACTORY(make_gitclone);
 SLAP_RECIPE_FACTORY(make_slapconfiguration);
 SLAP_RECIPE_FACTORY(make_slapconfiguration_serialised);
+SLAP_RECIPE_FACTORY(make_slapconfiguration_jsonschema);
 SLAP_RECIPE_FACTORY(make_publish);
 SLAP_RECIPE_FACTORY(make_publish_serialised);
 SLAP_RECIPE_FACTORY(make_password);

@@ -18,7 +18,7 @@ const std::pair<std::string_view, Factory> registry[] = {
     {"slapos.cookbook:mkdirectory", make_mkdirectory},
     {"slapos.cookbook:slapconfiguration", make_slapconfiguration},
     {"slapos.cookbook:slapconfiguration.serialised", make_slapconfiguration_serialised},
-    {"slapos.cookbook:slapconfiguration.jsonschema", make_slapconfiguration_serialised},
+    {"slapos.cookbook:slapconfiguration.jsonschema", make_slapconfiguration_jsonschema},
     {"slapos.cookbook:publish", make_publish},
     {"slapos.cookbook:publish.serialised", make_publish_serialised},
     {"slapos.cookbook:generate.password", make_password},

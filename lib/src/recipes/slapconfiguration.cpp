@@ -8,6 +8,7 @@
 #include "recipes/common.hpp"
 #include "recipes/factories.hpp"
 #include "slap/fs.hpp"
+#include "slap/instance.hpp"
 #include "slap/typed.hpp"
 
 namespace slap::recipes {
@@ -47,10 +48,40 @@ Result<json> read_instance(profile::Options& options) {
   }
 }
 
-Result<std::unique_ptr<Recipe>> configure(profile::Options& options, bool serialised) {
+enum class Variant { plain, serialised, jsonschema };
+
+// .jsonschema: validates the parameters against the request schema that `jsonschema`
+// (a software.cfg.json) gives for the software type, and fills the schema's defaults.
+// Modes none|main|shared|all as upstream; slap has no shared instances, so shared = none.
+Status apply_schema(profile::Options& options, const std::string& software_type, json& params) {
+  auto in_main = [&](const char* option, const char* fallback) -> Result<bool> {
+    std::string mode = SLAP_TRY(optional(options, option));
+    if (mode.empty()) mode = fallback;
+    if (mode != "none" && mode != "main" && mode != "shared" && mode != "all")
+      return fail(option_error(options, option, fmt::format("'{}': expected none, main, shared or all", mode)));
+    return mode == "main" || mode == "all";
+  };
+  bool validate = SLAP_TRY(in_main("validate-parameters", "all"));
+  bool defaults = SLAP_TRY(in_main("set-default", "none"));
+  std::string file = SLAP_TRY(options.at("jsonschema"));
+  auto st = instance::software_type_of(file, software_type);
+  if (!st) return fail(options.located(std::move(st.error()), "jsonschema"));
+  if (st->serialised && params.is_object() && params.contains("_") && params["_"].is_string())
+    params = json::parse(params["_"].get<std::string>(), nullptr, false);
+  if (st->request_schema.empty()) return {};
+  if (validate) {
+    Status ok = instance::validate(params.dump(), st->request_schema);
+    if (!ok) return fail(options.located(std::move(ok.error()), "validate-parameters"));
+  }
+  if (defaults) params = json::parse(SLAP_TRY(instance::with_defaults(params.dump(), st->request_schema)));
+  return {};
+}
+
+Result<std::unique_ptr<Recipe>> configure(profile::Options& options, Variant variant) {
   json inst = SLAP_TRY(read_instance(options));
   json params = inst.value("parameters", json::object());
-  if (serialised && params.is_object() && params.contains("_") && params["_"].is_string()) {
+  if (variant == Variant::jsonschema) SLAP_CHECK(apply_schema(options, inst.value("software-type", "default"), params));
+  if (variant == Variant::serialised && params.is_object() && params.contains("_") && params["_"].is_string()) {
     try {
       params = json::parse(params["_"].get<std::string>());
     } catch (const json::parse_error& e) {
@@ -78,6 +109,10 @@ Result<std::unique_ptr<Recipe>> configure(profile::Options& options, bool serial
     options.set(std::string(family) + "-random", sorted.empty() ? "" : sorted.front());
   }
   set_value(options, "slave-instance-list", inst.value("slave-instance-list", json::array()));
+  if (variant == Variant::jsonschema) {
+    set_value(options, "valid-shared-instance-list", inst.value("slave-instance-list", json::array()));
+    set_value(options, "invalid-shared-instance-list", json::array());
+  }
   set_value(options, "storage-dict", json::object());
   return std::unique_ptr<Recipe>(std::make_unique<Configuration>());
 }
@@ -85,11 +120,15 @@ Result<std::unique_ptr<Recipe>> configure(profile::Options& options, bool serial
 }  // namespace
 
 Result<std::unique_ptr<Recipe>> make_slapconfiguration(profile::Resolver&, profile::Options& options, const Env&) {
-  return configure(options, false);
+  return configure(options, Variant::plain);
 }
 
 Result<std::unique_ptr<Recipe>> make_slapconfiguration_serialised(profile::Resolver&, profile::Options& options, const Env&) {
-  return configure(options, true);
+  return configure(options, Variant::serialised);
+}
+
+Result<std::unique_ptr<Recipe>> make_slapconfiguration_jsonschema(profile::Resolver&, profile::Options& options, const Env&) {
+  return configure(options, Variant::jsonschema);
 }
 
 }  // namespace slap::recipes
