@@ -66,3 +66,10 @@ def copy_hello(dest):
                         ignore=shutil.ignore_patterns(".installed.cfg", ".slap", "bin", "etc", "parts",
                                                       "develop-eggs", "instance.cfg", "partition"))
     return dest / "examples" / "hello"
+
+
+def sanitized():
+    """True when $SLAP is an ASan build (-Dsanitize=true): its shadow memory makes resident
+    sizes meaningless, so memory bounds are not checked then."""
+    ldd = subprocess.run(["ldd", os.path.abspath(SLAP)], capture_output=True, text=True)
+    return "libasan" in ldd.stdout

@@ -64,8 +64,26 @@ def blob_on(server, digest):
     return body if status == 200 else None
 
 
-def access_lines(server):
-    return server.access_log.read_text().splitlines() if server.access_log.exists() else []
+def access_lines(server, at_least=0):
+    """The server's access log; it is written after each response is sent, so a test that
+    counts requests first waits for those it made itself."""
+    deadline = time.monotonic() + 10
+    while True:
+        lines = server.access_log.read_text().splitlines() if server.access_log.exists() else []
+        if len(lines) >= at_least or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.02)
+
+
+def settled_access_lines(server):
+    """The access log once it has stopped growing for 0.2 s."""
+    lines = access_lines(server)
+    while True:
+        time.sleep(0.2)
+        again = access_lines(server)
+        if again == lines:
+            return lines
+        lines = again
 
 
 def test_pull_copies_blobs_and_signed_entries_silently_then_has_nothing_to_do(slap, central, edge, keys, tmp_path):
@@ -83,14 +101,15 @@ def test_pull_copies_blobs_and_signed_entries_silently_then_has_nothing_to_do(sl
     assert edge.request("GET", "/shadir/file-urlmd5:0123") == central.request("GET", "/shadir/file-urlmd5:0123")
     assert list((edge.root / "partial").iterdir()) == []
 
-    before = len(access_lines(central))
+    before = len(settled_access_lines(central))
     again = slap("--json", "sync", "pull", central.url, "--root", edge.root)
     assert again.code == 0, again
     result = again.json["result"]
     assert result["received"] == {"blobs": 0, "bytes": 0, "entries": 0}
     assert result["skipped"] == {"blobs": 3, "bytes": 300_003, "entries": 1}
     assert result["requests"] == {"negotiation": 2, "transfer": 0}
-    assert len(access_lines(central)) - before == 2
+    access_lines(central, at_least=before + 2)
+    assert len(settled_access_lines(central)) - before == 2
 
     verbose = slap("-v", "sync", "pull", central.url, "--root", edge.root)
     assert verbose.code == 0, verbose
@@ -192,13 +211,13 @@ def test_peer_down_is_a_clear_error(slap, keys, tmp_path):
 def test_a_second_sync_on_the_same_store_exits_at_once(slap, central, edge, keys):
     configure(slap, keys)
     put_blob(central, b"blob")
-    before = len(access_lines(central))
+    before = len(access_lines(central, at_least=1))  # put_blob's request
     with open(edge.root / "sync.lock", "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         r = slap("sync", "pull", central.url, "--root", edge.root)
     assert r.code == 1, r
     assert f"another slap sync is running on {edge.root} (it holds {edge.root}/sync.lock)" in r.err
-    assert len(access_lines(central)) == before
+    assert len(settled_access_lines(central)) == before
 
 
 def partial_size(path):
