@@ -43,7 +43,6 @@ int report(const slap::Result<slap::cli::Invocation>& inv, bool json) {
 int main(int argc, char** argv) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
-  slap::http::global_init();
   bool json = false;
   int code;
   try {

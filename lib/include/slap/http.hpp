@@ -45,8 +45,8 @@ struct Response {
 // (ErrorKind::interrupted).
 using ProgressFn = std::function<bool(std::uint64_t done, std::uint64_t total)>;
 
-// Call once from main() before any thread starts; pairs with global_cleanup().
-void global_init();
+// libcurl is loaded by the first transfer (see lib/src/http/curl_api.hpp); call this once
+// at the end of main() to release it.
 void global_cleanup();
 
 class Client {

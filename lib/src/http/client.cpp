@@ -11,6 +11,7 @@
 
 namespace slap::http {
 
+using detail::curl_api;
 using detail::EasyHandle;
 using detail::File;
 using detail::HeaderList;
@@ -22,11 +23,10 @@ std::string Response::header(std::string_view name) const {
   return {};
 }
 
-void global_init() { curl_global_init(CURL_GLOBAL_DEFAULT); }
-void global_cleanup() { curl_global_cleanup(); }
+void global_cleanup() { detail::curl_unload(); }
 
 struct Client::Impl {
-  EasyHandle handle{curl_easy_init()};
+  EasyHandle handle{curl_api().easy_init()};
 };
 
 Client::Client() : impl_(std::make_unique<Impl>()) {}
@@ -55,14 +55,14 @@ Error too_large(const Request& rq) {
 
 bool speaks_http(CURL* handle) {
   const char* scheme = nullptr;
-  curl_easy_getinfo(handle, CURLINFO_SCHEME, &scheme);
+  curl_api().easy_getinfo(handle, CURLINFO_SCHEME, &scheme);
   return scheme && str::starts_with(str::to_lower(scheme), "http");
 }
 
 long status_of(CURL* handle) {
   if (!speaks_http(handle)) return 0;
   long code = 0;
-  curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &code);
+  curl_api().easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &code);
   return code;
 }
 
@@ -142,7 +142,7 @@ int on_progress(void* user, curl_off_t dl_total, curl_off_t dl_now, curl_off_t u
 }
 
 void append(HeaderList& list, const std::string& line) {
-  if (curl_slist* head = curl_slist_append(list.get(), line.c_str())) {
+  if (curl_slist* head = curl_api().slist_append(list.get(), line.c_str())) {
     (void)list.release();
     list.reset(head);
   }
@@ -153,9 +153,9 @@ Result<File> set_method(CURL* h, Transfer& t) {
   const Request& rq = t.request;
   bool sends_body = rq.method == "PUT" || rq.method == "POST";
   if (rq.method == "HEAD") {
-    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    curl_api().easy_setopt(h, CURLOPT_NOBODY, 1L);
   } else if (rq.method == "DELETE") {
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "DELETE");
+    curl_api().easy_setopt(h, CURLOPT_CUSTOMREQUEST, "DELETE");
   } else if (!sends_body && rq.method != "GET") {
     return fail(ErrorKind::internal, fmt::format("unsupported HTTP method {}", rq.method));
   }
@@ -168,51 +168,51 @@ Result<File> set_method(CURL* h, Transfer& t) {
       return fail(ErrorKind::io, fmt::format("cannot open {}: {}", rq.body_file, std::strerror(errno)));
     size = std::ftell(body_file.get());
     std::rewind(body_file.get());
-    curl_easy_setopt(h, CURLOPT_READDATA, body_file.get());  // curl's default reader: fread
+    curl_api().easy_setopt(h, CURLOPT_READDATA, body_file.get());  // curl's default reader: fread
   } else {
     t.body_left = rq.body;
-    curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
-    curl_easy_setopt(h, CURLOPT_READDATA, &t);
+    curl_api().easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+    curl_api().easy_setopt(h, CURLOPT_READDATA, &t);
   }
   if (rq.method == "PUT") {
-    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, size);
+    curl_api().easy_setopt(h, CURLOPT_UPLOAD, 1L);
+    curl_api().easy_setopt(h, CURLOPT_INFILESIZE_LARGE, size);
   } else {
-    curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, size);
+    curl_api().easy_setopt(h, CURLOPT_POST, 1L);
+    curl_api().easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, size);
   }
   return body_file;
 }
 
 HeaderList set_transfer_options(CURL* h, Transfer& t, char* error_buffer) {
   const Request& rq = t.request;
-  curl_easy_setopt(h, CURLOPT_URL, rq.url.c_str());
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "slap/" SLAP_VERSION);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, rq.connect_timeout_seconds);
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, rq.low_speed_seconds);
+  curl_api().easy_setopt(h, CURLOPT_URL, rq.url.c_str());
+  curl_api().easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_api().easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_api().easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_api().easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
+  curl_api().easy_setopt(h, CURLOPT_USERAGENT, "slap/" SLAP_VERSION);
+  curl_api().easy_setopt(h, CURLOPT_CONNECTTIMEOUT, rq.connect_timeout_seconds);
+  curl_api().easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_api().easy_setopt(h, CURLOPT_LOW_SPEED_TIME, rq.low_speed_seconds);
   if (rq.limit_rate > 0) {
-    curl_easy_setopt(h, CURLOPT_MAX_RECV_SPEED_LARGE, static_cast<curl_off_t>(rq.limit_rate));
-    curl_easy_setopt(h, CURLOPT_MAX_SEND_SPEED_LARGE, static_cast<curl_off_t>(rq.limit_rate));
+    curl_api().easy_setopt(h, CURLOPT_MAX_RECV_SPEED_LARGE, static_cast<curl_off_t>(rq.limit_rate));
+    curl_api().easy_setopt(h, CURLOPT_MAX_SEND_SPEED_LARGE, static_cast<curl_off_t>(rq.limit_rate));
   }
-  if (rq.max_body > 0) curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(rq.max_body));
+  if (rq.max_body > 0) curl_api().easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(rq.max_body));
   std::string range = fmt::format("{}-", rq.resume_from);
-  if (rq.resume_from > 0) curl_easy_setopt(h, CURLOPT_RANGE, range.c_str());  // curl copies it
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
-  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &t);
+  if (rq.resume_from > 0) curl_api().easy_setopt(h, CURLOPT_RANGE, range.c_str());  // curl copies it
+  curl_api().easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  curl_api().easy_setopt(h, CURLOPT_WRITEDATA, &t);
+  curl_api().easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  curl_api().easy_setopt(h, CURLOPT_HEADERDATA, &t);
+  curl_api().easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  curl_api().easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_api().easy_setopt(h, CURLOPT_XFERINFODATA, &t);
   HeaderList headers;
   append(headers, "Expect:");  // no 100-continue round trip before uploads
   for (const auto& [name, value] : rq.headers) append(headers, name + ": " + value);
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  curl_api().easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
   return headers;
 }
 
@@ -222,7 +222,7 @@ Error transfer_error(const Transfer& t, CURLcode code, const char* error_buffer)
   if (code == CURLE_ABORTED_BY_CALLBACK)
     return Error(ErrorKind::interrupted, fmt::format("transfer of {} interrupted", url));
   if (code == CURLE_FILESIZE_EXCEEDED) return too_large(t.request);
-  const char* detail = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
+  const char* detail = error_buffer[0] ? error_buffer : curl_api().easy_strerror(code);
   return Error(ErrorKind::network, fmt::format("{}: {}", url, detail));
 }
 
@@ -230,13 +230,16 @@ Error transfer_error(const Transfer& t, CURLcode code, const char* error_buffer)
 
 Result<Response> Client::perform(const Request& request, const ProgressFn& progress) {
   CURL* h = impl_->handle.get();
+  if (!h) return fail(ErrorKind::io, fmt::format("{}: {}", request.url, detail::curl_load_error().empty()
+                                                                          ? "cannot create a libcurl handle"
+                                                                          : detail::curl_load_error()));
   if (!h) return fail(ErrorKind::internal, "cannot create a libcurl handle");
-  curl_easy_reset(h);
+  curl_api().easy_reset(h);
   Transfer t(request, progress, h);
   char error_buffer[CURL_ERROR_SIZE] = "";
   HeaderList headers = set_transfer_options(h, t, error_buffer);
   File body_file = SLAP_TRY(set_method(h, t));
-  CURLcode code = curl_easy_perform(h);
+  CURLcode code = curl_api().easy_perform(h);
   if (code != CURLE_OK) return fail(transfer_error(t, code, error_buffer));
   if (!t.sink_chosen && !choose_sink(t)) return fail(*t.failure);
   if (t.out && std::fclose(t.out.release()) != 0)

@@ -1,18 +1,18 @@
 // RAII owners for the libcurl and stdio handles of one transfer.
 #pragma once
 
-#include <curl/curl.h>
-
 #include <cstdio>
 #include <memory>
+
+#include "http/curl_api.hpp"
 
 namespace slap::http::detail {
 
 struct EasyCleanup {
-  void operator()(CURL* handle) const noexcept { curl_easy_cleanup(handle); }
+  void operator()(CURL* handle) const noexcept { curl_api().easy_cleanup(handle); }
 };
 struct SlistFree {
-  void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
+  void operator()(curl_slist* list) const noexcept { curl_api().slist_free_all(list); }
 };
 struct FileClose {
   void operator()(std::FILE* file) const noexcept { std::fclose(file); }

@@ -2,12 +2,12 @@
 // call rather than slap::http::Client: this check needs TLS verification off by default,
 // client certificates, basic auth and a whole-request timeout, which that client does not
 // offer. Proxies from the environment are ignored: the check is about direct reachability.
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <fmt/format.h>
 #include <memory>
 
+#include "http/curl_api.hpp"
+#include "http/curl_handles.hpp"
 #include "promise/checks.hpp"
 #include "promise/text.hpp"
 
@@ -15,7 +15,8 @@ namespace slap::promise {
 
 namespace {
 
-using CurlHandle = std::unique_ptr<CURL, decltype(&::curl_easy_cleanup)>;
+using http::detail::curl_api;
+using http::detail::EasyHandle;
 
 std::size_t discard_body(char*, std::size_t size, std::size_t count, void*) { return size * count; }
 
@@ -36,18 +37,18 @@ long as_long(const std::string& text, long fallback) {
 void set_tls(CURL* curl, const CheckInput& in) {
   std::string ca = in.get("ca-cert-file");
   bool verify = !ca.empty() || as_long(in.get("verify"), 0) != 0;
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
-  if (!ca.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca.c_str());
+  curl_api().easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
+  curl_api().easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
+  if (!ca.empty()) curl_api().easy_setopt(curl, CURLOPT_CAINFO, ca.c_str());
   std::string cert = in.get("cert-file"), key = in.get("key-file");
   if (!cert.empty() && !key.empty()) {
-    curl_easy_setopt(curl, CURLOPT_SSLCERT, cert.c_str());
-    curl_easy_setopt(curl, CURLOPT_SSLKEY, key.c_str());
+    curl_api().easy_setopt(curl, CURLOPT_SSLCERT, cert.c_str());
+    curl_api().easy_setopt(curl, CURLOPT_SSLKEY, key.c_str());
   }
 }
 
 Measure transfer_error(CURLcode rc, const char* detail, const std::string& url) {
-  std::string what = *detail ? detail : ::curl_easy_strerror(rc);
+  std::string what = *detail ? detail : curl_api().easy_strerror(rc);
   if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST)
     return {true, fmt::format("ERROR connection not possible while accessing {}", tmpl::string_repr(url))};
   if (rc == CURLE_OPERATION_TIMEDOUT) return {true, fmt::format("ERROR Timeout while accessing {}", tmpl::string_repr(url))};
@@ -67,28 +68,28 @@ Measure sense_url_available(const CheckInput& in) {
   long expected = as_long(in.get("http-code"), 200);
   std::string user = in.get("username"), password = in.get("password");
 
-  CurlHandle curl(::curl_easy_init(), ::curl_easy_cleanup);
-  if (!curl) return {true, "ERROR: cannot initialise libcurl"};
+  EasyHandle curl(curl_api().easy_init());
+  if (!curl) return {true, fmt::format("ERROR: cannot initialise libcurl: {}", http::detail::curl_load_error())};
   char detail[CURL_ERROR_SIZE] = "";
   CURL* c = curl.get();
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, detail);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_PROXY, "");
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, as_long(in.get("allow-redirects"), 1) != 0 ? 1L : 0L);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard_body);
+  curl_api().easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_api().easy_setopt(c, CURLOPT_ERRORBUFFER, detail);
+  curl_api().easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_api().easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_api().easy_setopt(c, CURLOPT_PROXY, "");
+  curl_api().easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl_api().easy_setopt(c, CURLOPT_FOLLOWLOCATION, as_long(in.get("allow-redirects"), 1) != 0 ? 1L : 0L);
+  curl_api().easy_setopt(c, CURLOPT_WRITEFUNCTION, discard_body);
   if (!user.empty()) {
-    curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-    curl_easy_setopt(c, CURLOPT_USERNAME, user.c_str());
-    curl_easy_setopt(c, CURLOPT_PASSWORD, password.c_str());
+    curl_api().easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    curl_api().easy_setopt(c, CURLOPT_USERNAME, user.c_str());
+    curl_api().easy_setopt(c, CURLOPT_PASSWORD, password.c_str());
   }
   set_tls(c, in);
-  if (CURLcode rc = ::curl_easy_perform(c); rc != CURLE_OK) return transfer_error(rc, detail, url);
+  if (CURLcode rc = curl_api().easy_perform(c); rc != CURLE_OK) return transfer_error(rc, detail, url);
 
   long status = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  curl_api().easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   std::string who = user.empty() ? "non-authenticated" : "authenticated";
   if (status == 401 && as_long(in.get("check-secure"), 0) == 1)
     return {false, fmt::format("{} is protected (returned {}).", tmpl::string_repr(url), status)};
