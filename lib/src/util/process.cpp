@@ -59,24 +59,65 @@ void drain(Fd& fd, std::string& target, std::size_t limit) {
   fd.reset();
 }
 
+// The guard's exit mirrors the command's: its exit status, or death by the same signal.
+[[noreturn]] void exit_like(int status) {
+  if (!WIFSIGNALED(status)) ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 127);
+  int sig = WTERMSIG(status);
+  ::signal(sig, SIG_DFL);
+  sigset_t one;
+  ::sigemptyset(&one);
+  ::sigaddset(&one, sig);
+  ::sigprocmask(SIG_UNBLOCK, &one, nullptr);
+  ::kill(::getpid(), sig);
+  ::_exit(128 + sig);
+}
+
 // Child side of fork(): only async-signal-safe calls until exec.
+//
+// The child is a guard that stays between slap and the command, in the command's process
+// group. If slap dies without stopping it (kill -9), the kernel sends the guard SIGUSR2
+// (PR_SET_PDEATHSIG) and the guard kills the whole group: nothing the command started goes
+// on writing behind the next run's back. Otherwise it waits for the command and exits as
+// it did. Group signals from slap (timeout, Ctrl-C) reach the command directly.
 [[noreturn]] void exec_child(const std::string& program, char* const* argv, char* const* envp,
                              const char* cwd, int out_fd, int err_fd, pid_t parent) {
   ::setpgid(0, 0);
-  // If slap is killed (kill -9), the command goes too rather than writing on behind the
-  // next run's back.
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  sigset_t guarded;
+  ::sigemptyset(&guarded);
+  for (int sig : {SIGCHLD, SIGUSR2, SIGINT, SIGTERM}) ::sigaddset(&guarded, sig);
+  ::sigprocmask(SIG_BLOCK, &guarded, nullptr);
+  ::prctl(PR_SET_PDEATHSIG, SIGUSR2);
   if (::getppid() != parent) ::_exit(127);
-  ::signal(SIGINT, SIG_DFL);
-  ::signal(SIGTERM, SIG_DFL);
-  ::signal(SIGPIPE, SIG_DFL);
   int devnull = ::open("/dev/null", O_RDONLY);
   if (devnull >= 0) ::dup2(devnull, 0);
   ::dup2(out_fd, 1);
   ::dup2(err_fd, 2);
   if (cwd && ::chdir(cwd) != 0) ::_exit(127);
-  ::execve(program.c_str(), argv, envp);
-  ::_exit(127);
+  pid_t command = ::fork();
+  if (command < 0) ::_exit(127);
+  if (command == 0) {
+    for (int sig : {SIGINT, SIGTERM, SIGPIPE, SIGCHLD, SIGUSR2}) ::signal(sig, SIG_DFL);
+    sigset_t none;
+    ::sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::execve(program.c_str(), argv, envp);
+    ::_exit(127);
+  }
+  sigset_t wake;
+  ::sigemptyset(&wake);
+  ::sigaddset(&wake, SIGCHLD);
+  ::sigaddset(&wake, SIGUSR2);
+  for (;;) {
+    int status = 0;
+    pid_t done = ::waitpid(command, &status, WNOHANG);
+    if (done == command) exit_like(status);
+    if (done < 0 && errno != EINTR) ::_exit(127);
+    siginfo_t info;
+    if (::sigwaitinfo(&wake, &info) == SIGUSR2) {
+      ::kill(0, SIGKILL);  // slap is gone: the whole group, this guard included
+      ::_exit(137);
+    }
+  }
 }
 
 }  // namespace
