@@ -40,6 +40,12 @@ class AtomicFile {
   int fd_ = -1;
 };
 
+// Where a writer stages `target` before renaming it into place: ".NAME.KIND-PID-" in the
+// same directory, to be completed by mkstemp/mkdtemp's XXXXXX. Staging files and
+// directories of writers that died before their rename (kill -9) are removed first, once
+// their process is gone.
+std::string staging_prefix(const std::string& target, std::string_view kind);
+
 // One-shot: AtomicFile::create + write + commit.
 Status write_atomic(const std::string& path, std::string_view data, unsigned mode = 0644, bool durable = true);
 

@@ -31,7 +31,7 @@ class StagingDir {
   static Result<StagingDir> create(const std::string& dest) {
     std::string parent = path::dirname(dest);
     SLAP_CHECK(fs::make_dirs(parent));
-    std::string pattern = path::join(parent, "." + path::basename(dest) + ".extract-XXXXXX");
+    std::string pattern = fs::staging_prefix(dest, "extract") + "XXXXXX";
     if (!::mkdtemp(pattern.data()))
       return fail(ErrorKind::io, fmt::format("cannot create a directory next to {}: {}", dest, std::strerror(errno)));
     std::error_code ec;

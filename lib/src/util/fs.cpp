@@ -84,28 +84,24 @@ std::string current_dir() {
   return ec ? std::string(".") : p.string();
 }
 
-namespace {
-
-// Temporary files of writers that died (kill -9, power loss) before renaming them: named
-// ".NAME.tmp-PID-XXXXXX", they are removed once no process PID exists.
-void remove_stale_temps(const std::string& dir, const std::string& prefix) {
+std::string staging_prefix(const std::string& target, std::string_view kind) {
+  std::string dir = path::dirname(target);
+  if (dir.empty()) dir = ".";
+  std::string prefix = fmt::format(".{}.{}-", path::basename(target), kind);
   std::error_code ec;
   for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     std::string name = it->path().filename().string();
     if (!name.starts_with(prefix)) continue;
     long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
-    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) ::unlink(it->path().c_str());
+    std::error_code ignored;
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+      std::filesystem::remove_all(it->path(), ignored);
   }
+  return path::join(dir, fmt::format("{}{}-", prefix, ::getpid()));
 }
 
-}  // namespace
-
 Result<AtomicFile> AtomicFile::create(std::string target, unsigned mode) {
-  std::string dir = path::dirname(target);
-  if (dir.empty()) dir = ".";
-  std::string prefix = "." + path::basename(target) + ".tmp-";
-  remove_stale_temps(dir, prefix);
-  std::string temp = path::join(dir, fmt::format("{}{}-XXXXXX", prefix, ::getpid()));
+  std::string temp = staging_prefix(target, "tmp") + "XXXXXX";
   int fd = ::mkostemp(temp.data(), O_CLOEXEC);
   if (fd < 0) return fail(sys_error("cannot create temporary file for", target, errno));
   ::fchmod(fd, static_cast<mode_t>(mode));
