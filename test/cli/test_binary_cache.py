@@ -4,19 +4,8 @@ import shutil
 import subprocess
 import time
 
-import pytest
-
-from cache_server import CacheServer
 from conftest import copy_hello as copy_release
-from test_cache import configure, make_key
-
-
-@pytest.fixture
-def server(slap, tmp_path):
-    s = CacheServer(slap, tmp_path / "root")
-    yield s
-    if s.alive():
-        s.stop()
+from test_cache import configure, make_key, server  # noqa: F401 (server is a fixture)
 
 
 def test_second_machine_takes_shared_parts_from_the_cache(slap, server, tmp_path):
