@@ -21,7 +21,7 @@ nlohmann::json raw_view(const profile::Profile& p, const std::string& only) {
   for (const auto& name : p.config().names()) {
     if (!only.empty() && name != only) continue;
     nlohmann::json sec = nlohmann::json::object();
-    for (const auto& [k, key] : *p.config().find(name)) sec[k] = key.value;
+    for (const auto& [k, key] : *p.config().find(name)) sec[k] = key.value();
     out[name] = std::move(sec);
   }
   return out;
@@ -53,7 +53,8 @@ void print_option(Terminal& t, const profile::Profile& p, const std::string& nam
   } else {
     // Newest first until the value was last set: the += / -= that built it, then the set.
     std::vector<std::string> origins;
-    for (auto it = key->history.rbegin(); it != key->history.rend(); ++it) {
+    auto history = key->history();
+    for (auto it = history.rbegin(); it != history.rend(); ++it) {
       const char* prefix = it->op == profile::Op::add ? "+=  " : it->op == profile::Op::remove ? "-=  " : "    ";
       origins.push_back(prefix + p.describe(it->origin));
       if (it->op != profile::Op::add && it->op != profile::Op::remove) break;
@@ -76,7 +77,7 @@ void print_human(Terminal& t, const profile::Profile& p, const profile::Report& 
       continue;
     }
     if (raw) {
-      for (const auto& [k, key] : rawsec) print_option(t, p, k, key.value, &key);
+      for (const auto& [k, key] : rawsec) print_option(t, p, k, std::string(key.value()), &key);
     } else {
       for (const auto& [k, v] : sec.options) {
         auto it = rawsec.find(k);

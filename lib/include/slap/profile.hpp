@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -39,14 +40,50 @@ struct HistoryEntry {
   Origin origin;
 };
 
-// One option with the history of how files set, extended and overrode it.
-struct Key {
-  std::string value;
-  std::vector<HistoryEntry> history;
+struct HistoryNode {
+  HistoryEntry entry;
+  const HistoryNode* previous;  // null for the first entry
+};
 
-  Key() = default;
-  Key(std::string v, Origin o) : value(std::move(v)), history{{Op::set, o}} {}
-  const Origin& origin() const { return history.back().origin; }
+// Storage for the text and history of the keys of one profile: merging thousands of
+// sections copies keys all the time, and a key that only points into the arena is copied
+// without allocating. Nothing is freed before the arena itself (it only grows while a
+// profile is loaded and resolved). Addresses are stable.
+class Arena {
+ public:
+  Arena() = default;
+  Arena(const Arena&) = delete;
+  Arena& operator=(const Arena&) = delete;
+
+  std::string_view store(std::string_view text);
+  const HistoryNode* record(HistoryEntry entry, const HistoryNode* previous);
+
+ private:
+  char* allocate(std::size_t size, std::size_t align);
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  char* next_ = nullptr;
+  std::size_t left_ = 0;
+};
+
+// One option with the history of how files set, extended and overrode it. The value and
+// the history live in an Arena that outlives the key.
+class Key {
+ public:
+  Key(Arena& arena, std::string_view value, Origin origin)
+      : value_(arena.store(value)), last_(arena.record({Op::set, origin}, nullptr)) {}
+
+  std::string_view value() const { return value_; }
+  const Origin& origin() const { return last_->entry.origin; }
+  Op last_op() const { return last_->entry.op; }
+  // Oldest first.
+  std::vector<HistoryEntry> history() const;
+
+  void set_value(Arena& arena, std::string_view value) { value_ = arena.store(value); }
+  void record(Arena& arena, Op op, Origin origin) { last_ = arena.record({op, origin}, last_); }
+
+ private:
+  std::string_view value_;
+  const HistoryNode* last_;
 };
 
 using Section = std::map<std::string, Key, std::less<>>;
@@ -61,6 +98,9 @@ class Config {
   Section& edit(const std::string& name);
   void put(const std::string& name, std::shared_ptr<const Section> section);
   std::shared_ptr<const Section> shared(std::string_view name) const;
+  // Gives up this Config's reference to the section, leaving a null entry: only for a
+  // Config about to be dropped.
+  std::shared_ptr<const Section> release(std::string_view name);
   const std::vector<std::string>& names() const { return order_; }
   std::size_t size() const { return order_.size(); }
 
@@ -70,16 +110,22 @@ class Config {
   const std::unordered_set<std::string>& marked() const { return marked_; }
 
  private:
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   std::vector<std::string> order_;
-  std::unordered_map<std::string, std::shared_ptr<const Section>> map_;
+  std::unordered_map<std::string, std::shared_ptr<const Section>, NameHash, std::equal_to<>> map_;
   std::unordered_set<std::string> marked_;
 };
 
 // Base `section` on `base`, applying `+=` / `-=` keys of `section` (zc.buildout's
 // _update_section). `base` is modified.
-void update_section(Section& base, const Section& section);
-// Merge `other` into `base` section by section (zc.buildout's _update).
-void update_config(Config& base, const Config& other);
+void update_section(Arena& arena, Section& base, const Section& section);
+// Merge `other` into `base` section by section (zc.buildout's _update). The rvalue form
+// moves what `other` alone holds.
+void update_config(Arena& arena, Config& base, const Config& other);
+void update_config(Arena& arena, Config& base, Config&& other);
 
 struct OptionOverride {
   std::string section;
@@ -112,9 +158,12 @@ class Profile {
   std::string describe(const Origin& o) const;
   const std::string& root() const { return root_; }
   std::size_t files_read() const { return files_read_; }
+  // Where the keys of config() live; keys derived from them (macros) go there too.
+  Arena& arena() const { return *arena_; }
 
  private:
   friend class Loader;
+  std::unique_ptr<Arena> arena_ = std::make_unique<Arena>();
   Config config_;
   std::vector<std::string> sources_;
   std::string root_;

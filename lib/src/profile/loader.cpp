@@ -75,13 +75,15 @@ class Loader {
     profile_.root_ = config_file;
     Config data;
     Section& defaults = data.edit("buildout");
-    for (auto [k, v] : buildout_defaults) defaults.emplace(k, Key(v, {source_default, 0}));
-    defaults.emplace("executable", Key(opts_.executable, {source_default, 0}));
-    defaults.emplace("directory", Key(url ? opts_.cwd : path::dirname(config_file), {source_computed, 0}));
+    for (auto [k, v] : buildout_defaults) defaults.emplace(k, Key(arena_, v, {source_default, 0}));
+    defaults.emplace("executable", Key(arena_, opts_.executable, {source_default, 0}));
+    defaults.emplace("directory", Key(arena_, url ? opts_.cwd : path::dirname(config_file), {source_computed, 0}));
 
     std::string base = url ? config_file.substr(0, config_file.rfind('/')) : path::dirname(config_file);
+    count_uses(base, config_file);
     auto root = SLAP_TRY(open(base, config_file, {}));
-    update_config(data, *root);
+    if (root.use_count() == 1) update_config(arena_, data, std::move(*root));
+    else update_config(arena_, data, *root);
     resolve_markers(data, base);
     apply_command_line(data);
     SLAP_CHECK(add_default_versions(data));
@@ -92,16 +94,64 @@ class Loader {
   }
 
  private:
-  // One `_open`: returns the file merged with everything it extends, with
-  // base-location markers relative to its own directory. zc.buildout re-reads a file at
-  // every spelling of its path (7,899 opens for helloworld); slap merges it once.
-  Result<std::shared_ptr<const Config>> open(const std::string& base, const std::string& name,
-                                             const Location& from) {
+  // Where `name`, extended from a file in `base`, is read from.
+  struct Target {
+    bool remote;
+    std::string key;        // normalised path or URL: the file's identity
+    std::string next_base;  // the base of the files it extends
+  };
+  static Target target(const std::string& base, const std::string& name) {
     bool remote = path::is_url(name) || (path::is_url(base) && !path::is_abs(name));
     std::string filename = path::is_url(name) ? name : remote ? base + "/" + name : path::join(base, name);
     std::string next_base = remote ? filename.substr(0, filename.rfind('/')) : path::dirname(filename);
-    std::string key = remote ? filename : path::normpath(filename);
-    if (auto it = memo_.find(key); it != memo_.end()) return it->second;
+    return {remote, remote ? filename : path::normpath(filename), std::move(next_base)};
+  }
+
+  static std::vector<std::string> extends_of(std::string_view extends, const std::string& next_base) {
+    return str::split_ws(str::replace_all(extends, base_location_ref, next_base));
+  }
+
+  // Counts how many times open() will be asked for each file, so that the merged result
+  // of a file is handed over (and then changed in place) by its last use instead of being
+  // copied. Problems are left for open() to report: a file that cannot be read or parsed
+  // here is simply not counted, and an uncounted result stays memoised and is copied.
+  void count_uses(const std::string& base, const std::string& name) {
+    Target t = target(base, name);
+    if (uses_[t.key]++ > 0) return;
+    auto text = read(t.key, t.remote, {});
+    if (!text) return;
+    auto parsed = parse_cached(t.key, **text);
+    if (!parsed) return;
+    const ParsedSection* bo = (*parsed)->find("buildout");
+    if (!bo) return;
+    for (const auto& opt : bo->options)
+      if (opt.name == "extends")
+        for (const auto& extended : extends_of(opt.value, t.next_base)) count_uses(t.next_base, extended);
+  }
+
+  // The memoised result of `key`; forgotten at its last counted use, so that the caller
+  // holds the only reference.
+  std::shared_ptr<Config> take(const std::string& key) {
+    auto it = memo_.find(key);
+    std::shared_ptr<Config> config = it->second;
+    if (auto u = uses_.find(key); u != uses_.end() && u->second > 0 && --u->second == 0) memo_.erase(it);
+    return config;
+  }
+
+  // A Config the caller may change: `config` itself when nothing else holds it.
+  static std::shared_ptr<Config> own(std::shared_ptr<Config> config) {
+    if (config.use_count() == 1) return config;
+    return std::make_shared<Config>(*config);
+  }
+
+  // One `_open`: returns the file merged with everything it extends, with
+  // base-location markers relative to its own directory. zc.buildout re-reads a file at
+  // every spelling of its path (7,899 opens for helloworld); slap merges it once.
+  // The result may be shared with the memo (use_count() > 1): it is then read-only.
+  Result<std::shared_ptr<Config>> open(const std::string& base, const std::string& name,
+                                       const Location& from) {
+    auto [remote, key, next_base] = target(base, name);
+    if (memo_.contains(key)) return take(key);
 
     auto text = SLAP_TRY(read(key, remote, from));
     for (const auto& seen : stack_)
@@ -121,39 +171,42 @@ class Loader {
       return fail(input_error("UserError",
                               fmt::format("No-longer supported \"extended-by\" option found in {}.", key),
                               {key, static_cast<int>(bo->at("extended-by").origin().line), 1}));
-    auto names = str::split_ws(str::replace_all(extends, base_location_ref, next_base));
+    auto names = extends_of(extends, next_base);
     if (!names.empty()) {
       Location here{key, static_cast<int>(extends_line), 1};
       std::shared_ptr<Config> merged;
       for (const auto& extended : names) {
         auto next = SLAP_TRY(open(next_base, extended, here));
-        auto anchored = anchor(*next, extended, remote);
-        if (!merged) merged = std::make_shared<Config>(std::move(anchored));
-        else update_config(*merged, anchored);
+        auto anchored = anchor(std::move(next), extended, remote);
+        if (!merged) merged = own(std::move(anchored));
+        else if (anchored.use_count() == 1) update_config(arena_, *merged, std::move(*anchored));
+        else update_config(arena_, *merged, *anchored);
       }
-      update_config(*merged, *result);
+      update_config(arena_, *merged, std::move(*result));
       result = std::move(merged);
     }
     stack_.pop_back();
     memo_.emplace(key, result);
-    return std::shared_ptr<const Config>(result);
+    return take(key);
   }
 
   // Re-expresses the markers of an extended file's result relative to the includer.
-  Config anchor(const Config& child, const std::string& extended, bool includer_remote) {
-    Config out = child;
-    if (child.marked().empty()) return out;
+  std::shared_ptr<Config> anchor(std::shared_ptr<Config> child, const std::string& extended,
+                                 bool includer_remote) {
+    if (child->marked().empty()) return child;
     bool absolute = path::is_url(extended) || path::is_abs(extended);
     std::string where;
     if (path::is_url(extended)) where = extended.substr(0, extended.rfind('/'));
     else if (absolute) where = path::dirname(extended);
     else if (includer_remote) where = extended.rfind('/') == std::string::npos ? "" : extended.substr(0, extended.rfind('/'));
     else where = path::dirname(extended);
-    if (!absolute && where.empty()) return out;
-    for (const auto& name : child.marked()) {
-      for (auto& [k, key] : out.edit(name)) {
-        if (!BaseLocations::has_marker(key.value)) continue;
-        key.value = absolute ? bases_.reanchor_absolute(key.value, where) : bases_.reanchor_relative(key.value, where);
+    if (!absolute && where.empty()) return child;
+    auto out = own(std::move(child));
+    for (const auto& name : out->marked()) {
+      for (auto& [k, key] : out->edit(name)) {
+        if (!BaseLocations::has_marker(key.value())) continue;
+        key.set_value(arena_, absolute ? bases_.reanchor_absolute(key.value(), where)
+                                       : bases_.reanchor_relative(key.value(), where));
       }
     }
     return out;
@@ -163,7 +216,7 @@ class Loader {
   void resolve_markers(Config& data, const std::string& root_base) {
     for (const auto& name : data.marked())
       for (auto& [k, key] : data.edit(name))
-        if (BaseLocations::has_marker(key.value)) key.value = bases_.resolve(key.value, root_base);
+        if (BaseLocations::has_marker(key.value())) key.set_value(arena_, bases_.resolve(key.value(), root_base));
   }
 
   std::string include_chain(const std::string& filename) const {
@@ -239,12 +292,14 @@ class Loader {
           extends_line = opt.line;
           continue;
         }
-        std::string value = opt.value;
-        if (value.find(base_location_ref) != std::string::npos) {
-          value = str::replace_all(value, base_location_ref, bases_.own_marker());
+        Origin origin{source, opt.line};
+        if (opt.value.find(base_location_ref) != std::string::npos) {
+          section->insert_or_assign(
+              opt.name, Key(arena_, str::replace_all(opt.value, base_location_ref, bases_.own_marker()), origin));
           marked = true;
+        } else {
+          section->insert_or_assign(opt.name, Key(arena_, opt.value, origin));
         }
-        section->insert_or_assign(opt.name, Key(std::move(value), {source, opt.line}));
       }
       out.put(ps.name, std::move(section));
       if (marked) out.mark(ps.name);
@@ -255,25 +310,25 @@ class Loader {
   void apply_command_line(Config& data) {
     Config cl;
     for (const auto& o : opts_.overrides)
-      cl.edit(o.section).insert_or_assign(o.option, Key(o.value, {source_command_line, 0}));
-    update_config(data, cl);
+      cl.edit(o.section).insert_or_assign(o.option, Key(arena_, o.value, {source_command_line, 0}));
+    update_config(arena_, data, std::move(cl));
   }
 
   Status add_default_versions(Config& data) {
     Section& bo = data.edit("buildout");
     if (!bo.contains("versions")) {
-      bo.emplace("versions", Key("versions", {source_default, 0}));
+      bo.emplace("versions", Key(arena_, "versions", {source_default, 0}));
       if (!data.contains("versions")) data.edit("versions");
     }
-    std::string name = data.find("buildout")->at("versions").value;
+    std::string name(data.find("buildout")->at("versions").value());
     if (name.empty()) return {};
     if (!data.contains(name))
       return fail(input_error("MissingSection",
                               fmt::format("The versions section '{}' named by [buildout] versions "
                                           "is not defined.", name)));
     Section& versions = data.edit(name);
-    versions.try_emplace("zc.buildout", Key(">=2.13.2", {source_default, 0}));
-    versions.try_emplace("zc.recipe.egg", Key(">=2.0.6", {source_default, 0}));
+    versions.try_emplace("zc.buildout", Key(arena_, ">=2.13.2", {source_default, 0}));
+    versions.try_emplace("zc.recipe.egg", Key(arena_, ">=2.0.6", {source_default, 0}));
     return {};
   }
 
@@ -284,24 +339,24 @@ class Loader {
       auto it = bo.find(name);
       if (it == bo.end()) continue;
       Key& key = it->second;
-      if (key.value.find("${") != std::string::npos || path::is_abs(key.value)) continue;
+      if (key.value().find("${") != std::string::npos || path::is_abs(key.value())) continue;
       std::uint32_t src = key.origin().source;
       std::string basedir;
       if (src < first_file_source) {
-        basedir = bo.at("directory").value;
+        basedir = bo.at("directory").value();
       } else {
         const std::string& file = profile_.sources_[src - first_file_source];
         if (path::is_url(file))
           return fail(input_error(
               "UserError",
               fmt::format("Setting \"{}\" to a non absolute location (\"{}\") within a remote "
-                          "configuration file (\"{}\") is ambiguous.", name, key.value, file)));
+                          "configuration file (\"{}\") is ambiguous.", name, key.value(), file)));
         basedir = path::dirname(file);
       }
-      std::string dir = key.value;
+      std::string dir(key.value());
       if (dir.starts_with("~")) dir = expand_home(dir);
-      key.value = path::abspath(path::is_abs(dir) ? dir : path::join(basedir, dir), opts_.cwd);
-      key.history.push_back({Op::directory, key.origin()});
+      key.set_value(arena_, path::abspath(path::is_abs(dir) ? dir : path::join(basedir, dir), opts_.cwd));
+      key.record(arena_, Op::directory, key.origin());
     }
     return {};
   }
@@ -313,18 +368,20 @@ class Loader {
 
   void absolutize_directories(Config& data) {
     Section& bo = data.edit("buildout");
-    const std::string directory = bo.at("directory").value;
+    const std::string directory(bo.at("directory").value());
     for (const char* name : {"bin-directory", "parts-directory", "eggs-directory", "develop-eggs-directory"}) {
       Key& key = bo.at(name);
-      if (key.value.find("${") == std::string::npos) key.value = path::join(directory, key.value);
+      if (key.value().find("${") == std::string::npos) key.set_value(arena_, path::join(directory, std::string(key.value())));
     }
   }
 
   const LoadOptions& opts_;
   Profile profile_;
+  Arena& arena_ = profile_.arena();
   std::vector<std::string> stack_;  // files being read, outermost first
   BaseLocations bases_;
-  std::unordered_map<std::string, std::shared_ptr<const Config>> memo_;
+  std::unordered_map<std::string, std::shared_ptr<Config>> memo_;
+  std::unordered_map<std::string, std::uint32_t> uses_;  // open() calls still to come
   std::unordered_map<std::string, std::shared_ptr<const std::string>> texts_;
   std::unordered_map<std::string, std::shared_ptr<const ParsedFile>> parsed_;
   std::unordered_map<std::string, std::uint32_t> source_ids_;

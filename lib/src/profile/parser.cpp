@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <utility>
 
 #include "profile/condition.hpp"
 #include "slap/strings.hpp"
@@ -11,7 +12,11 @@
 namespace slap::profile {
 
 ParsedSection* ParsedFile::find(std::string_view name) {
-  for (auto& s : sections)
+  return const_cast<ParsedSection*>(std::as_const(*this).find(name));
+}
+
+const ParsedSection* ParsedFile::find(std::string_view name) const {
+  for (const auto& s : sections)
     if (s.name == name) return &s;
   return nullptr;
 }

@@ -26,6 +26,7 @@ struct ParsedFile {
   std::vector<ParsedSection> sections;  // first-seen order; repeated headers merge
 
   ParsedSection* find(std::string_view name);
+  const ParsedSection* find(std::string_view name) const;
 };
 
 // `display_name` is used in messages and locations.

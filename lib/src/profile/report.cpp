@@ -31,7 +31,7 @@ Error user_error(std::string message, const Key* where, const Profile& profile) 
 }
 
 // zc.buildout's bool_option: only the exact strings "true" and "false".
-Result<bool> bool_value(const std::string& name, const std::string& value, const Key* where,
+Result<bool> bool_value(const std::string& name, std::string_view value, const Key* where,
                         const Profile& profile) {
   if (value == "true") return true;
   if (value == "false") return false;
@@ -57,8 +57,8 @@ bool is_integer(std::string_view s) {
 
 Status Resolver::init_buildout() {
   const Section& raw = *profile_.config().find("buildout");
-  bool offline = SLAP_TRY(bool_value("offline", raw.at("offline").value, &raw.at("offline"), profile_));
-  if (!offline) SLAP_TRY(bool_value("newest", raw.at("newest").value, &raw.at("newest"), profile_));
+  bool offline = SLAP_TRY(bool_value("offline", raw.at("offline").value(), &raw.at("offline"), profile_));
+  if (!offline) SLAP_TRY(bool_value("newest", raw.at("newest").value(), &raw.at("newest"), profile_));
 
   Options& options = *SLAP_TRY(section("buildout"));
   std::string directory = SLAP_TRY(options.at("directory"));
@@ -80,7 +80,7 @@ Status Resolver::init_buildout() {
     return fail(user_error(fmt::format("Invalid verbosity {}", *verbosity), options.raw_key("verbosity"), profile_));
   SLAP_TRY(options.at("socket-timeout"));
 
-  const std::string& versions = raw.at("versions").value;
+  const std::string versions(raw.at("versions").value());
   if (!versions.empty()) SLAP_TRY(section(versions));
   SLAP_TRY(options.at("versions"));
   for (const char* name : {"prefer-final", "use-dependency-links", "allow-picked-versions", "show-picked-versions"})
@@ -107,7 +107,7 @@ bool has_recipe(const Profile& profile, const std::string& section) {
     if (!raw) continue;
     if (raw->contains("recipe")) return true;
     if (auto it = raw->find("<"); it != raw->end())
-      for (const auto& source : str::split_ws(it->second.value)) todo.push_back(source);
+      for (const auto& source : str::split_ws(it->second.value())) todo.push_back(source);
   }
   return false;
 }

@@ -73,7 +73,7 @@ Result<std::optional<std::string>> Options::get(const std::string& option, Seen*
   if (auto it = cooked_.find(option); it != cooked_.end()) {
     value = it->second;
   } else if (const Key* key = raw_key(option)) {
-    value = key->value;
+    value = key->value();
   } else {
     return std::nullopt;
   }
@@ -201,7 +201,7 @@ Result<Section> Options::expand_macros(const std::string& name, const Section& d
   if (macro == data.end()) return data;
   doing.push_back(name);
   Section result;
-  for (const auto& line : str::split(macro->second.value, "\n")) {
+  for (const auto& line : str::split(macro->second.value(), "\n")) {
     std::string source(str::strip(line));
     if (source.empty()) continue;
     const Section* raw = resolver_.profile().config().find(source);
@@ -209,7 +209,7 @@ Result<Section> Options::expand_macros(const std::string& name, const Section& d
       return fail(located(user_error("UserError", fmt::format("No section named '{}' (used as a macro by [{}])", source, name)), "<"));
     for (auto& [k, v] : SLAP_TRY(expand_macros(source, *raw, doing))) result.insert_or_assign(k, std::move(v));
   }
-  update_section(result, data);
+  update_section(resolver_.profile().arena(), result, data);
   result.erase("<");
   doing.pop_back();
   return result;
@@ -223,7 +223,7 @@ Status Options::initialize() {
   }
   // Every option is substituted up front, sorted by name (std::map order).
   for (const auto& [k, key] : *raw_)
-    if (key.value.find("${") != std::string::npos) SLAP_CHECK(substitute_into_cooked(k, key.value));
+    if (key.value().find("${") != std::string::npos) SLAP_CHECK(substitute_into_cooked(k, std::string(key.value())));
   if (name_ == "buildout") return {};
   auto deps = SLAP_TRY(get("<part-dependencies>"));
   if (deps)

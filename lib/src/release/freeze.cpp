@@ -73,7 +73,7 @@ Result<FreezeReport> freeze(const profile::Profile& profile, const FreezeOptions
   FreezeReport report;
   if (!options.check) {
     if (!options.fetcher) return fail(ErrorKind::internal, "freeze needs a fetcher");
-    const std::string base_dir = profile.config().find("buildout")->at("directory").value;
+    const std::string base_dir(profile.config().find("buildout")->at("directory").value());
     std::size_t fixable = static_cast<std::size_t>(std::count_if(targets.begin(), targets.end(), [](const FreezeTarget& t) { return t.item.reason.empty(); }));
     if (ctx.progress && fixable) ctx.progress->start("freeze", fixable);
     std::size_t done = 0;

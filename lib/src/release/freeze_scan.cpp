@@ -81,10 +81,11 @@ class Scanner {
 
 Place Scanner::defined_at(const profile::Key* key, std::string_view option) const {
   if (!key) return {{}, 0, fmt::format("{} is not written in any profile file", option)};
-  auto it = std::find_if(key->history.rbegin(), key->history.rend(), [](const profile::HistoryEntry& h) {
+  auto history = key->history();
+  auto it = std::find_if(history.rbegin(), history.rend(), [](const profile::HistoryEntry& h) {
     return h.op == profile::Op::set || h.op == profile::Op::override_value;
   });
-  const profile::Origin& o = it == key->history.rend() ? key->origin() : it->origin;
+  const profile::Origin& o = it == history.rend() ? key->origin() : it->origin;
   if (o.source < profile::first_file_source || o.line == 0)
     return {{}, 0, fmt::format("{} is set by {}", option, profile_.source_name(o.source))};
   std::string file = profile_.source_name(o.source);
@@ -107,7 +108,7 @@ Result<const profile::ParsedOption*> Scanner::written_option(const std::string& 
 // The words of a list option as the files write them (`=` then `+=`), each with its line.
 Result<std::vector<std::pair<Place, std::string>>> Scanner::written_words(const profile::Key& key) {
   std::vector<std::pair<Place, std::string>> out;
-  for (const auto& h : key.history) {
+  for (const auto& h : key.history()) {
     if (h.op == profile::Op::remove) return fail(ErrorKind::input, "some are removed with -=");
     if (h.op == profile::Op::directory) continue;
     if (h.op != profile::Op::add) out.clear();
@@ -177,8 +178,8 @@ void place_edit(FreezeTarget& t, const profile::Key* existing, const std::string
   t.option = option;
   t.edit = existing ? FreezeTarget::Edit::set_value : FreezeTarget::Edit::insert_after;
   t.anchor = existing ? option : std::string(anchor);
-  if (existing && !existing->value.empty() && t.item.reason.empty())
-    t.item.reason = fmt::format("{} = {} resolves to an empty value", option, existing->value);
+  if (existing && !existing->value().empty() && t.item.reason.empty())
+    t.item.reason = fmt::format("{} = {} resolves to an empty value", option, existing->value());
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ RecipeOutputsHook::RecipeOutputsHook(const profile::Profile& profile) {
   const auto& config = profile.config();
   for (const auto& name : config.names())
     for (const auto& [option, key] : *config.find(name))
-      each_reference(key.value, name, [&](std::string s, std::string o) { referenced_[std::move(s)].insert(std::move(o)); });
+      each_reference(key.value(), name, [&](std::string s, std::string o) { referenced_[std::move(s)].insert(std::move(o)); });
 }
 
 Status RecipeOutputsHook::init(profile::Resolver& resolver, profile::Options& section) {

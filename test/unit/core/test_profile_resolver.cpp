@@ -27,7 +27,7 @@ struct Fixture {
 };
 
 std::string raw(const Profile& p, const std::string& s, const std::string& o) {
-  return p.config().find(s)->at(o).value;
+  return std::string(p.config().find(s)->at(o).value());
 }
 
 Report report(const Profile& p) {
