@@ -38,8 +38,8 @@ nlohmann::json report_json(const profile::Profile& p, const profile::Report& r, 
   }
   nlohmann::json part_errors = nlohmann::json::object();
   for (const auto& [part, e] : r.part_errors) part_errors[part] = profile::error_label(e);
-  return {{"profile", p.root()}, {"raw", raw_view(p, only)}, {"resolved", resolved},
-          {"order", r.order}, {"part_errors", part_errors}, {"errors", errors}};
+  return {{"profile", p.root()}, {"raw", raw_view(p, only)}, {"resolved", std::move(resolved)},
+          {"order", r.order}, {"part_errors", std::move(part_errors)}, {"errors", errors}};
 }
 
 // One option in annotate style: "name = value" then its origin(s), indented.

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <utility>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
@@ -18,14 +19,15 @@ void on_signal(int) {
   cancel_token.request();
 }
 
-int report(const slap::Result<slap::cli::Invocation>& inv, bool json) {
+// Moves the result out of `inv` into the JSON document (it can be megabytes).
+int report(slap::Result<slap::cli::Invocation>& inv, bool json) {
   std::optional<slap::Error> error;
   if (!inv) error = inv.error();
   else if (inv->outcome.error) error = inv->outcome.error;
   int code = error ? slap::exit_code_for(error->kind) : (inv ? inv->outcome.exit_code : 1);
   if (json && (!inv || !inv->command.empty())) {
     nlohmann::json doc = {{"command", inv ? inv->command : ""}, {"ok", code == 0},
-                          {"result", inv ? inv->outcome.result : nullptr},
+                          {"result", inv ? std::move(inv->outcome.result) : nullptr},
                           {"warnings", inv ? inv->warnings : std::vector<std::string>{}},
                           {"error", error ? slap::cli::error_json(*error) : nullptr}};
     std::puts(doc.dump(1).c_str());
@@ -49,7 +51,9 @@ int main(int argc, char** argv) {
     auto inv = slap::cli::run_command_line(argc, argv, json, cancel_token);
     code = report(inv, json);
   } catch (const std::exception& e) {
-    code = report(slap::fail(slap::ErrorKind::internal, std::string("internal error: ") + e.what()), json);
+    slap::Result<slap::cli::Invocation> failed =
+        slap::fail(slap::ErrorKind::internal, std::string("internal error: ") + e.what());
+    code = report(failed, json);
   }
   slap::http::global_cleanup();
   return code;

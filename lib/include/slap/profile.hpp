@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <utility>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -79,6 +80,8 @@ class Key {
   std::vector<HistoryEntry> history() const;
 
   void set_value(Arena& arena, std::string_view value) { value_ = arena.store(value); }
+  // Takes the value of a key of the same arena.
+  void share_value(const Key& other) { value_ = other.value_; }
   void record(Arena& arena, Op op, Origin origin) { last_ = arena.record({op, origin}, last_); }
 
  private:
@@ -86,7 +89,44 @@ class Key {
   const HistoryNode* last_;
 };
 
-using Section = std::map<std::string, Key, std::less<>>;
+// A section's keys, sorted by name (the order zc.buildout iterates them in). A sorted
+// vector rather than a tree: while profiles merge, sections are copied and walked far more
+// often than keys are added, and a copy is then one allocation.
+class Section {
+ public:
+  using value_type = std::pair<std::string, Key>;
+  using iterator = std::vector<value_type>::iterator;
+  using const_iterator = std::vector<value_type>::const_iterator;
+
+  Section() = default;
+  // Keys in any order, names unique.
+  explicit Section(std::vector<value_type> keys);
+
+  iterator begin() { return items_.begin(); }
+  iterator end() { return items_.end(); }
+  const_iterator begin() const { return items_.begin(); }
+  const_iterator end() const { return items_.end(); }
+  std::size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+
+  iterator find(std::string_view name);
+  const_iterator find(std::string_view name) const;
+  bool contains(std::string_view name) const { return find(name) != end(); }
+  // The key named `name`; std::out_of_range when there is none.
+  Key& at(std::string_view name);
+  const Key& at(std::string_view name) const;
+
+  // Adds the key unless the name is taken; the bool says whether it was added.
+  std::pair<iterator, bool> try_emplace(std::string_view name, const Key& key);
+  void insert_or_assign(std::string_view name, const Key& key);
+  void erase(std::string_view name);
+  // Adds keys whose names are not in the section yet, sorted by name.
+  void add_sorted(std::vector<value_type> keys);
+
+ private:
+  iterator lower_bound(std::string_view name);
+  std::vector<value_type> items_;
+};
 
 // Sections in first-seen order (zc.buildout iterates a dict), shared copy-on-write: a
 // profile extended by a hundred others is merged without copying its sections each time.

@@ -6,6 +6,12 @@ namespace slap::profile {
 
 namespace {
 std::string marker(std::uint32_t id) { return '\0' + std::to_string(id) + '\0'; }
+
+void append_marker(std::string& out, std::uint32_t id) {
+  out += '\0';
+  out += std::to_string(id);
+  out += '\0';
+}
 }  // namespace
 
 BaseLocations::BaseLocations() { own_ = marker(intern(false, "")); }
@@ -31,33 +37,36 @@ std::string BaseLocations::rewrite(std::string_view value, F&& map_id) const {
     out.append(value.substr(pos, open - pos));
     std::uint32_t id = 0;
     std::from_chars(value.data() + open + 1, value.data() + close, id);
-    out += map_id(id);
+    map_id(out, id);
     pos = close + 1;
   }
   out.append(value.substr(pos));
   return out;
 }
 
-std::string BaseLocations::reanchor_relative(std::string_view value, const std::string& relative) {
-  return rewrite(value, [&](std::uint32_t id) {
-    Entry e = entries_[id];
-    if (e.absolute) return marker(id);
-    return marker(intern(false, "/" + relative + e.text));
-  });
+std::uint32_t BaseLocations::place(bool absolute, const std::string& where) {
+  auto [it, added] = place_ids_.try_emplace({absolute, where}, static_cast<std::uint32_t>(places_.size()));
+  if (added) places_.push_back({absolute, absolute ? where : "/" + where});
+  return it->second;
 }
 
-std::string BaseLocations::reanchor_absolute(std::string_view value, const std::string& base) {
-  return rewrite(value, [&](std::uint32_t id) {
-    Entry e = entries_[id];
-    if (e.absolute) return marker(id);
-    return marker(intern(true, base + e.text));
+std::string BaseLocations::reanchor(std::string_view value, std::uint32_t place) {
+  return rewrite(value, [&](std::string& out, std::uint32_t id) {
+    if (entries_[id].absolute) return append_marker(out, id);
+    auto [it, added] = moved_.try_emplace(std::uint64_t{id} << 32 | place, 0);
+    if (added) {
+      const Entry& p = places_[place];
+      it->second = intern(p.absolute, p.text + entries_[id].text);
+    }
+    append_marker(out, it->second);
   });
 }
 
 std::string BaseLocations::resolve(std::string_view value, const std::string& root_base) const {
-  return rewrite(value, [&](std::uint32_t id) {
+  return rewrite(value, [&](std::string& out, std::uint32_t id) {
     const Entry& e = entries_[id];
-    return e.absolute ? e.text : root_base + e.text;
+    if (!e.absolute) out += root_base;
+    out += e.text;
   });
 }
 

@@ -13,6 +13,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace slap::profile {
@@ -25,11 +26,12 @@ class BaseLocations {
   // The marker for "the directory of the file being read".
   const std::string& own_marker() const { return own_; }
 
-  // Markers of a file whose directory is `relative` (e.g. "../perl") below the includer's
-  // directory, re-expressed relative to the includer.
-  std::string reanchor_relative(std::string_view value, const std::string& relative);
-  // Markers of a file whose directory is the absolute `base` (absolute path or URL prefix).
-  std::string reanchor_absolute(std::string_view value, const std::string& base);
+  // Where an extended file lies for its includer: `relative` to the includer's directory
+  // (e.g. "../perl"), or `absolute` (an absolute path or URL prefix). Returns a handle for
+  // reanchor().
+  std::uint32_t place(bool absolute, const std::string& where);
+  // The markers of `value`, from a file at `place`, re-expressed relative to the includer.
+  std::string reanchor(std::string_view value, std::uint32_t place);
   // Final text, markers relative to `root_base`.
   std::string resolve(std::string_view value, const std::string& root_base) const;
 
@@ -44,6 +46,10 @@ class BaseLocations {
 
   std::vector<Entry> entries_;
   std::map<std::pair<bool, std::string>, std::uint32_t> ids_;
+  std::vector<Entry> places_;
+  std::map<std::pair<bool, std::string>, std::uint32_t> place_ids_;
+  // (marker id << 32 | place) -> marker id: each marker moves through each place once.
+  std::unordered_map<std::uint64_t, std::uint32_t> moved_;
   std::string own_;
 };
 

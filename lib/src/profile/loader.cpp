@@ -75,9 +75,9 @@ class Loader {
     profile_.root_ = config_file;
     Config data;
     Section& defaults = data.edit("buildout");
-    for (auto [k, v] : buildout_defaults) defaults.emplace(k, Key(arena_, v, {source_default, 0}));
-    defaults.emplace("executable", Key(arena_, opts_.executable, {source_default, 0}));
-    defaults.emplace("directory", Key(arena_, url ? opts_.cwd : path::dirname(config_file), {source_computed, 0}));
+    for (auto [k, v] : buildout_defaults) defaults.try_emplace(k, Key(arena_, v, {source_default, 0}));
+    defaults.try_emplace("executable", Key(arena_, opts_.executable, {source_default, 0}));
+    defaults.try_emplace("directory", Key(arena_, url ? opts_.cwd : path::dirname(config_file), {source_computed, 0}));
 
     std::string base = url ? config_file.substr(0, config_file.rfind('/')) : path::dirname(config_file);
     count_uses(base, config_file);
@@ -202,11 +202,11 @@ class Loader {
     else where = path::dirname(extended);
     if (!absolute && where.empty()) return child;
     auto out = own(std::move(child));
+    std::uint32_t place = bases_.place(absolute, where);
     for (const auto& name : out->marked()) {
       for (auto& [k, key] : out->edit(name)) {
         if (!BaseLocations::has_marker(key.value())) continue;
-        key.set_value(arena_, absolute ? bases_.reanchor_absolute(key.value(), where)
-                                       : bases_.reanchor_relative(key.value(), where));
+        key.set_value(arena_, bases_.reanchor(key.value(), place));
       }
     }
     return out;
@@ -284,7 +284,8 @@ class Loader {
                   std::uint32_t& extends_line) {
     Config out;
     for (const auto& ps : parsed.sections) {
-      auto section = std::make_shared<Section>();
+      std::vector<Section::value_type> keys;  // the parser has made names unique
+      keys.reserve(ps.options.size());
       bool marked = false;
       for (const auto& opt : ps.options) {
         if (ps.name == "buildout" && opt.name == "extends") {
@@ -294,14 +295,13 @@ class Loader {
         }
         Origin origin{source, opt.line};
         if (opt.value.find(base_location_ref) != std::string::npos) {
-          section->insert_or_assign(
-              opt.name, Key(arena_, str::replace_all(opt.value, base_location_ref, bases_.own_marker()), origin));
+          keys.emplace_back(opt.name, Key(arena_, str::replace_all(opt.value, base_location_ref, bases_.own_marker()), origin));
           marked = true;
         } else {
-          section->insert_or_assign(opt.name, Key(arena_, opt.value, origin));
+          keys.emplace_back(opt.name, Key(arena_, opt.value, origin));
         }
       }
-      out.put(ps.name, std::move(section));
+      out.put(ps.name, std::make_shared<Section>(std::move(keys)));
       if (marked) out.mark(ps.name);
     }
     return out;
@@ -317,7 +317,7 @@ class Loader {
   Status add_default_versions(Config& data) {
     Section& bo = data.edit("buildout");
     if (!bo.contains("versions")) {
-      bo.emplace("versions", Key(arena_, "versions", {source_default, 0}));
+      bo.try_emplace("versions", Key(arena_, "versions", {source_default, 0}));
       if (!data.contains("versions")) data.edit("versions");
     }
     std::string name(data.find("buildout")->at("versions").value());

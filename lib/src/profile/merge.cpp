@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <new>
 #include <optional>
+#include <stdexcept>
 
 #include "slap/profile.hpp"
 #include "slap/strings.hpp"
@@ -42,6 +43,58 @@ void Config::put(const std::string& name, std::shared_ptr<const Section> section
   else it->second = std::move(section);
 }
 
+namespace {
+bool name_less(const Section::value_type& item, std::string_view name) { return item.first < name; }
+}  // namespace
+
+Section::Section(std::vector<value_type> keys) : items_(std::move(keys)) {
+  std::sort(items_.begin(), items_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+}
+
+Section::iterator Section::lower_bound(std::string_view name) {
+  return std::lower_bound(items_.begin(), items_.end(), name, name_less);
+}
+
+Section::iterator Section::find(std::string_view name) {
+  auto it = lower_bound(name);
+  return it != items_.end() && it->first == name ? it : items_.end();
+}
+
+Section::const_iterator Section::find(std::string_view name) const {
+  return const_cast<Section&>(*this).find(name);
+}
+
+Key& Section::at(std::string_view name) {
+  auto it = find(name);
+  if (it == items_.end()) throw std::out_of_range("no option " + std::string(name));
+  return it->second;
+}
+
+const Key& Section::at(std::string_view name) const { return const_cast<Section&>(*this).at(name); }
+
+std::pair<Section::iterator, bool> Section::try_emplace(std::string_view name, const Key& key) {
+  auto it = lower_bound(name);
+  if (it != items_.end() && it->first == name) return {it, false};
+  return {items_.emplace(it, std::string(name), key), true};
+}
+
+void Section::insert_or_assign(std::string_view name, const Key& key) {
+  auto [it, added] = try_emplace(name, key);
+  if (!added) it->second = key;
+}
+
+void Section::erase(std::string_view name) {
+  if (auto it = find(name); it != items_.end()) items_.erase(it);
+}
+
+void Section::add_sorted(std::vector<value_type> keys) {
+  if (keys.empty()) return;
+  auto middle = static_cast<std::ptrdiff_t>(items_.size());
+  items_.insert(items_.end(), std::make_move_iterator(keys.begin()), std::make_move_iterator(keys.end()));
+  std::inplace_merge(items_.begin(), items_.begin() + middle, items_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+}
+
 std::string_view Arena::store(std::string_view text) {
   if (text.empty()) return {};
   char* at = allocate(text.size(), 1);
@@ -59,8 +112,8 @@ char* Arena::allocate(std::size_t size, std::size_t align) {
   std::size_t pad = (align - reinterpret_cast<std::uintptr_t>(next_) % align) % align;
   if (size + pad > left_) {
     // Large texts get a block of their own; the current block stays in use.
-    if (size > block_size / 4) return blocks_.emplace_back(std::make_unique<char[]>(size)).get();
-    blocks_.push_back(std::make_unique<char[]>(block_size));
+    if (size > block_size / 4) return blocks_.emplace_back(std::make_unique_for_overwrite<char[]>(size)).get();
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(block_size));
     next_ = blocks_.back().get();
     left_ = block_size;
     pad = 0;
@@ -97,16 +150,30 @@ void remove_from_value(Arena& arena, Key& key, const Key& removed) {
   key.record(arena, Op::remove, removed.origin());
 }
 
-// zc.buildout's _update_verbose for one key (SectionKey.overrideValue).
+// zc.buildout's _update_verbose for a key `base` has (SectionKey.overrideValue).
+void override_key(Arena& arena, Key& existing, const Key& key) {
+  existing.share_value(key);
+  if (key.last_op() != Op::add && key.last_op() != Op::remove)
+    existing.record(arena, Op::override_value, key.origin());
+}
+
 void override_key(Arena& arena, Section& base, const std::string& name, const Key& key) {
   auto it = base.find(name);
-  if (it == base.end()) {
-    base.emplace(name, key);
-    return;
+  if (it == base.end()) base.try_emplace(name, key);
+  else override_key(arena, it->second, key);
+}
+
+// Overrides or adds every key of `section` (no `+=`/`-=` among them), walking both sorted
+// sections together.
+void override_all(Arena& arena, Section& base, const Section& section) {
+  std::vector<Section::value_type> added;
+  auto at = base.begin();
+  for (const auto& item : section) {
+    at = std::lower_bound(at, base.end(), item.first, name_less);
+    if (at != base.end() && at->first == item.first) override_key(arena, at->second, item.second);
+    else added.push_back(item);
   }
-  it->second.set_value(arena, key.value());
-  if (key.last_op() != Op::add && key.last_op() != Op::remove)
-    it->second.record(arena, Op::override_value, key.origin());
+  base.add_sorted(std::move(added));
 }
 
 }  // namespace
@@ -114,13 +181,10 @@ void override_key(Arena& arena, Section& base, const std::string& name, const Ke
 void update_section(Arena& arena, Section& base, const Section& section) {
   // Keys are processed sorted on (name without " +", last character): for one option,
   // `+=` comes before `-=`, each starting from this file's own `=` when there is one.
-  std::vector<const std::pair<const std::string, Key>*> ops;
+  std::vector<const Section::value_type*> ops;
   for (const auto& kv : section)
     if (kv.first.ends_with('+') || kv.first.ends_with('-')) ops.push_back(&kv);
-  if (ops.empty()) {
-    for (const auto& [name, key] : section) override_key(arena, base, name, key);
-    return;
-  }
+  if (ops.empty()) return override_all(arena, base, section);
   std::stable_sort(ops.begin(), ops.end(), [](auto* a, auto* b) {
     auto ka = str::rstrip_chars(a->first, " +"), kb = str::rstrip_chars(b->first, " +");
     if (ka != kb) return ka < kb;
