@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "app.hpp"
+#include "server_module.hpp"
 #include "slap/cache.hpp"
 #include "slap/paths.hpp"
 
@@ -64,24 +65,25 @@ Result<cache::ServerOptions> server_options(Env& env, const ServeOptions& o) {
 
 Result<Outcome> run_cache_serve(Env& env, const ServeOptions& o) {
   auto options = SLAP_TRY(server_options(env, o));
-  auto server = SLAP_TRY(cache::Server::bind(options, env.ctx));
+  BindServer bind_server = SLAP_TRY(load_server_module());
+  auto server = SLAP_TRY(bind_server(options, env.ctx));
   std::string host = options.host.find(':') == std::string::npos ? options.host : "[" + options.host + "]";
-  std::string url = fmt::format("http://{}:{}", host, server.port());
+  std::string url = fmt::format("http://{}:{}", host, server->port());
   env.term.note(fmt::format("listening on {}", url));
   env.term.note(fmt::format("shacache-url = {0}/shacache, shadir-url = {0}/shadir, store {1}", url, options.root));
-  nlohmann::json result = {{"url", url}, {"port", server.port()}, {"root", options.root}};
+  nlohmann::json result = {{"url", url}, {"port", server->port()}, {"root", options.root}};
   if (env.term.json()) {
-    env.term.out(nlohmann::json({{"listening", url}, {"port", server.port()}}).dump() + "\n");
+    env.term.out(nlohmann::json({{"listening", url}, {"port", server->port()}}).dump() + "\n");
     std::fflush(stdout);  // a test reads the port from this line while we run
   }
   std::atomic<bool> done{false};
   std::thread watcher([&] {
     while (!done) {
-      if (env.ctx.cancelled()) server.stop();
+      if (env.ctx.cancelled()) server->stop();
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   });
-  Status served = server.serve();
+  Status served = server->serve();
   done = true;
   watcher.join();
   if (!served) return fail(std::move(served.error()));

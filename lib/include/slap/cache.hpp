@@ -172,24 +172,20 @@ struct ServerOptions {
 // exist and `create` is set, a new random token is written there first (mode 0600).
 Result<std::string> read_upload_token(const std::string& path, bool create);
 
+// The server behind `slap cache-serve`: an interface, because it lives apart from
+// libslapcore, in the module that command loads (cmd/slap/server_module.hpp), and the
+// executable reaches it only through bind()'s address and the vtable.
 class Server {
  public:
   // Prepares the store and binds the socket; serve() then answers requests.
-  static Result<Server> bind(ServerOptions options, const Context& ctx);
-  Server(Server&&) noexcept;
-  Server& operator=(Server&&) noexcept;
-  ~Server();
+  static Result<std::unique_ptr<Server>> bind(ServerOptions options, const Context& ctx);
+  virtual ~Server() = default;
 
-  int port() const;
+  virtual int port() const = 0;
   // Blocks until stop(); requests in flight are finished first.
-  Status serve();
+  virtual Status serve() = 0;
   // Thread-safe; the only call allowed while serve() runs on another thread.
-  void stop();
-
- private:
-  struct Impl;
-  explicit Server(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  virtual void stop() = 0;
 };
 
 }  // namespace slap::cache

@@ -18,8 +18,8 @@
 namespace slap::archive {
 
 namespace stdfs = std::filesystem;
+using detail::ArchiveApi;
 using detail::Entry;
-using detail::Writer;
 
 namespace {
 
@@ -56,28 +56,28 @@ Result<Members> collect(const std::string& root, const std::vector<std::string>&
   return members;
 }
 
-Entry new_entry(const std::string& name, std::int64_t mtime) {
-  Entry entry(archive_entry_new());
-  archive_entry_copy_pathname(entry.get(), name.c_str());
-  archive_entry_set_uid(entry.get(), 0);
-  archive_entry_set_gid(entry.get(), 0);
-  archive_entry_copy_uname(entry.get(), "root");
-  archive_entry_copy_gname(entry.get(), "root");
-  archive_entry_set_mtime(entry.get(), mtime, 0);
+Entry new_entry(const ArchiveApi& la, const std::string& name, std::int64_t mtime) {
+  Entry entry = detail::make_entry(la);
+  la.archive_entry_copy_pathname(entry.get(), name.c_str());
+  la.archive_entry_set_uid(entry.get(), 0);
+  la.archive_entry_set_gid(entry.get(), 0);
+  la.archive_entry_copy_uname(entry.get(), "root");
+  la.archive_entry_copy_gname(entry.get(), "root");
+  la.archive_entry_set_mtime(entry.get(), mtime, 0);
   return entry;
 }
 
-Error write_error(struct archive* out, const std::string& what) {
-  return Error(ErrorKind::io, fmt::format("cannot archive {}: {}", what, archive_error_string(out)));
+Error write_error(const ArchiveApi& la, struct archive* out, const std::string& what) {
+  return Error(ErrorKind::io, fmt::format("cannot archive {}: {}", what, la.archive_error_string(out)));
 }
 
-Status write_content(struct archive* out, const std::string& file, std::uint64_t size) {
+Status write_content(const ArchiveApi& la, struct archive* out, const std::string& file, std::uint64_t size) {
   std::unique_ptr<std::FILE, FileClose> in(std::fopen(file.c_str(), "rb"));
   if (!in) return fail(ErrorKind::io, fmt::format("cannot open {}: {}", file, std::strerror(errno)));
   char buffer[1 << 16];
   std::uint64_t copied = 0;
   while (std::size_t n = std::fread(buffer, 1, sizeof buffer, in.get())) {
-    if (archive_write_data(out, buffer, n) < 0) return fail(write_error(out, file));
+    if (la.archive_write_data(out, buffer, n) < 0) return fail(write_error(la, out, file));
     copied += n;
   }
   if (std::ferror(in.get()) || copied != size)
@@ -87,31 +87,32 @@ Status write_content(struct archive* out, const std::string& file, std::uint64_t
 
 // One member with normalised metadata: only the type, the executable bit and the content
 // of the file on disk show in the archive.
-Status write_member(struct archive* out, const std::string& name, const std::string& file, std::int64_t mtime) {
+Status write_member(const ArchiveApi& la, struct archive* out, const std::string& name, const std::string& file,
+                    std::int64_t mtime) {
   struct stat st {};
   if (::lstat(file.c_str(), &st) != 0)
     return fail(ErrorKind::io, fmt::format("cannot archive {}: {}", file, std::strerror(errno)));
-  Entry entry = new_entry(name, mtime);
+  Entry entry = new_entry(la, name, mtime);
   archive_entry* e = entry.get();
   if (S_ISDIR(st.st_mode)) {
-    archive_entry_set_filetype(e, AE_IFDIR);
-    archive_entry_set_perm(e, 0755);
+    la.archive_entry_set_filetype(e, AE_IFDIR);
+    la.archive_entry_set_perm(e, 0755);
   } else if (S_ISLNK(st.st_mode)) {
     std::error_code ec;
     std::string target = stdfs::read_symlink(file, ec).string();
     if (ec) return fail(ErrorKind::io, fmt::format("cannot read symlink {}: {}", file, ec.message()));
-    archive_entry_set_filetype(e, AE_IFLNK);
-    archive_entry_set_perm(e, 0777);
-    archive_entry_copy_symlink(e, target.c_str());
+    la.archive_entry_set_filetype(e, AE_IFLNK);
+    la.archive_entry_set_perm(e, 0777);
+    la.archive_entry_copy_symlink(e, target.c_str());
   } else if (S_ISREG(st.st_mode)) {
-    archive_entry_set_filetype(e, AE_IFREG);
-    archive_entry_set_perm(e, (st.st_mode & 0111) ? 0755 : 0644);
-    archive_entry_set_size(e, st.st_size);
+    la.archive_entry_set_filetype(e, AE_IFREG);
+    la.archive_entry_set_perm(e, (st.st_mode & 0111) ? 0755 : 0644);
+    la.archive_entry_set_size(e, st.st_size);
   } else {
     return fail(ErrorKind::io, fmt::format("cannot archive {}: not a file, directory or symlink", file));
   }
-  if (archive_write_header(out, e) < ARCHIVE_WARN) return fail(write_error(out, file));
-  if (S_ISREG(st.st_mode)) SLAP_CHECK(write_content(out, file, static_cast<std::uint64_t>(st.st_size)));
+  if (la.archive_write_header(out, e) < ARCHIVE_WARN) return fail(write_error(la, out, file));
+  if (S_ISREG(st.st_mode)) SLAP_CHECK(write_content(la, out, file, static_cast<std::uint64_t>(st.st_size)));
   return {};
 }
 
@@ -130,14 +131,15 @@ la_ssize_t write_to_sink(struct archive*, void* data, const void* buffer, std::s
   return static_cast<la_ssize_t>(size);
 }
 
-Status open_writer(struct archive* out, Sink& sink, CreateOptions::Format format) {
-  archive_write_set_format_pax_restricted(out);  // pax headers only for long names / big files
+Status open_writer(const ArchiveApi& la, struct archive* out, Sink& sink, CreateOptions::Format format) {
+  la.archive_write_set_format_pax_restricted(out);  // pax headers only for long names / big files
   if (format == CreateOptions::Format::tar_gz) {
-    archive_write_add_filter_gzip(out);
-    archive_write_set_options(out, "gzip:!timestamp");  // the gzip header holds no time
+    la.archive_write_add_filter_gzip(out);
+    la.archive_write_set_options(out, "gzip:!timestamp");  // the gzip header holds no time
   }
-  if (archive_write_open(out, &sink, nullptr, write_to_sink, nullptr) != ARCHIVE_OK)
-    return fail(ErrorKind::io, fmt::format("cannot write {}: {}", sink.file.temp_path(), archive_error_string(out)));
+  if (la.archive_write_open(out, &sink, nullptr, write_to_sink, nullptr) != ARCHIVE_OK)
+    return fail(ErrorKind::io,
+                fmt::format("cannot write {}: {}", sink.file.temp_path(), la.archive_error_string(out)));
   return {};
 }
 
@@ -146,20 +148,23 @@ Status open_writer(struct archive* out, Sink& sink, CreateOptions::Format format
 Status create(const std::string& out_file, const std::string& root_dir, const std::vector<std::string>& paths,
               const CreateOptions& options) {
   Members members = SLAP_TRY(collect(root_dir, paths));
+  const ArchiveApi& la = *SLAP_TRY(detail::archive_api());
   Sink sink{SLAP_TRY(fs::AtomicFile::create(out_file, 0644)), std::nullopt};
-  Writer out(archive_write_new());
-  SLAP_CHECK(open_writer(out.get(), sink, options.format));
+  auto out = detail::make_writer(la);
+  SLAP_CHECK(open_writer(la, out.get(), sink, options.format));
   for (std::size_t slash = options.prefix.find('/'); slash != std::string::npos;
        slash = options.prefix.find('/', slash + 1)) {
-    Entry dir = new_entry(options.prefix.substr(0, slash + 1), options.mtime);
-    archive_entry_set_filetype(dir.get(), AE_IFDIR);
-    archive_entry_set_perm(dir.get(), 0755);
-    if (archive_write_header(out.get(), dir.get()) < ARCHIVE_WARN) return fail(write_error(out.get(), out_file));
+    Entry dir = new_entry(la, options.prefix.substr(0, slash + 1), options.mtime);
+    la.archive_entry_set_filetype(dir.get(), AE_IFDIR);
+    la.archive_entry_set_perm(dir.get(), 0755);
+    if (la.archive_write_header(out.get(), dir.get()) < ARCHIVE_WARN)
+      return fail(write_error(la, out.get(), out_file));
   }
-  for (const auto& [name, file] : members) SLAP_CHECK(write_member(out.get(), options.prefix + name, file, options.mtime));
-  if (archive_write_close(out.get()) != ARCHIVE_OK) {
+  for (const auto& [name, file] : members)
+    SLAP_CHECK(write_member(la, out.get(), options.prefix + name, file, options.mtime));
+  if (la.archive_write_close(out.get()) != ARCHIVE_OK) {
     if (sink.error) return fail(std::move(*sink.error));
-    return fail(write_error(out.get(), out_file));
+    return fail(write_error(la, out.get(), out_file));
   }
   return sink.file.commit();
 }

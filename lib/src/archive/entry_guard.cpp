@@ -37,22 +37,22 @@ Status EntryGuard::no_symlink_on_the_way(const std::string& rel, std::string_vie
 }
 
 Result<std::string> EntryGuard::check(archive_entry* entry) {
-  const char* raw = archive_entry_pathname(entry);
+  const char* raw = la_.archive_entry_pathname(entry);
   std::string name = raw ? raw : "";
   std::string rel = SLAP_TRY(relative(name, name));
   SLAP_CHECK(no_symlink_on_the_way(rel, name));
-  if (const char* hardlink = archive_entry_hardlink(entry)) {
+  if (const char* hardlink = la_.archive_entry_hardlink(entry)) {
     auto target = relative(hardlink, name);
     if (!target) return fail(refusal(archive_file_, name, fmt::format("hard link to '{}' outside the destination", hardlink)));
     SLAP_CHECK(no_symlink_on_the_way(*target, name));
     return rel;
   }
-  switch (archive_entry_filetype(entry)) {
+  switch (la_.archive_entry_filetype(entry)) {
     case AE_IFREG:
     case AE_IFDIR:
       return rel;
     case AE_IFLNK: {
-      const char* raw_target = archive_entry_symlink(entry);
+      const char* raw_target = la_.archive_entry_symlink(entry);
       std::string target = raw_target ? raw_target : "";
       std::string resolved = path::normpath(path::join(path::dirname(rel), target));
       if (path::is_abs(target) || resolved == ".." || str::starts_with(resolved, "../"))

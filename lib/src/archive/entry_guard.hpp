@@ -16,8 +16,8 @@ Error refusal(const std::string& archive_file, std::string_view entry, std::stri
 
 class EntryGuard {
  public:
-  EntryGuard(std::string root, std::string archive_file)
-      : root_(std::move(root)), archive_file_(std::move(archive_file)) {}
+  EntryGuard(const detail::ArchiveApi& la, std::string root, std::string archive_file)
+      : la_(la), root_(std::move(root)), archive_file_(std::move(archive_file)) {}
 
   // The entry's path relative to the root, normalised ("" for the root itself).
   Result<std::string> check(archive_entry* entry);
@@ -26,6 +26,7 @@ class EntryGuard {
   Result<std::string> relative(std::string_view name, std::string_view shown) const;
   Status no_symlink_on_the_way(const std::string& rel, std::string_view shown);
 
+  const detail::ArchiveApi& la_;
   std::string root_;
   std::string archive_file_;
   std::unordered_set<std::string> real_dirs_;  // prefixes known to be directories

@@ -14,8 +14,7 @@
 namespace slap::archive {
 
 namespace stdfs = std::filesystem;
-using detail::Reader;
-using detail::Writer;
+using detail::ArchiveApi;
 
 namespace {
 
@@ -55,61 +54,65 @@ class StagingDir {
   std::string path_;
 };
 
-Error archive_error(const std::string& archive_file, struct archive* a) {
-  const char* why = archive_error_string(a);
+Error archive_error(const ArchiveApi& la, const std::string& archive_file, struct archive* a) {
+  const char* why = la.archive_error_string(a);
   return Error(ErrorKind::input, fmt::format("cannot read archive {}: {}", archive_file, why ? why : "unknown error"));
 }
 
-Status copy_data(struct archive* in, struct archive* disk, const std::string& archive_file, std::string_view name) {
+Status copy_data(const ArchiveApi& la, struct archive* in, struct archive* disk, const std::string& archive_file,
+                 std::string_view name) {
   const void* block = nullptr;
   std::size_t size = 0;
   la_int64_t offset = 0;
   while (true) {
-    int r = archive_read_data_block(in, &block, &size, &offset);
+    int r = la.archive_read_data_block(in, &block, &size, &offset);
     if (r == ARCHIVE_EOF) return {};
-    if (r < ARCHIVE_WARN) return fail(archive_error(archive_file, in));
-    if (archive_write_data_block(disk, block, size, offset) < ARCHIVE_WARN)
+    if (r < ARCHIVE_WARN) return fail(archive_error(la, archive_file, in));
+    if (la.archive_write_data_block(disk, block, size, offset) < ARCHIVE_WARN)
       return fail(ErrorKind::io, fmt::format("cannot extract '{}' from {}: {}", name, archive_file,
-                                             archive_error_string(disk)));
+                                             la.archive_error_string(disk)));
   }
 }
 
 // Writes every entry of the archive under `root`, refusing the whole archive at the
 // first entry that could escape it.
-Status unpack(const std::string& archive_file, const std::string& root) {
-  Reader in(archive_read_new());
-  archive_read_support_filter_all(in.get());
-  archive_read_support_format_tar(in.get());
-  archive_read_support_format_zip(in.get());
-  if (archive_read_open_filename(in.get(), archive_file.c_str(), 1 << 16) != ARCHIVE_OK) {
-    if (fs::exists(archive_file) && !fs::is_dir(archive_file)) return fail(archive_error(archive_file, in.get()));
-    return fail(ErrorKind::io, fmt::format("cannot open archive {}: {}", archive_file, std::strerror(archive_errno(in.get()))));
+Status unpack(const ArchiveApi& la, const std::string& archive_file, const std::string& root) {
+  auto in = detail::make_reader(la);
+  la.archive_read_support_filter_all(in.get());
+  la.archive_read_support_format_tar(in.get());
+  la.archive_read_support_format_zip(in.get());
+  if (la.archive_read_open_filename(in.get(), archive_file.c_str(), 1 << 16) != ARCHIVE_OK) {
+    if (fs::exists(archive_file) && !fs::is_dir(archive_file))
+      return fail(archive_error(la, archive_file, in.get()));
+    return fail(ErrorKind::io,
+                fmt::format("cannot open archive {}: {}", archive_file, std::strerror(la.archive_errno(in.get()))));
   }
-  Writer disk(archive_write_disk_new());
-  archive_write_disk_set_options(disk.get(), ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME);
-  EntryGuard guard(root, archive_file);
+  auto disk = detail::make_disk_writer(la);
+  la.archive_write_disk_set_options(disk.get(), ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME);
+  EntryGuard guard(la, root, archive_file);
   archive_entry* entry = nullptr;
   while (true) {
-    int r = archive_read_next_header(in.get(), &entry);
+    int r = la.archive_read_next_header(in.get(), &entry);
     if (r == ARCHIVE_EOF) break;
-    if (r < ARCHIVE_WARN) return fail(archive_error(archive_file, in.get()));
-    std::string name = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
+    if (r < ARCHIVE_WARN) return fail(archive_error(la, archive_file, in.get()));
+    std::string name = la.archive_entry_pathname(entry) ? la.archive_entry_pathname(entry) : "";
     std::string rel = SLAP_TRY(guard.check(entry));
     if (rel.empty()) continue;  // the archive's "./" itself
-    archive_entry_copy_pathname(entry, path::join(root, rel).c_str());
-    if (const char* hardlink = archive_entry_hardlink(entry))
-      archive_entry_copy_hardlink(entry, path::join(root, path::normpath(hardlink)).c_str());
-    archive_entry_set_perm(entry, archive_entry_perm(entry) & 0777);  // no setuid, setgid, sticky
-    if (archive_write_header(disk.get(), entry) < ARCHIVE_WARN)
+    la.archive_entry_copy_pathname(entry, path::join(root, rel).c_str());
+    if (const char* hardlink = la.archive_entry_hardlink(entry))
+      la.archive_entry_copy_hardlink(entry, path::join(root, path::normpath(hardlink)).c_str());
+    la.archive_entry_set_perm(entry, la.archive_entry_perm(entry) & 0777);  // no setuid, setgid, sticky
+    if (la.archive_write_header(disk.get(), entry) < ARCHIVE_WARN)
       return fail(ErrorKind::io, fmt::format("cannot extract '{}' from {}: {}", name, archive_file,
-                                             archive_error_string(disk.get())));
-    if (archive_entry_size(entry) > 0) SLAP_CHECK(copy_data(in.get(), disk.get(), archive_file, name));
-    if (archive_write_finish_entry(disk.get()) < ARCHIVE_WARN)
+                                             la.archive_error_string(disk.get())));
+    if (la.archive_entry_size(entry) > 0) SLAP_CHECK(copy_data(la, in.get(), disk.get(), archive_file, name));
+    if (la.archive_write_finish_entry(disk.get()) < ARCHIVE_WARN)
       return fail(ErrorKind::io, fmt::format("cannot extract '{}' from {}: {}", name, archive_file,
-                                             archive_error_string(disk.get())));
+                                             la.archive_error_string(disk.get())));
   }
-  if (archive_write_close(disk.get()) < ARCHIVE_WARN)  // applies directory modes and times
-    return fail(ErrorKind::io, fmt::format("cannot extract {}: {}", archive_file, archive_error_string(disk.get())));
+  if (la.archive_write_close(disk.get()) < ARCHIVE_WARN)  // applies directory modes and times
+    return fail(ErrorKind::io,
+                fmt::format("cannot extract {}: {}", archive_file, la.archive_error_string(disk.get())));
   return {};
 }
 
@@ -182,8 +185,9 @@ Status move_into_place(const std::string& kept, const std::string& dest, bool wh
 
 Status extract(const std::string& archive_file, const std::string& dest, const ExtractOptions& options) {
   std::string target = path::normpath(path::abspath(dest, fs::current_dir()));
+  const ArchiveApi& la = *SLAP_TRY(detail::archive_api());
   auto staging = SLAP_TRY(StagingDir::create(target));
-  SLAP_CHECK(unpack(archive_file, staging.path()));
+  SLAP_CHECK(unpack(la, archive_file, staging.path()));
   std::string kept = SLAP_TRY(kept_tree(staging.path(), options, archive_file));
   SLAP_CHECK(check_symlinks(kept, staging.path(), archive_file));
   return move_into_place(kept, target, kept == staging.path());

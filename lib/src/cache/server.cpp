@@ -52,62 +52,89 @@ class AccessLog {
   std::mutex mutex_;
 };
 
-}  // namespace
+class HttpCacheServer final : public Server {
+ public:
+  HttpCacheServer(ServerOptions o, const Context& c, std::FILE* log_file)
+      : options_(std::move(o)), store_(options_.root), handlers_(store_, options_, c), log_(c, log_file) {}
 
-struct Server::Impl {
-  Impl(ServerOptions o, const Context& c, std::FILE* log_file)
-      : options(std::move(o)), ctx(c), store(options.root), handlers(store, options, ctx), log(ctx, log_file) {}
+  Status open();  // prepares the store and binds the socket
+  int port() const override { return port_; }
+  Status serve() override;
+  void stop() override;
 
-  ServerOptions options;
-  const Context& ctx;
-  Store store;
-  Handlers handlers;
-  AccessLog log;
-  HttpServer http;
-  int port = 0;
-  std::atomic<bool> stopping{false};
-
+ private:
   void configure();
+
+  ServerOptions options_;
+  Store store_;
+  Handlers handlers_;
+  AccessLog log_;
+  HttpServer http_;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
 };
 
-void Server::Impl::configure() {
+void HttpCacheServer::configure() {
   using namespace httplib;
-  unsigned threads = std::max(1u, options.threads);
-  http.new_task_queue = [threads] { return new ThreadPool(threads); };
-  http.set_read_timeout(options.timeout_seconds);
-  http.set_write_timeout(options.timeout_seconds);
-  http.set_keep_alive_max_count(1000);
-  http.set_keep_alive_timeout(2);
-  http.set_tcp_nodelay(true);  // headers and body go out in two writes: no Nagle delay between them
-  http.set_payload_max_length(std::max<std::uint64_t>(options.max_upload, 64 << 20));
-  http.set_pre_routing_handler([this](const Request& req, Response& res) { return handlers.pre_route(req, res); });
+  unsigned threads = std::max(1u, options_.threads);
+  http_.new_task_queue = [threads] { return new ThreadPool(threads); };
+  http_.set_read_timeout(options_.timeout_seconds);
+  http_.set_write_timeout(options_.timeout_seconds);
+  http_.set_keep_alive_max_count(1000);
+  http_.set_keep_alive_timeout(2);
+  http_.set_tcp_nodelay(true);  // headers and body go out in two writes: no Nagle delay between them
+  http_.set_payload_max_length(std::max<std::uint64_t>(options_.max_upload, 64 << 20));
+  http_.set_pre_routing_handler([this](const Request& req, Response& res) { return handlers_.pre_route(req, res); });
   auto upload = [this](const Request& req, Response& res, const ContentReader& reader) {
-    handlers.upload(req, res, reader);
+    handlers_.upload(req, res, reader);
   };
-  http.Post("/shacache/?", upload);
-  http.Put("/shacache/.+", upload);
-  http.Post("/shacache/missing", [this](const Request& req, Response& res, const ContentReader& reader) {
-    handlers.missing(req, res, reader);
+  http_.Post("/shacache/?", upload);
+  http_.Put("/shacache/.+", upload);
+  http_.Post("/shacache/missing", [this](const Request& req, Response& res, const ContentReader& reader) {
+    handlers_.missing(req, res, reader);
   });
-  http.Post("/shadir/list", [this](const Request& req, Response& res, const ContentReader& reader) {
-    handlers.list_keys(req, res, reader);
+  http_.Post("/shadir/list", [this](const Request& req, Response& res, const ContentReader& reader) {
+    handlers_.list_keys(req, res, reader);
   });
-  http.Put("/shadir/.+", [this](const Request& req, Response& res, const ContentReader& reader) {
-    handlers.put_entry(req, res, reader);
+  http_.Put("/shadir/.+", [this](const Request& req, Response& res, const ContentReader& reader) {
+    handlers_.put_entry(req, res, reader);
   });
-  http.set_error_handler([](const Request&, Response& res) {
+  http_.set_error_handler([](const Request&, Response& res) {
     if (res.body.empty())
       res.set_content(fmt::format("{}\n", res.status), "text/plain");
   });
-  http.set_logger([this](const Request& req, const Response& res) { log.write(req, res); });
+  http_.set_logger([this](const Request& req, const Response& res) { log_.write(req, res); });
 }
 
-Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Server::Server(Server&&) noexcept = default;
-Server& Server::operator=(Server&&) noexcept = default;
-Server::~Server() = default;
+Status HttpCacheServer::open() {
+  SLAP_CHECK(store_.prepare());
+  configure();
+  if (options_.port == 0) port_ = http_.bind_to_any_port(options_.host);
+  else if (http_.bind_to_port(options_.host, options_.port)) port_ = options_.port;
+  if (port_ <= 0)
+    return fail(ErrorKind::network,
+                fmt::format("cannot listen on {}:{}: {}", options_.host, options_.port, std::strerror(errno)));
+  http_.widen_backlog();
+  return {};
+}
 
-Result<Server> Server::bind(ServerOptions options, const Context& ctx) {
+Status HttpCacheServer::serve() {
+  bool clean = http_.listen_after_bind();
+  if (!clean && !stopping_) return fail(ErrorKind::network, "the cache server stopped accepting connections");
+  return {};
+}
+
+void HttpCacheServer::stop() {
+  if (stopping_.exchange(true)) return;
+  // Before serve() runs, httplib's stop() does nothing: shutting the socket down makes the
+  // coming accept() fail, so serve() returns at once.
+  if (http_.is_running()) http_.stop();
+  else ::shutdown(http_.listening_socket(), SHUT_RDWR);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Server>> Server::bind(ServerOptions options, const Context& ctx) {
   if (options.upload_token.empty()) return fail(ErrorKind::input, "the cache server needs an upload token");
   std::FILE* log_file = nullptr;
   if (!options.access_log.empty()) {
@@ -115,32 +142,9 @@ Result<Server> Server::bind(ServerOptions options, const Context& ctx) {
     if (!log_file)
       return fail(ErrorKind::io, fmt::format("cannot open access log {}: {}", options.access_log, std::strerror(errno)));
   }
-  auto impl = std::make_unique<Impl>(std::move(options), ctx, log_file);
-  SLAP_CHECK(impl->store.prepare());
-  impl->configure();
-  const auto& o = impl->options;
-  if (o.port == 0) impl->port = impl->http.bind_to_any_port(o.host);
-  else if (impl->http.bind_to_port(o.host, o.port)) impl->port = o.port;
-  if (impl->port <= 0)
-    return fail(ErrorKind::network, fmt::format("cannot listen on {}:{}: {}", o.host, o.port, std::strerror(errno)));
-  impl->http.widen_backlog();
-  return Server(std::move(impl));
-}
-
-int Server::port() const { return impl_->port; }
-
-Status Server::serve() {
-  bool clean = impl_->http.listen_after_bind();
-  if (!clean && !impl_->stopping) return fail(ErrorKind::network, "the cache server stopped accepting connections");
-  return {};
-}
-
-void Server::stop() {
-  if (impl_->stopping.exchange(true)) return;
-  // Before serve() runs, httplib's stop() does nothing: shutting the socket down makes the
-  // coming accept() fail, so serve() returns at once.
-  if (impl_->http.is_running()) impl_->http.stop();
-  else ::shutdown(impl_->http.listening_socket(), SHUT_RDWR);
+  auto server = std::make_unique<HttpCacheServer>(std::move(options), ctx, log_file);
+  SLAP_CHECK(server->open());
+  return server;
 }
 
 }  // namespace slap::cache

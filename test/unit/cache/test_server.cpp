@@ -165,9 +165,9 @@ TEST_CASE("stop() before serve() makes serve() return at once") {
   o.upload_token = "t";
   auto server = cache::Server::bind(o, ctx);
   REQUIRE(server);
-  CHECK(server->port() > 0);
-  server->stop();
-  CHECK(server->serve());
+  CHECK((*server)->port() > 0);
+  (*server)->stop();
+  CHECK((*server)->serve());
 }
 
 TEST_CASE("a server needs an upload token") {

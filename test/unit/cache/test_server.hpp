@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <optional>
+#include <memory>
 #include <string>
 #include <thread>
 
@@ -30,7 +30,7 @@ class RunningServer {
     o.access_log = access_log();
     auto server = cache::Server::bind(o, ctx_);
     REQUIRE(server);
-    server_.emplace(std::move(*server));
+    server_ = std::move(*server);
     thread_ = std::thread([this] { CHECK(server_->serve()); });
   }
   ~RunningServer() { stop(); }
@@ -53,7 +53,7 @@ class RunningServer {
   NullLog log_;
   Context ctx_{nullptr, &log_, nullptr, nullptr};
   std::string dir_;
-  std::optional<cache::Server> server_;
+  std::unique_ptr<cache::Server> server_;
   std::thread thread_;
 };
 
