@@ -90,6 +90,13 @@ class Builder {
     if (opts_.dry_run) return report_;
     SLAP_CHECK(make_standard_dirs(*buildout));
     auto done = execute();
+    // The record is replaced atomically after every part, and fsynced once here: the
+    // parts' own files are not fsynced either (as make install), so syncing the record
+    // after each part would promise more than a power cut keeps.
+    if (changed_state_) {
+      auto synced = write_installed(installed_file_, state_, true);
+      if (done && !synced) done = std::move(synced);
+    }
     if (!done) {
       if (partial) *partial = report_;
       return fail(std::move(done.error()));
@@ -219,7 +226,7 @@ class Builder {
 
   Status save() {
     changed_state_ = true;
-    return write_installed(installed_file_, state_);
+    return write_installed(installed_file_, state_, false);
   }
 
   Status execute() {

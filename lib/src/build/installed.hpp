@@ -24,7 +24,8 @@ struct InstalledState {
 
 // A missing file is an empty state.
 Result<InstalledState> read_installed(const std::string& file);
-Status write_installed(const std::string& file, const InstalledState& state);
+// Atomic (a reader or a kill -9 never sees half a file); `durable` adds an fsync.
+Status write_installed(const std::string& file, const InstalledState& state, bool durable);
 
 // buildout's _save_option / placeholder decoding, exposed for tests.
 std::string encode_value(const std::string& value);

@@ -59,7 +59,7 @@ class Jinja2 final : public Recipe {
     log_line(ic, fmt::format("render {} -> {}", source.empty() ? "inline template" : source, output));
     std::string text = rendered ? *rendered : SLAP_TRY(render());
     SLAP_CHECK(fs::make_dirs(path::dirname(output)));
-    SLAP_CHECK(fs::write_atomic(output, text, file_mode.value_or(0644)));
+    SLAP_CHECK(fs::write_atomic(output, text, file_mode.value_or(0644), false));
     if (!once.empty()) {
       SLAP_CHECK(fs::write_atomic(once, ""));
       return std::vector<std::string>{};

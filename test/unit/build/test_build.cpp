@@ -29,7 +29,7 @@ TEST_CASE("installed: every value round-trips through the file") {
   for (std::size_t i = 0; i < tricky.size(); ++i) state.parts["a"].options["k" + std::to_string(i)] = tricky[i];
   state.parts["a"].paths = {"/p/1", "/p/2"};
   state.parts["b"].options["recipe"] = "r";
-  REQUIRE(write_installed(dir + "/.installed.cfg", state));
+  REQUIRE(write_installed(dir + "/.installed.cfg", state, true));
   auto back = read_installed(dir + "/.installed.cfg");
   REQUIRE(back);
   CHECK(back->order == state.order);
