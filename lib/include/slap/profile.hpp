@@ -8,12 +8,12 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <utility>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "slap/error.hpp"
@@ -163,7 +163,7 @@ class Config {
 // _update_section). `base` is modified.
 void update_section(Arena& arena, Section& base, const Section& section);
 // Merge `other` into `base` section by section (zc.buildout's _update). The rvalue form
-// moves what `other` alone holds.
+// takes `other`'s sections instead of sharing them.
 void update_config(Arena& arena, Config& base, const Config& other);
 void update_config(Arena& arena, Config& base, Config&& other);
 

@@ -5,8 +5,6 @@
 namespace slap::profile {
 
 namespace {
-std::string marker(std::uint32_t id) { return '\0' + std::to_string(id) + '\0'; }
-
 void append_marker(std::string& out, std::uint32_t id) {
   out += '\0';
   out += std::to_string(id);
@@ -14,7 +12,7 @@ void append_marker(std::string& out, std::uint32_t id) {
 }
 }  // namespace
 
-BaseLocations::BaseLocations() { own_ = marker(intern(false, "")); }
+BaseLocations::BaseLocations() { append_marker(own_, intern(false, "")); }
 
 std::uint32_t BaseLocations::intern(bool absolute, std::string text) {
   auto key = std::make_pair(absolute, text);
@@ -44,20 +42,17 @@ std::string BaseLocations::rewrite(std::string_view value, F&& map_id) const {
   return out;
 }
 
+// A place is an entry like a marker's: a suffix below the includer's directory, or an
+// absolute base.
 std::uint32_t BaseLocations::place(bool absolute, const std::string& where) {
-  auto [it, added] = place_ids_.try_emplace({absolute, where}, static_cast<std::uint32_t>(places_.size()));
-  if (added) places_.push_back({absolute, absolute ? where : "/" + where});
-  return it->second;
+  return intern(absolute, absolute ? where : "/" + where);
 }
 
 std::string BaseLocations::reanchor(std::string_view value, std::uint32_t place) {
   return rewrite(value, [&](std::string& out, std::uint32_t id) {
     if (entries_[id].absolute) return append_marker(out, id);
     auto [it, added] = moved_.try_emplace(std::uint64_t{id} << 32 | place, 0);
-    if (added) {
-      const Entry& p = places_[place];
-      it->second = intern(p.absolute, p.text + entries_[id].text);
-    }
+    if (added) it->second = intern(entries_[place].absolute, entries_[place].text + entries_[id].text);
     append_marker(out, it->second);
   });
 }

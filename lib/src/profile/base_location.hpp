@@ -46,8 +46,6 @@ class BaseLocations {
 
   std::vector<Entry> entries_;
   std::map<std::pair<bool, std::string>, std::uint32_t> ids_;
-  std::vector<Entry> places_;
-  std::map<std::pair<bool, std::string>, std::uint32_t> place_ids_;
   // (marker id << 32 | place) -> marker id: each marker moves through each place once.
   std::unordered_map<std::uint64_t, std::uint32_t> moved_;
   std::string own_;

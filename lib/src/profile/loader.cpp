@@ -82,8 +82,7 @@ class Loader {
     std::string base = url ? config_file.substr(0, config_file.rfind('/')) : path::dirname(config_file);
     count_uses(base, config_file);
     auto root = SLAP_TRY(open(base, config_file, {}));
-    if (root.use_count() == 1) update_config(arena_, data, std::move(*root));
-    else update_config(arena_, data, *root);
+    merge(data, std::move(root));
     resolve_markers(data, base);
     apply_command_line(data);
     SLAP_CHECK(add_default_versions(data));
@@ -144,6 +143,12 @@ class Loader {
     return std::make_shared<Config>(*config);
   }
 
+  // Merges `other` into `base`, taking its sections when nothing else holds it.
+  void merge(Config& base, std::shared_ptr<Config> other) {
+    if (other.use_count() == 1) update_config(arena_, base, std::move(*other));
+    else update_config(arena_, base, *other);
+  }
+
   // One `_open`: returns the file merged with everything it extends, with
   // base-location markers relative to its own directory. zc.buildout re-reads a file at
   // every spelling of its path (7,899 opens for helloworld); slap merges it once.
@@ -179,8 +184,7 @@ class Loader {
         auto next = SLAP_TRY(open(next_base, extended, here));
         auto anchored = anchor(std::move(next), extended, remote);
         if (!merged) merged = own(std::move(anchored));
-        else if (anchored.use_count() == 1) update_config(arena_, *merged, std::move(*anchored));
-        else update_config(arena_, *merged, *anchored);
+        else merge(*merged, std::move(anchored));
       }
       update_config(arena_, *merged, std::move(*result));
       result = std::move(merged);
@@ -371,7 +375,7 @@ class Loader {
     const std::string directory(bo.at("directory").value());
     for (const char* name : {"bin-directory", "parts-directory", "eggs-directory", "develop-eggs-directory"}) {
       Key& key = bo.at(name);
-      if (key.value().find("${") == std::string::npos) key.set_value(arena_, path::join(directory, std::string(key.value())));
+      if (key.value().find("${") == std::string::npos) key.set_value(arena_, path::join(directory, key.value()));
     }
   }
 

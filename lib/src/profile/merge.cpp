@@ -45,10 +45,11 @@ void Config::put(const std::string& name, std::shared_ptr<const Section> section
 
 namespace {
 bool name_less(const Section::value_type& item, std::string_view name) { return item.first < name; }
+bool by_name(const Section::value_type& a, const Section::value_type& b) { return a.first < b.first; }
 }  // namespace
 
 Section::Section(std::vector<value_type> keys) : items_(std::move(keys)) {
-  std::sort(items_.begin(), items_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(items_.begin(), items_.end(), by_name);
 }
 
 Section::iterator Section::lower_bound(std::string_view name) {
@@ -91,8 +92,7 @@ void Section::add_sorted(std::vector<value_type> keys) {
   if (keys.empty()) return;
   auto middle = static_cast<std::ptrdiff_t>(items_.size());
   items_.insert(items_.end(), std::make_move_iterator(keys.begin()), std::make_move_iterator(keys.end()));
-  std::inplace_merge(items_.begin(), items_.begin() + middle, items_.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::inplace_merge(items_.begin(), items_.begin() + middle, items_.end(), by_name);
 }
 
 std::string_view Arena::store(std::string_view text) {
@@ -158,9 +158,7 @@ void override_key(Arena& arena, Key& existing, const Key& key) {
 }
 
 void override_key(Arena& arena, Section& base, const std::string& name, const Key& key) {
-  auto it = base.find(name);
-  if (it == base.end()) base.try_emplace(name, key);
-  else override_key(arena, it->second, key);
+  if (auto [it, added] = base.try_emplace(name, key); !added) override_key(arena, it->second, key);
 }
 
 // Overrides or adds every key of `section` (no `+=`/`-=` among them), walking both sorted
