@@ -1,33 +1,17 @@
 #include "archive/archive_api.hpp"
 
-#include <dlfcn.h>
-
-#include <fmt/format.h>
-#include <string>
-#include <type_traits>
+#include "util/dynamic_library.hpp"
 
 namespace slap::archive::detail {
 
 namespace {
 
 Result<ArchiveApi> load() {
-  void* lib = ::dlopen("libarchive.so.13", RTLD_NOW | RTLD_LOCAL);
-  if (!lib) {
-    const char* why = ::dlerror();
-    return fail(ErrorKind::io, fmt::format("cannot load libarchive (Debian package libarchive13): {}",
-                                           why ? why : "unknown error"));
-  }
+  void* lib = SLAP_TRY(dl::open("libarchive.so.13", "libarchive", "libarchive13"));
   ArchiveApi api;
-  std::string missing;
-  auto bind = [&](const char* name, auto& slot) {
-    if (!missing.empty()) return;
-    if (void* symbol = ::dlsym(lib, name)) slot = reinterpret_cast<std::remove_reference_t<decltype(slot)>>(symbol);
-    else missing = name;
-  };
-#define SLAP_ARCHIVE_BIND(name) bind(#name, api.name);
+#define SLAP_ARCHIVE_BIND(name) SLAP_CHECK(dl::bind(lib, #name, api.name, "libarchive"));
   SLAP_ARCHIVE_FUNCTIONS(SLAP_ARCHIVE_BIND)
 #undef SLAP_ARCHIVE_BIND
-  if (!missing.empty()) return fail(ErrorKind::io, fmt::format("cannot use libarchive: it has no {}", missing));
   return api;  // the library stays loaded until the process ends
 }
 

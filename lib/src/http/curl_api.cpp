@@ -1,9 +1,11 @@
 #include "http/curl_api.hpp"
 
-#include <dlfcn.h>
-
 #include <fmt/format.h>
+
 #include <atomic>
+#include <string_view>
+
+#include "util/dynamic_library.hpp"
 
 namespace slap::http::detail {
 
@@ -28,41 +30,37 @@ struct Loaded {
   void (*global_cleanup)() = nullptr;  // set once curl_global_init succeeded
 };
 
-template <typename Fn>
-bool bind(void* lib, const char* name, Fn& slot, std::string& error) {
-  void* symbol = ::dlsym(lib, name);
-  if (!symbol) {
-    error = fmt::format("libcurl has no {}", name);
-    return false;
-  }
-  slot = reinterpret_cast<Fn>(symbol);
-  return true;
+using GlobalInit = CURLcode (*)(long);
+
+Status bind_all(void* lib, CurlApi& api, GlobalInit& global_init, void (*&global_cleanup)()) {
+  constexpr std::string_view curl = "libcurl";
+  SLAP_CHECK(dl::bind(lib, "curl_easy_init", api.easy_init, curl));
+  SLAP_CHECK(dl::bind(lib, "curl_easy_setopt", api.easy_setopt, curl));
+  SLAP_CHECK(dl::bind(lib, "curl_easy_perform", api.easy_perform, curl));
+  SLAP_CHECK(dl::bind(lib, "curl_easy_getinfo", api.easy_getinfo, curl));
+  SLAP_CHECK(dl::bind(lib, "curl_easy_cleanup", api.easy_cleanup, curl));
+  SLAP_CHECK(dl::bind(lib, "curl_easy_reset", api.easy_reset, curl));
+  SLAP_CHECK(dl::bind(lib, "curl_easy_strerror", api.easy_strerror, curl));
+  SLAP_CHECK(dl::bind(lib, "curl_slist_append", api.slist_append, curl));
+  SLAP_CHECK(dl::bind(lib, "curl_slist_free_all", api.slist_free_all, curl));
+  SLAP_CHECK(dl::bind(lib, "curl_global_init", global_init, curl));
+  return dl::bind(lib, "curl_global_cleanup", global_cleanup, curl);
 }
 
 Loaded load() {
   Loaded out;
-  void* lib = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+  auto lib = dl::open("libcurl.so.4", "libcurl", "libcurl4");
   if (!lib) {
-    const char* why = ::dlerror();
-    out.error = fmt::format("cannot load libcurl (Debian package libcurl4): {}", why ? why : "unknown error");
+    out.error = lib.error().message;
     return out;
   }
   CurlApi api{};
-  using GlobalInit = CURLcode (*)(long);
   GlobalInit global_init = nullptr;
   void (*global_cleanup)() = nullptr;
-  bool ok = bind(lib, "curl_easy_init", api.easy_init, out.error) &&
-            bind(lib, "curl_easy_setopt", api.easy_setopt, out.error) &&
-            bind(lib, "curl_easy_perform", api.easy_perform, out.error) &&
-            bind(lib, "curl_easy_getinfo", api.easy_getinfo, out.error) &&
-            bind(lib, "curl_easy_cleanup", api.easy_cleanup, out.error) &&
-            bind(lib, "curl_easy_reset", api.easy_reset, out.error) &&
-            bind(lib, "curl_easy_strerror", api.easy_strerror, out.error) &&
-            bind(lib, "curl_slist_append", api.slist_append, out.error) &&
-            bind(lib, "curl_slist_free_all", api.slist_free_all, out.error) &&
-            bind(lib, "curl_global_init", global_init, out.error) &&
-            bind(lib, "curl_global_cleanup", global_cleanup, out.error);
-  if (!ok) return out;
+  if (auto bound = bind_all(*lib, api, global_init, global_cleanup); !bound) {
+    out.error = bound.error().message;
+    return out;
+  }
   if (CURLcode rc = global_init(CURL_GLOBAL_DEFAULT); rc != CURLE_OK) {
     out.error = fmt::format("libcurl failed to initialise ({})", api.easy_strerror(rc));
     return out;
