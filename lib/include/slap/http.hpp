@@ -1,5 +1,7 @@
-// HTTP(S)/FTP/file transfers over libcurl (no curl types here). Used by fetch (downloads),
-// cache (Shacache/Shadir client) and sync.
+// HTTP(S)/FTP/file transfers (no curl types here). Used by fetch (downloads), cache
+// (Shacache/Shadir client) and sync. Plain http:// requests go over a small built-in
+// HTTP/1.1 client when nothing needs libcurl (no proxy in the environment, no rate limit);
+// everything else goes over libcurl, loaded on first use (lib/src/http/plain.hpp says why).
 #pragma once
 
 #include <cstdint>
@@ -49,15 +51,22 @@ using ProgressFn = std::function<bool(std::uint64_t done, std::uint64_t total)>;
 // at the end of main() to release it.
 void global_cleanup();
 
+// Which code carries a client's transfers.
+enum class Transport {
+  automatic,  // the built-in client for plain http:// when it can, libcurl otherwise
+  libcurl,    // always libcurl
+};
+
 class Client {
  public:
-  Client();
+  explicit Client(Transport transport = Transport::automatic);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
   // Transport failures (DNS, refused, reset, timeout) are ErrorKind::network errors; an HTTP
-  // error status is NOT an error here: callers read Response::status.
+  // error status is NOT an error here: callers read Response::status. Redirects are
+  // followed (at most 10). One connection is kept alive between calls.
   Result<Response> perform(const Request& request, const ProgressFn& progress = {});
 
  private:

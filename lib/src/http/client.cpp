@@ -1,20 +1,13 @@
 #include "slap/http.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <fmt/format.h>
-#include <optional>
 
 #include "http/curl_handles.hpp"
+#include "http/curl_transport.hpp"
+#include "http/plain.hpp"
 #include "slap/strings.hpp"
-#include "slap_version.h"
 
 namespace slap::http {
-
-using detail::curl_api;
-using detail::EasyHandle;
-using detail::File;
-using detail::HeaderList;
 
 std::string Response::header(std::string_view name) const {
   std::string wanted = str::to_lower(name);
@@ -26,226 +19,91 @@ std::string Response::header(std::string_view name) const {
 void global_cleanup() { detail::curl_unload(); }
 
 struct Client::Impl {
-  EasyHandle handle{curl_api().easy_init()};
+  Transport transport;
+  detail::PlainTransport plain;
+  detail::EasyHandle curl;  // created, and libcurl loaded, by the first transfer that needs it
+  bool curl_created = false;
+
+  Result<Response> with_curl(const Request& rq, const ProgressFn& progress) {
+    if (!curl_created) {
+      curl.reset(detail::curl_api().easy_init());
+      curl_created = true;
+    }
+    return detail::curl_perform(curl.get(), rq, progress);
+  }
 };
 
-Client::Client() : impl_(std::make_unique<Impl>()) {}
+Client::Client(Transport transport) : impl_(std::make_unique<Impl>()) { impl_->transport = transport; }
 Client::~Client() = default;
 
 namespace {
 
-// One transfer's state, shared with curl's callbacks.
-struct Transfer {
-  Transfer(const Request& rq, const ProgressFn& fn, CURL* h) : request(rq), progress(fn), handle(h) {}
-  const Request& request;
-  const ProgressFn& progress;
-  CURL* handle;
-  Response response;
-  std::string_view body_left;  // request body from memory not yet sent
-  File out;                    // Request::output_file, opened at the first body byte
-  bool sink_chosen = false;
-  std::uint64_t offset = 0;    // where the received body starts in the resource (206)
-  std::optional<Error> failure;  // why a callback stopped the transfer
-};
+constexpr int max_redirects = 10;  // libcurl's CURLOPT_MAXREDIRS here
 
-// Not a network error: retrying would get the same answer.
-Error too_large(const Request& rq) {
-  return Error(ErrorKind::input, fmt::format("{}: response larger than {} bytes", rq.url, rq.max_body));
+bool is_redirect(long status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
-bool speaks_http(CURL* handle) {
-  const char* scheme = nullptr;
-  curl_api().easy_getinfo(handle, CURLINFO_SCHEME, &scheme);
-  return scheme && str::starts_with(str::to_lower(scheme), "http");
+std::string_view authority_of(std::string_view url) {
+  std::size_t start = url.find("://");
+  if (start == std::string_view::npos) return {};
+  std::string_view rest = url.substr(start + 3);
+  return rest.substr(0, rest.find_first_of("/?#"));
 }
 
-long status_of(CURL* handle) {
-  if (!speaks_http(handle)) return 0;
-  long code = 0;
-  curl_api().easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &code);
-  return code;
+// `location` made absolute against `base` (an http:// URL).
+std::string resolve(const std::string& base, const std::string& location) {
+  std::size_t colon = location.find(':'), slash = location.find('/');
+  if (colon != std::string::npos && (slash == std::string::npos || colon < slash)) return location;  // has a scheme
+  if (str::starts_with(location, "//")) return "http:" + location;
+  std::size_t path = base.find("://") + 3;
+  path += authority_of(base).size();
+  if (str::starts_with(location, "/")) return base.substr(0, path) + location;
+  std::string dir = base.substr(0, std::min(base.find_first_of("?#", path), base.size()));
+  std::size_t last = dir.rfind('/');
+  dir = last != std::string::npos && last >= path ? dir.substr(0, last + 1) : dir + "/";
+  return dir + location;
 }
 
-// Decides where the body goes once the final status is known: error pages stay in memory
-// so they never corrupt a download; a 206 answer is appended to what the file holds.
-bool choose_sink(Transfer& t) {
-  t.sink_chosen = true;
-  long status = status_of(t.handle);
-  const Request& rq = t.request;
-  if (rq.output_file.empty() || status >= 300 || rq.method == "HEAD") return true;
-  bool append = rq.resume_from > 0 && (status == 206 || status == 0);
-  t.offset = append ? rq.resume_from : 0;
-  t.out.reset(std::fopen(rq.output_file.c_str(), append ? "ab" : "wb"));
-  if (!t.out) {
-    t.failure = Error(ErrorKind::io, fmt::format("cannot open {}: {}", rq.output_file, std::strerror(errno)));
-    return false;
+// The request to send after `rs`, as libcurl builds it: 303 (and 301/302 after a POST)
+// becomes a GET without body; credentials are not sent to another host.
+Request redirected(const Request& rq, const Response& rs) {
+  Request next = rq;
+  next.url = resolve(rq.url, rs.header("location"));
+  bool to_get = rq.method != "HEAD" && (rs.status == 303 || (rq.method == "POST" && rs.status <= 302));
+  if (to_get) {
+    next.method = "GET";
+    next.body.clear();
+    next.body_file.clear();
+    std::erase_if(next.headers, [](const auto& h) {
+      std::string name = str::to_lower(h.first);
+      return name == "content-type" || name == "content-length";
+    });
   }
-  return true;
-}
-
-std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
-  auto& t = *static_cast<Transfer*>(user);
-  std::size_t len = size * count;
-  if (!t.sink_chosen && !choose_sink(t)) return 0;
-  std::uint64_t max = t.request.max_body;
-  if (max > 0 && t.offset + t.response.bytes + len > max) {
-    t.failure = too_large(t.request);
-    return 0;
-  }
-  if (t.out) {
-    if (std::fwrite(data, 1, len, t.out.get()) != len) {
-      t.failure = Error(ErrorKind::io, fmt::format("cannot write {}: {}", t.request.output_file,
-                                                   std::strerror(errno)));
-      return 0;
-    }
-  } else {
-    t.response.body.append(data, len);
-  }
-  t.response.bytes += len;
-  return len;
-}
-
-std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
-  auto& t = *static_cast<Transfer*>(user);
-  std::string_view line(data, size * count);
-  if (str::starts_with(line, "HTTP/")) {
-    t.response.headers.clear();  // a new response (after a redirect or 100 Continue)
-    return line.size();
-  }
-  auto colon = line.find(':');
-  if (colon != std::string_view::npos)
-    t.response.headers.emplace_back(str::to_lower(str::strip(line.substr(0, colon))),
-                                    std::string(str::strip(line.substr(colon + 1))));
-  return line.size();
-}
-
-std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* user) {
-  auto& t = *static_cast<Transfer*>(user);
-  std::size_t len = std::min(size * count, t.body_left.size());
-  std::memcpy(buffer, t.body_left.data(), len);
-  t.body_left.remove_prefix(len);
-  return len;
-}
-
-int on_progress(void* user, curl_off_t dl_total, curl_off_t dl_now, curl_off_t ul_total, curl_off_t ul_now) {
-  auto& t = *static_cast<Transfer*>(user);
-  if (!t.progress) return 0;
-  bool uploading = t.request.method == "PUT" || t.request.method == "POST";
-  auto done = static_cast<std::uint64_t>(uploading ? ul_now : dl_now);
-  auto total = static_cast<std::uint64_t>(uploading ? ul_total : dl_total);
-  if (!uploading) {
-    if (!t.sink_chosen) return 0;  // the resume offset is not known yet
-    done += t.offset;
-    if (total > 0) total += t.offset;
-  }
-  return t.progress(done, total) ? 0 : 1;
-}
-
-void append(HeaderList& list, const std::string& line) {
-  if (curl_slist* head = curl_api().slist_append(list.get(), line.c_str())) {
-    (void)list.release();
-    list.reset(head);
-  }
-}
-
-// Method and request body. The body file, when any, is returned so it outlives the transfer.
-Result<File> set_method(CURL* h, Transfer& t) {
-  const Request& rq = t.request;
-  bool sends_body = rq.method == "PUT" || rq.method == "POST";
-  if (rq.method == "HEAD") {
-    curl_api().easy_setopt(h, CURLOPT_NOBODY, 1L);
-  } else if (rq.method == "DELETE") {
-    curl_api().easy_setopt(h, CURLOPT_CUSTOMREQUEST, "DELETE");
-  } else if (!sends_body && rq.method != "GET") {
-    return fail(ErrorKind::internal, fmt::format("unsupported HTTP method {}", rq.method));
-  }
-  if (!sends_body) return File{};
-  File body_file;
-  curl_off_t size = static_cast<curl_off_t>(rq.body.size());
-  if (!rq.body_file.empty()) {
-    body_file.reset(std::fopen(rq.body_file.c_str(), "rb"));
-    if (!body_file || std::fseek(body_file.get(), 0, SEEK_END) != 0)
-      return fail(ErrorKind::io, fmt::format("cannot open {}: {}", rq.body_file, std::strerror(errno)));
-    size = std::ftell(body_file.get());
-    std::rewind(body_file.get());
-    curl_api().easy_setopt(h, CURLOPT_READDATA, body_file.get());  // curl's default reader: fread
-  } else {
-    t.body_left = rq.body;
-    curl_api().easy_setopt(h, CURLOPT_READFUNCTION, on_read);
-    curl_api().easy_setopt(h, CURLOPT_READDATA, &t);
-  }
-  if (rq.method == "PUT") {
-    curl_api().easy_setopt(h, CURLOPT_UPLOAD, 1L);
-    curl_api().easy_setopt(h, CURLOPT_INFILESIZE_LARGE, size);
-  } else {
-    curl_api().easy_setopt(h, CURLOPT_POST, 1L);
-    curl_api().easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, size);
-  }
-  return body_file;
-}
-
-HeaderList set_transfer_options(CURL* h, Transfer& t, char* error_buffer) {
-  const Request& rq = t.request;
-  curl_api().easy_setopt(h, CURLOPT_URL, rq.url.c_str());
-  curl_api().easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
-  curl_api().easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_api().easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_api().easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
-  curl_api().easy_setopt(h, CURLOPT_USERAGENT, "slap/" SLAP_VERSION);
-  curl_api().easy_setopt(h, CURLOPT_CONNECTTIMEOUT, rq.connect_timeout_seconds);
-  curl_api().easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_api().easy_setopt(h, CURLOPT_LOW_SPEED_TIME, rq.low_speed_seconds);
-  if (rq.limit_rate > 0) {
-    curl_api().easy_setopt(h, CURLOPT_MAX_RECV_SPEED_LARGE, static_cast<curl_off_t>(rq.limit_rate));
-    curl_api().easy_setopt(h, CURLOPT_MAX_SEND_SPEED_LARGE, static_cast<curl_off_t>(rq.limit_rate));
-  }
-  if (rq.max_body > 0) curl_api().easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(rq.max_body));
-  std::string range = fmt::format("{}-", rq.resume_from);
-  if (rq.resume_from > 0) curl_api().easy_setopt(h, CURLOPT_RANGE, range.c_str());  // curl copies it
-  curl_api().easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_api().easy_setopt(h, CURLOPT_WRITEDATA, &t);
-  curl_api().easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-  curl_api().easy_setopt(h, CURLOPT_HEADERDATA, &t);
-  curl_api().easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-  curl_api().easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl_api().easy_setopt(h, CURLOPT_XFERINFODATA, &t);
-  HeaderList headers;
-  append(headers, "Expect:");  // no 100-continue round trip before uploads
-  for (const auto& [name, value] : rq.headers) append(headers, name + ": " + value);
-  curl_api().easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
-  return headers;
-}
-
-Error transfer_error(const Transfer& t, CURLcode code, const char* error_buffer) {
-  if (t.failure) return *t.failure;
-  const std::string& url = t.request.url;
-  if (code == CURLE_ABORTED_BY_CALLBACK)
-    return Error(ErrorKind::interrupted, fmt::format("transfer of {} interrupted", url));
-  if (code == CURLE_FILESIZE_EXCEEDED) return too_large(t.request);
-  const char* detail = error_buffer[0] ? error_buffer : curl_api().easy_strerror(code);
-  return Error(ErrorKind::network, fmt::format("{}: {}", url, detail));
+  if (str::to_lower(authority_of(next.url)) != str::to_lower(authority_of(rq.url)))
+    std::erase_if(next.headers, [](const auto& h) { return str::to_lower(h.first) == "authorization"; });
+  return next;
 }
 
 }  // namespace
 
 Result<Response> Client::perform(const Request& request, const ProgressFn& progress) {
-  CURL* h = impl_->handle.get();
-  if (!h) return fail(ErrorKind::io, fmt::format("{}: {}", request.url, detail::curl_load_error().empty()
-                                                                          ? "cannot create a libcurl handle"
-                                                                          : detail::curl_load_error()));
-  if (!h) return fail(ErrorKind::internal, "cannot create a libcurl handle");
-  curl_api().easy_reset(h);
-  Transfer t(request, progress, h);
-  char error_buffer[CURL_ERROR_SIZE] = "";
-  HeaderList headers = set_transfer_options(h, t, error_buffer);
-  File body_file = SLAP_TRY(set_method(h, t));
-  CURLcode code = curl_api().easy_perform(h);
-  if (code != CURLE_OK) return fail(transfer_error(t, code, error_buffer));
-  if (!t.sink_chosen && !choose_sink(t)) return fail(*t.failure);
-  if (t.out && std::fclose(t.out.release()) != 0)
-    return fail(ErrorKind::io, fmt::format("cannot write {}: {}", request.output_file, std::strerror(errno)));
-  t.response.status = status_of(h);
-  return std::move(t.response);
+  static constexpr std::string_view methods[] = {"GET", "HEAD", "PUT", "POST", "DELETE"};
+  if (std::find(std::begin(methods), std::end(methods), request.method) == std::end(methods))
+    return fail(ErrorKind::internal, fmt::format("unsupported HTTP method {}", request.method));
+  if (impl_->transport == Transport::libcurl || !detail::plain_suits(request))
+    return impl_->with_curl(request, progress);
+  const Request* current = &request;
+  Request next;
+  for (int redirects = 0;; ++redirects) {
+    auto response = impl_->plain.perform(*current, progress);
+    if (!response || !is_redirect(response->status) || response->header("location").empty()) return response;
+    if (redirects == max_redirects)
+      return fail(ErrorKind::network, fmt::format("{}: Maximum ({}) redirects followed", request.url, max_redirects));
+    next = redirected(*current, *response);
+    current = &next;
+    if (!detail::plain_suits(next)) return impl_->with_curl(next, progress);
+  }
 }
 
 }  // namespace slap::http

@@ -13,7 +13,7 @@
 
 #include "promise/checks.hpp"
 #include "promise/text.hpp"
-#include "promise/unique_fd.hpp"
+#include "util/unique_fd.hpp"
 
 namespace slap::promise {
 

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "promise/unique_fd.hpp"
+#include "util/unique_fd.hpp"
 #include "slap/error.hpp"
 
 namespace slap::promise {

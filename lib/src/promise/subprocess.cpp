@@ -14,7 +14,7 @@
 #include <fmt/format.h>
 #include <optional>
 
-#include "promise/unique_fd.hpp"
+#include "util/unique_fd.hpp"
 
 namespace slap::promise {
 

@@ -3,7 +3,7 @@
 
 #include <unistd.h>
 
-namespace slap::promise {
+namespace slap {
 
 class UniqueFd {
  public:
@@ -30,4 +30,4 @@ class UniqueFd {
   int fd_;
 };
 
-}  // namespace slap::promise
+}  // namespace slap
