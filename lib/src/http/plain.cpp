@@ -399,7 +399,7 @@ Status Exchange::read_body() {
   SLAP_CHECK(sink_.open(rs_.status));
   if (rq_.method == "HEAD" || rs_.status == 204 || rs_.status == 304) {
     reusable_ = keep_alive_;
-    return {};
+    return sink_.close();
   }
   if (str::to_lower(rs_.header("transfer-encoding")).find("chunked") != std::string::npos) {
     for (;;) {
