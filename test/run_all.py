@@ -3,6 +3,7 @@
 with one summary line: "N passed, N failed"."""
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -63,6 +64,7 @@ def main():
         counts = (counts[0], 1, counts[2])
     totals = [t + c for t, c in zip(totals, counts)]
 
+    shutil.rmtree(out, ignore_errors=True)  # the JUnit reports, read above
     passed, failed, skipped = totals
     extra = f", {skipped} skipped" if skipped else ""
     print(f"{passed} passed, {failed} failed{extra}")

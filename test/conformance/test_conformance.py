@@ -3,6 +3,7 @@ README for the contract). Skips when ../shared is absent."""
 import glob
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 
@@ -68,18 +69,21 @@ def check(expected_file, corpus):
     corpus = os.path.abspath(corpus)
     prof = exp["profile"].replace("@CORPUS@", corpus)
     work = tempfile.mkdtemp(prefix="slapconf-")
-    p = subprocess.run([SLAP, "show", "--json", "-c", prof, "buildout:directory=" + work,
-                        "buildout:offline=true", "buildout:eggs-directory=" + work + "/eggs"],
-                       cwd=work, capture_output=True, text=True, timeout=60,
-                       env={"HOME": work, "PATH": "/usr/bin:/bin"})
-    if "__load_error__" in exp:
-        assert p.returncode == 3, f"expected failure {error_class(exp['__load_error__'])}, got exit {p.returncode}"
-        assert "slap: error: " in p.stderr
-        return
-    got = json.loads(p.stdout)["result"]
-    got = tokenise(got, work, corpus)
-    for view in ("raw", "resolved", "order", "part_errors"):
-        assert comparable(got[view]) == comparable(exp[view]), f"view {view} differs"
+    try:
+        p = subprocess.run([SLAP, "show", "--json", "-c", prof, "buildout:directory=" + work,
+                            "buildout:offline=true", "buildout:eggs-directory=" + work + "/eggs"],
+                           cwd=work, capture_output=True, text=True, timeout=60,
+                           env={"HOME": work, "PATH": "/usr/bin:/bin"})
+        if "__load_error__" in exp:
+            assert p.returncode == 3, f"expected failure {error_class(exp['__load_error__'])}, got exit {p.returncode}"
+            assert "slap: error: " in p.stderr
+            return
+        got = json.loads(p.stdout)["result"]
+        got = tokenise(got, work, corpus)
+        for view in ("raw", "resolved", "order", "part_errors"):
+            assert comparable(got[view]) == comparable(exp[view]), f"view {view} differs"
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 @pytest.mark.parametrize("expected_file,corpus", case_items())

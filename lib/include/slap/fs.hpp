@@ -46,6 +46,9 @@ class AtomicFile {
 // their process is gone.
 std::string staging_prefix(const std::string& target, std::string_view kind);
 
+// fsync of an existing file (e.g. one written by a non-durable commit).
+Status sync_file(const std::string& path);
+
 // One-shot: AtomicFile::create + write + commit.
 Status write_atomic(const std::string& path, std::string_view data, unsigned mode = 0644, bool durable = true);
 

@@ -85,7 +85,7 @@ struct RetryPolicy {
 // perform() retried with exponential backoff on network errors and 5xx/429 statuses;
 // stops early when `cancel` is requested (ErrorKind::interrupted). For downloads to
 // output_file the retry resumes from the bytes already written (the server answers 206;
-// a 200 restarts the file from zero). Without resume_from, a stale output_file is removed
+// a 200 restarts the file from zero). Without resume_from, a stale output_file is emptied
 // first. After the last attempt the last response (e.g. a 503) or error is returned.
 Result<Response> perform_with_retries(Client& client, const Request& request, const RetryPolicy& policy,
                                       const CancelToken* cancel, const ProgressFn& progress = {});

@@ -94,7 +94,10 @@ class Builder {
     // parts' own files are not fsynced either (as make install), so syncing the record
     // after each part would promise more than a power cut keeps.
     if (changed_state_) {
-      auto synced = write_installed(installed_file_, state_, true);
+      // Usually the file already holds the final state: syncing it creates no new inode.
+      std::string text = render_installed(state_);
+      auto synced = text == on_disk_ ? fs::sync_file(installed_file_)
+                                     : fs::write_atomic(installed_file_, text, 0644, true);
       if (done && !synced) done = std::move(synced);
     }
     if (!done) {
@@ -226,7 +229,10 @@ class Builder {
 
   Status save() {
     changed_state_ = true;
-    return write_installed(installed_file_, state_, false);
+    std::string text = render_installed(state_);
+    SLAP_CHECK(fs::write_atomic(installed_file_, text, 0644, false));
+    on_disk_ = std::move(text);
+    return {};
   }
 
   Status execute() {
@@ -340,6 +346,7 @@ class Builder {
   std::mutex state_mutex_;
   std::size_t total_ = 0, finished_ = 0;
   bool changed_state_ = false;
+  std::string on_disk_;  // what save() last wrote to installed_file_
 };
 
 }  // namespace

@@ -98,7 +98,7 @@ Result<InstalledState> read_installed(const std::string& file) {
   return state;
 }
 
-Status write_installed(const std::string& file, const InstalledState& state, bool durable) {
+std::string render_installed(const InstalledState& state) {
   std::string out = fmt::format("[buildout]\ninstalled_develop_eggs = \nparts = {}\n", str::join(state.order, " "));
   for (const auto& name : state.order) {
     const InstalledPart& part = state.parts.at(name);
@@ -107,7 +107,11 @@ Status write_installed(const std::string& file, const InstalledState& state, boo
     options[std::string(installed_key)] = str::join(part.paths, "\n");
     for (const auto& [k, v] : options) out += fmt::format("{} = {}\n", k, encode_value(v));
   }
-  return fs::write_atomic(file, out, 0644, durable);
+  return out;
+}
+
+Status write_installed(const std::string& file, const InstalledState& state, bool durable) {
+  return fs::write_atomic(file, render_installed(state), 0644, durable);
 }
 
 }  // namespace slap::build

@@ -24,6 +24,8 @@ struct InstalledState {
 
 // A missing file is an empty state.
 Result<InstalledState> read_installed(const std::string& file);
+// The text of .installed.cfg for `state`.
+std::string render_installed(const InstalledState& state);
 // Atomic (a reader or a kill -9 never sees half a file); `durable` adds an fsync.
 Status write_installed(const std::string& file, const InstalledState& state, bool durable);
 

@@ -44,7 +44,9 @@ Result<Response> perform_with_retries(Client& client, const Request& request, co
   Request current = request;
   // Whatever output_file holds from now on was written by this call, so a retry can
   // resume from its size.
-  if (!current.output_file.empty() && current.resume_from == 0) ::unlink(current.output_file.c_str());
+  // Emptied rather than removed: the caller may have created it (mkstemp), and a file
+  // created again costs a new inode.
+  if (!current.output_file.empty() && current.resume_from == 0) (void)::truncate(current.output_file.c_str(), 0);
   ProgressFn watched = [&](std::uint64_t done, std::uint64_t total) {
     return !cancelled(cancel) && (!progress || progress(done, total));
   };
@@ -55,7 +57,7 @@ Result<Response> perform_with_retries(Client& client, const Request& request, co
     std::string reason;
     if (result && result->status == 416 && current.resume_from > 0) {
       reason = fmt::format("{}: the server cannot resume (HTTP 416)", current.url);  // restart at 0
-      ::unlink(current.output_file.c_str());
+      (void)::truncate(current.output_file.c_str(), 0);
     } else if (result) {
       if (!retryable(result->status)) return result;
       reason = fmt::format("{}: HTTP {}", current.url, result->status);

@@ -166,8 +166,8 @@ Result<json> LiteralParser::word() {
   double d = w.empty() ? 0 : std::strtod(w.c_str(), &dend);
   if (!w.empty() && dend == w.c_str() + w.size()) return json(d);
   pos_ = start;
-  if (w.empty()) w = text_.substr(start, 1);
-  return fail(error_here(fmt::format("expected a literal value, found '{}'", w)));
+  std::string_view found = w.empty() ? text_.substr(start, 1) : std::string_view(w);
+  return fail(error_here(fmt::format("expected a literal value, found '{}'", found)));
 }
 
 }  // namespace slap::promise

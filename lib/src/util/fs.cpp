@@ -85,8 +85,8 @@ std::string current_dir() {
 }
 
 std::string staging_prefix(const std::string& target, std::string_view kind) {
-  std::string dir = path::dirname(target);
-  if (dir.empty()) dir = ".";
+  std::string parent = path::dirname(target);
+  const std::string dir = parent.empty() ? std::string(".") : std::move(parent);
   std::string prefix = fmt::format(".{}.{}-", path::basename(target), kind);
   std::error_code ec;
   for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
@@ -138,6 +138,16 @@ Status AtomicFile::commit(bool durable) {
   if (::rename(temp_.c_str(), target_.c_str()) != 0)
     return fail(sys_error("cannot rename into", target_, errno));
   temp_.clear();
+  return {};
+}
+
+Status sync_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail(sys_error("cannot open", path, errno));
+  int rc = ::fsync(fd);
+  int error = errno;
+  ::close(fd);
+  if (rc != 0) return fail(sys_error("cannot sync", path, error));
   return {};
 }
 
