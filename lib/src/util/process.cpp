@@ -12,18 +12,14 @@
 #include <fmt/format.h>
 #include <thread>
 
+#include "util/unique_fd.hpp"
+
 namespace slap::process {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Closes on scope exit.
-struct Fd {
-  int fd = -1;
-  ~Fd() { if (fd >= 0) ::close(fd); }
-  void reset(int f = -1) { if (fd >= 0) ::close(fd); fd = f; }
-};
 
 std::string find_program(const std::string& name, const Environment& env) {
   if (name.find('/') != std::string::npos) return name;
@@ -46,12 +42,12 @@ void keep_tail(std::string& s, std::size_t limit) {
 }
 
 // Reads what is left in a pipe once the child has exited (bounded wait).
-void drain(Fd& fd, std::string& target, std::size_t limit) {
+void drain(UniqueFd& fd, std::string& target, std::size_t limit) {
   char buf[8192];
-  while (fd.fd >= 0) {
-    pollfd p{fd.fd, POLLIN, 0};
+  while (fd.get() >= 0) {
+    pollfd p{fd.get(), POLLIN, 0};
     if (::poll(&p, 1, 200) <= 0) break;
-    ssize_t n = ::read(fd.fd, buf, sizeof buf);
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
     if (n <= 0) break;
     target.append(buf, static_cast<std::size_t>(n));
     keep_tail(target, limit);
@@ -146,10 +142,10 @@ Result<Outcome> run(const Spec& spec) {
   for (auto& e : env_strings) envp.push_back(e.data());
   envp.push_back(nullptr);
 
-  Fd log, out_r, out_w, err_r, err_w;
+  UniqueFd log, out_r, out_w, err_r, err_w;
   if (!spec.log_file.empty()) {
     log.reset(::open(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
-    if (log.fd < 0) return fail(ErrorKind::io, fmt::format("cannot open log {}: {}", spec.log_file, std::strerror(errno)));
+    if (log.get() < 0) return fail(ErrorKind::io, fmt::format("cannot open log {}: {}", spec.log_file, std::strerror(errno)));
   } else {
     int p1[2], p2[2];
     if (::pipe2(p1, O_CLOEXEC) != 0 || ::pipe2(p2, O_CLOEXEC) != 0)
@@ -161,7 +157,7 @@ Result<Outcome> run(const Spec& spec) {
   if (pid < 0) return fail(ErrorKind::io, fmt::format("cannot fork: {}", std::strerror(errno)));
   if (pid == 0)
     exec_child(program, argv.data(), envp.data(), spec.cwd.empty() ? nullptr : spec.cwd.c_str(),
-               log.fd >= 0 ? log.fd : out_w.fd, log.fd >= 0 ? log.fd : err_w.fd, parent);
+               log.get() >= 0 ? log.get() : out_w.get(), log.get() >= 0 ? log.get() : err_w.get(), parent);
   ::setpgid(pid, pid);  // also in the parent, so kill(-pid) works at once
   out_w.reset();
   err_w.reset();
@@ -173,13 +169,13 @@ Result<Outcome> run(const Spec& spec) {
   while (true) {
     pid_t done = ::waitpid(pid, &status, WNOHANG);
     if (done == pid) break;
-    if (out_r.fd >= 0 || err_r.fd >= 0) {
-      pollfd fds[2] = {{out_r.fd, POLLIN, 0}, {err_r.fd, POLLIN, 0}};
+    if (out_r.get() >= 0 || err_r.get() >= 0) {
+      pollfd fds[2] = {{out_r.get(), POLLIN, 0}, {err_r.get(), POLLIN, 0}};
       ::poll(fds, 2, 50);
       char buf[8192];
       for (auto [fd, target] : {std::pair{&out_r, &outcome.out}, std::pair{&err_r, &outcome.err}}) {
-        if (fd->fd < 0) continue;
-        ssize_t n = ::read(fd->fd, buf, sizeof buf);
+        if (fd->get() < 0) continue;
+        ssize_t n = ::read(fd->get(), buf, sizeof buf);
         if (n > 0) {
           target->append(buf, static_cast<std::size_t>(n));
           keep_tail(*target, spec.capture_limit);
