@@ -66,10 +66,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     t.response.headers.clear();  // a new response (after a redirect or 100 Continue)
     return line.size();
   }
-  auto colon = line.find(':');
-  if (colon != std::string_view::npos)
-    t.response.headers.emplace_back(str::to_lower(str::strip(line.substr(0, colon))),
-                                    std::string(str::strip(line.substr(colon + 1))));
+  add_header_line(t.response.headers, line);
   return line.size();
 }
 

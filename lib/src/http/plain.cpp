@@ -356,10 +356,7 @@ Status Exchange::read_head() {
       if (header.empty()) break;
       head_size += header.size();
       if (head_size > max_head) return fail(weird("headers too large"));
-      std::size_t colon = header.find(':');
-      if (colon == std::string::npos) continue;
-      rs_.headers.emplace_back(str::to_lower(str::strip(std::string_view(header).substr(0, colon))),
-                               std::string(str::strip(std::string_view(header).substr(colon + 1))));
+      add_header_line(rs_.headers, header);
     }
     if (status >= 200 || status == 101) {
       rs_.status = status;

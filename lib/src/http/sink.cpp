@@ -4,6 +4,8 @@
 #include <cstring>
 #include <fmt/format.h>
 
+#include "slap/strings.hpp"
+
 namespace slap::http::detail {
 
 Error too_large(const Request& rq) {
@@ -12,6 +14,12 @@ Error too_large(const Request& rq) {
 
 Error interrupted(const Request& rq) {
   return Error(ErrorKind::interrupted, fmt::format("transfer of {} interrupted", rq.url));
+}
+
+void add_header_line(Headers& headers, std::string_view line) {
+  std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return;
+  headers.emplace_back(str::to_lower(str::strip(line.substr(0, colon))), std::string(str::strip(line.substr(colon + 1))));
 }
 
 Status BodySink::open(long status) {

@@ -1,6 +1,7 @@
-// Where a response body goes; shared by both transports (libcurl and plain HTTP).
-// Error pages stay in memory so they never corrupt a download; a 206 answer to a resumed
-// request is appended to what Request::output_file already holds.
+// What both transports (libcurl and plain HTTP) do with an answer: record its header lines,
+// and send its body where it belongs. Error pages stay in memory so they never corrupt a
+// download; a 206 answer to a resumed request is appended to what Request::output_file
+// already holds.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,10 @@ namespace slap::http::detail {
 // Not a network error: retrying would get the same answer.
 Error too_large(const Request& rq);
 Error interrupted(const Request& rq);
+
+// Adds "Name: value" to `headers` (name lower-cased, both stripped); ignores a line
+// without a colon.
+void add_header_line(Headers& headers, std::string_view line);
 
 class BodySink {
  public:
