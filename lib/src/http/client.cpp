@@ -22,13 +22,9 @@ struct Client::Impl {
   Transport transport;
   detail::PlainTransport plain;
   detail::EasyHandle curl;  // created, and libcurl loaded, by the first transfer that needs it
-  bool curl_created = false;
 
   Result<Response> with_curl(const Request& rq, const ProgressFn& progress) {
-    if (!curl_created) {
-      curl.reset(detail::curl_api().easy_init());
-      curl_created = true;
-    }
+    if (!curl) curl.reset(detail::curl_api().easy_init());  // stays null when libcurl is missing
     return detail::curl_perform(curl.get(), rq, progress);
   }
 };
