@@ -21,6 +21,7 @@
 #include "http/sink.hpp"
 #include "slap/strings.hpp"
 #include "slap_version.h"
+#include "util/socket.hpp"
 
 namespace slap::http::detail {
 
@@ -145,18 +146,8 @@ Result<UniqueFd> connect_to(const Url& url, const Request& rq) {
         last_error = errno;
         continue;
       }
-      pollfd p{fd.get(), POLLOUT, 0};
-      int ready = -1;
-      while (ready < 0) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-        ready = ::poll(&p, 1, static_cast<int>(std::max<long long>(left, 0)));
-        if (ready < 0 && errno != EINTR) break;
-      }
-      int error = ready == 0 ? ETIMEDOUT : ready < 0 ? errno : 0;
-      socklen_t size = sizeof error;
-      if (ready > 0) ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &error, &size);
-      if (error != 0) {
-        last_error = error;
+      if (int error = net::await_connect(fd.get(), deadline); error != 0) {
+        last_error = error < 0 ? ETIMEDOUT : error;
         continue;
       }
     }

@@ -2,7 +2,6 @@
 // (host, port), at a unix socket path, or at an abstract unix socket name.
 #include <arpa/inet.h>
 #include <netdb.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -13,6 +12,7 @@
 
 #include "promise/checks.hpp"
 #include "promise/text.hpp"
+#include "util/socket.hpp"
 #include "util/unique_fd.hpp"
 
 namespace slap::promise {
@@ -42,12 +42,8 @@ std::string connect_before(int family, const sockaddr* addr, socklen_t len, std:
   if (!fd.open()) return os_error(errno);
   if (::connect(fd.get(), addr, len) == 0) return "";
   if (errno != EINPROGRESS && errno != EAGAIN) return os_error(errno);
-  pollfd p{fd.get(), POLLOUT, 0};
-  auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-  if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) return "TimeoutError: timed out";
-  int err = 0;
-  socklen_t err_len = sizeof err;
-  ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &err_len);
+  int err = net::await_connect(fd.get(), deadline);
+  if (err < 0) return "TimeoutError: timed out";
   return err == 0 ? "" : os_error(err);
 }
 
