@@ -59,9 +59,7 @@ Result<Outcome> run_build(Env& env, BuildArgs& a) {
   auto start = std::chrono::steady_clock::now();
   build::Options o = SLAP_TRY(base_build_options(env, !a.no_binary_cache));
   o.overrides = SLAP_TRY(take_overrides(a.profile.positional));
-  if (!a.profile.positional.empty())
-    return fail(ErrorKind::usage, fmt::format("unexpected argument '{}' (overrides are section:option=value)",
-                                              a.profile.positional[0]));
+  o.only_parts = std::move(a.profile.positional);  // the rest: parts to build (buildout's `install PART...`)
   o.profile = a.profile.profile.empty() ? default_profile(env.cwd) : a.profile.profile;
   o.fetch.offline = o.fetch.offline || a.offline;
   if (o.fetch.offline) o.overrides.push_back({"buildout", "offline", "true"});
@@ -97,7 +95,7 @@ void add_build_command(CLI::App& app, Action& action) {
   sub->add_flag("--list-recipes", a->list_recipes, "print the recipes slap implements natively");
   sub->add_flag("--upload", a->upload, "push the shared parts built to the binary cache");
   sub->add_flag("--no-binary-cache", a->no_binary_cache, "build shared parts even when the binary cache has them");
-  sub->add_option("args", a->profile.positional, "section:option=value overrides");
+  sub->add_option("args", a->profile.positional, "PART... to build (and what they need) instead of [buildout] parts; section:option=value overrides");
   sub->callback([&action, a] { action = [a](Env& env) { return run_build(env, *a); }; });
 }
 

@@ -5,6 +5,7 @@
 
 #include "profile_args.hpp"
 #include "slap/cache.hpp"
+#include "slap/fetch.hpp"
 #include "slap/fs.hpp"
 #include "slap/paths.hpp"
 
@@ -15,6 +16,7 @@ namespace {
 struct PushOptions {
   std::vector<std::string> files;
   std::string key;
+  std::string url;
   bool downloads = false;
   bool parts = false;
   ProfileArgs profile;
@@ -42,8 +44,9 @@ Result<std::vector<cache::Pushed>> push_files(Env& env, cache::Client& client, c
     auto p = client.upload(path);
     if (!p) return fail(std::move(p.error().add_context(fmt::format("pushing {}", file))));
     p->path = file;
-    if (!o.key.empty())
-      SLAP_CHECK(client.publish(o.key, cache::make_entry_info(p->sha512, {{"filename", path::basename(path)}})));
+    std::vector<std::pair<std::string, std::string>> fields{{"filename", path::basename(path)}};
+    if (!o.url.empty()) fields.emplace_back("url", o.url);
+    if (!o.key.empty()) SLAP_CHECK(client.publish(o.key, cache::make_entry_info(p->sha512, fields)));
     pushed.push_back(std::move(*p));
   }
   return pushed;
@@ -62,7 +65,7 @@ Result<Outcome> push_parts(Env& env, const PushOptions& o) {
   return out;
 }
 
-Result<Outcome> run_cache_push(Env& env, const PushOptions& o) {
+Result<Outcome> run_cache_push(Env& env, PushOptions& o) {
   if (o.parts) {
     if (o.downloads || !o.files.empty()) return fail(ErrorKind::usage, "--parts goes alone");
     return push_parts(env, o);
@@ -70,6 +73,10 @@ Result<Outcome> run_cache_push(Env& env, const PushOptions& o) {
   if (o.downloads == !o.files.empty())
     return fail(ErrorKind::usage, "give FILE..., --downloads or --parts (one of them)");
   if (o.downloads && !o.key.empty()) return fail(ErrorKind::usage, "--key applies to FILE..., not to --downloads");
+  if (!o.url.empty()) {
+    if (o.files.size() != 1 || !o.key.empty()) return fail(ErrorKind::usage, "--url goes with one FILE and no --key");
+    o.key = fetch::network_cache_key(o.url);
+  }
   auto settings = SLAP_TRY(cache::settings_from_config(env.config));
   if (!settings.can_upload())
     return fail(ErrorKind::input, "no upload cache configured: set cache.shacache-url and cache.shadir-url in "
@@ -99,6 +106,8 @@ void add_cache_push_command(CLI::App& app, Action& action) {
   auto* sub = app.add_subcommand("cache-push", "upload files or the download cache to Shacache");
   sub->add_option("FILE", o->files, "files to upload");
   sub->add_option("--key", o->key, "also publish a signed Shadir entry for each file under KEY")->type_name("KEY");
+  sub->add_option("--url", o->url, "publish FILE as the networkcache's copy of URL (key file-urlmd5:MD5(URL))")
+      ->type_name("URL");
   sub->add_flag("--downloads", o->downloads, "push the download cache (build.download-cache)");
   sub->add_flag("--parts", o->parts, "push the built shared parts of the profile (-c) to the binary cache");
   add_profile_option(*sub, o->profile);

@@ -23,7 +23,7 @@ Result<Outcome> run_freeze(Env& env, FreezeArgs& o) {
     return fail(ErrorKind::usage, fmt::format("unexpected argument '{}'", o.profile.positional.front()));
   auto loaded = SLAP_TRY(load_profile(env, o.profile, overrides));
   std::optional<fetch::Fetcher> fetcher;
-  if (!o.check) fetcher.emplace(fetch::options_from_config(env.config), env.ctx);
+  if (!o.check) fetcher.emplace(SLAP_TRY(fetch::options_from_config(env.config)), env.ctx);
   release::FreezeOptions options;
   options.check = o.check;
   options.fetcher = fetcher ? &*fetcher : nullptr;

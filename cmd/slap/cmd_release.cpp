@@ -68,7 +68,7 @@ Result<Outcome> run_release(Env& env, ReleaseArgs& o) {
   if (!o.archive.empty()) options.archive = path::abspath(o.archive, env.cwd);
 
   std::optional<fetch::Fetcher> fetcher;
-  if (o.freeze || o.push) fetcher.emplace(fetch::options_from_config(env.config), env.ctx);
+  if (o.freeze || o.push) fetcher.emplace(SLAP_TRY(fetch::options_from_config(env.config)), env.ctx);
   options.fetcher = fetcher ? &*fetcher : nullptr;
   std::optional<cache::Client> client;
   if (o.push) {

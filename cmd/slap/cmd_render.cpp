@@ -66,14 +66,25 @@ Result<tmpl::Dict> load_context(const RenderOptions& o, const tmpl::Environment&
   return ctx;
 }
 
-// Templates named by import/include are files next to the template, then in -I dirs.
+// Templates named by import/include are files next to the template, then in -I dirs,
+// looked up as Jinja2's FileSystemLoader does: a name is '/'-separated pieces under a
+// search directory ("/etc/passwd" is "etc/passwd" there); a ".." piece is refused.
 tmpl::Loader file_loader(std::vector<std::string> dirs) {
   return [dirs = std::move(dirs)](std::string_view name) -> Result<std::string> {
-    for (const auto& d : dirs) {
-      std::string path = path::join(d, std::string(name));
-      if (fs::exists(path) && !fs::is_dir(path)) return fs::read_file(path);
+    std::vector<std::string> pieces;
+    for (const auto& piece : str::split(name, "/")) {
+      if (piece == "..")
+        return fail(Error(ErrorKind::input, fmt::format("template '{}' not found: '..' is not allowed in template names", name))
+                        .with_class("TemplateNotFound"));
+      if (!piece.empty() && piece != ".") pieces.push_back(piece);
     }
-    return fail(ErrorKind::input, fmt::format("template '{}' not found (searched: {})", name, str::join(dirs, ", ")));
+    std::string relative = str::join(pieces, "/");
+    for (const auto& d : dirs) {
+      std::string path = path::join(d, relative);
+      if (!relative.empty() && fs::exists(path) && !fs::is_dir(path)) return fs::read_file(path);
+    }
+    return fail(Error(ErrorKind::input, fmt::format("template '{}' not found (searched: {})", name, str::join(dirs, ", ")))
+                    .with_class("TemplateNotFound"));
   };
 }
 

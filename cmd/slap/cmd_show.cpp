@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "profile_args.hpp"
+#include "slap/build.hpp"
 #include "slap/resolver.hpp"
 #include "slap/strings.hpp"
 
@@ -112,8 +113,10 @@ Result<Outcome> run_show(Env& env, ShowOptions& o) {
     if (colon != std::string::npos) option = what.substr(colon + 1);
   }
   auto loaded = SLAP_TRY(load_profile(env, o.profile, overrides));
-  profile::LocationDefaultHook hook;
-  auto report = SLAP_TRY(profile::resolve_all(loaded, hook));
+  // Shared parts are shown where `slap build` puts them.
+  auto build_options = SLAP_TRY(base_build_options(env, false));
+  auto hook = build::show_hook(build_options.shared_dirs);
+  auto report = SLAP_TRY(profile::resolve_all(loaded, *hook));
   if (!section.empty() && !loaded.config().contains(section))
     return fail(Error(ErrorKind::input, fmt::format("no section [{}] in {}", section, loaded.root())).with_class("MissingSection"));
 
@@ -128,6 +131,7 @@ Result<Outcome> run_show(Env& env, ShowOptions& o) {
     if (!env.term.json()) env.term.out(it->second + "\n");
     return out;
   }
+  if (sec != report.resolved.end() && sec->second.error) return fail(sec->second.error.value());
   out.result = report_json(loaded, report, section);
   if (!env.term.json()) print_human(env.term, loaded, report, o.raw, section);
   for (const auto& [part, e] : report.part_errors) {

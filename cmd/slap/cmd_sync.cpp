@@ -40,6 +40,7 @@ Result<sync::Options> sync_options(Env& env, const SyncOptions& o) {
   auto settings = SLAP_TRY(cache::settings_from_config(env.config));
   s.upload_token = settings.upload_token;
   s.trusted_certificates = settings.trusted_certificates;
+  s.max_blob = settings.max_download;
   return s;
 }
 

@@ -25,7 +25,13 @@ void add_global_options(CLI::App& app, Globals& g) {
   app.add_option("--color", g.color, "colour output")->check(CLI::IsMember({"auto", "always", "never"}))->group(grp);
   app.add_flag("--no-progress", g.no_progress, "no progress bars")->group(grp);
   app.add_flag("--offline", g.offline, "never use the network")->group(grp);
-  app.add_option("-j,--jobs", g.jobs, "parallel jobs")->check(CLI::PositiveNumber)->group(grp);
+  app.add_option("-j,--jobs", g.jobs, "parallel jobs (at least 1)")
+      ->check(CLI::Validator([](std::string& v) {
+        return v.find_first_not_of("0123456789") == std::string::npos && v.find_first_not_of('0') != std::string::npos
+                   ? std::string()
+                   : "expected a whole number of jobs, at least 1, not '" + v + "'";
+      }, "N"))
+      ->group(grp);
 }
 
 // Global options that take a separate value, for the argv pre-scan.
@@ -86,9 +92,10 @@ Result<Config> load_settings(const Globals& g, const std::string& cwd, const std
 
 }  // namespace
 
-Result<Invocation> run_command_line(int argc, char** argv, bool& json, CancelToken& cancel) {
+Result<Invocation> run_command_line(int argc, char** argv, bool& json, std::string& command, CancelToken& cancel) {
   Invocation inv;
   std::string word = find_command_word(argc, argv, json);
+  if (find_command(word)) command = word;
   inv.json = json;
   if (!word.empty() && word != "help" && !find_command(word)) {
     std::string hint = suggest_command(word);

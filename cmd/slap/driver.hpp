@@ -15,7 +15,8 @@ struct Invocation {
 };
 
 // Parses argv and runs the command. Errors (usage, config, the command's own) come back
-// as the Result's error; `json` is known even then, from a pre-scan of argv.
-Result<Invocation> run_command_line(int argc, char** argv, bool& json, CancelToken& cancel);
+// as the Result's error; `json` and `command` (the command's name, "" when there is none)
+// are known even then, from a pre-scan of argv.
+Result<Invocation> run_command_line(int argc, char** argv, bool& json, std::string& command, CancelToken& cancel);
 
 }  // namespace slap::cli

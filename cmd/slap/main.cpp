@@ -20,13 +20,13 @@ void on_signal(int) {
 }
 
 // Moves the result out of `inv` into the JSON document (it can be megabytes).
-int report(slap::Result<slap::cli::Invocation>& inv, bool json) {
+int report(slap::Result<slap::cli::Invocation>& inv, bool json, const std::string& command) {
   std::optional<slap::Error> error;
   if (!inv) error = inv.error();
   else if (inv->outcome.error) error = inv->outcome.error;
   int code = error ? slap::exit_code_for(error->kind) : (inv ? inv->outcome.exit_code : 1);
   if (json && (!inv || !inv->command.empty())) {
-    nlohmann::json doc = {{"command", inv ? inv->command : ""}, {"ok", code == 0},
+    nlohmann::json doc = {{"command", inv ? inv->command : command}, {"ok", code == 0},
                           {"result", inv ? std::move(inv->outcome.result) : nullptr},
                           {"warnings", inv ? inv->warnings : std::vector<std::string>{}},
                           {"error", error ? slap::cli::error_json(*error) : nullptr}};
@@ -46,14 +46,15 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   bool json = false;
+  std::string command;
   int code;
   try {
-    auto inv = slap::cli::run_command_line(argc, argv, json, cancel_token);
-    code = report(inv, json);
+    auto inv = slap::cli::run_command_line(argc, argv, json, command, cancel_token);
+    code = report(inv, json, command);
   } catch (const std::exception& e) {
     slap::Result<slap::cli::Invocation> failed =
         slap::fail(slap::ErrorKind::internal, std::string("internal error: ") + e.what());
-    code = report(failed, json);
+    code = report(failed, json, command);
   }
   slap::http::global_cleanup();
   return code;

@@ -58,8 +58,8 @@ Result<build::Options> base_build_options(const Env& env, bool binary_cache) {
   o.cwd = env.cwd;
   if (auto it = env.environ.find("HOME"); it != env.environ.end()) o.home = it->second;
   o.executable = python_executable(env);
-  o.fetch = fetch::options_from_config(env.config);
-  o.shared_dirs = {env.config.get("build.shared-parts")};
+  o.fetch = SLAP_TRY(fetch::options_from_config(env.config));
+  if (const auto& shared = env.config.get("build.shared-parts"); !shared.empty()) o.shared_dirs = {shared};
   for (const auto& [k, v] : env.environ) o.environment.emplace_back(k, v);
   o.jobs = static_cast<unsigned>(std::max(1L, env.config.get_int("core.jobs")));
   if (binary_cache) {
@@ -80,7 +80,7 @@ Result<profile::Profile> load_profile(const Env& env, const ProfileArgs& args,
   const std::string& python = env.config.get("build.python");
   opts.executable = python.empty() ? "@PYTHON@" : python;
   if (auto it = env.environ.find("HOME"); it != env.environ.end()) opts.home = it->second;
-  opts.read_url = fetch::url_reader(fetch::options_from_config(env.config), env.ctx);
+  opts.read_url = fetch::url_reader(SLAP_TRY(fetch::options_from_config(env.config)), env.ctx);
   return profile::load(opts);
 }
 

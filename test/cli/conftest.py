@@ -68,6 +68,15 @@ def copy_hello(dest):
     return dest / "examples" / "hello"
 
 
+def share_parts(slap):
+    """Shared parts (`shared = true`) go to ~/.cache/slap/shared, as on a SlapOS node
+    (without this setting they are built in parts/, as buildout does)."""
+    config = slap.home / ".config" / "slap"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "slap.toml").write_text('[build]\nshared-parts = "~/.cache/slap/shared"\n')
+    return slap.home / ".cache" / "slap" / "shared"
+
+
 def sanitized():
     """True when $SLAP is an ASan build (-Dsanitize=true): its shadow memory makes resident
     sizes meaningless, so memory bounds are not checked then."""

@@ -46,6 +46,8 @@ def configure(slap, server, key=None, trusted=None, token=None):
         lines.append(f'signature-private-key-file = "{key}"')
     if trusted:
         lines.append(f'trusted-certificates = "{trusted}"')
+    # The binary cache holds shared parts: share them (under each machine's own HOME).
+    lines += ["[build]", 'shared-parts = "~/.cache/slap/shared"']
     (slap.cwd / "slap.toml").write_text("\n".join(lines) + "\n")
 
 
@@ -204,8 +206,8 @@ def test_push_downloads_sends_each_content_once(slap, server):
     (cache / "by-md5" / "cc").write_bytes(b"patch")
     (cache / "by-md5" / ".cc.tmp123").write_bytes(b"half a download")
     configure(slap, server)
-    with open(slap.cwd / "slap.toml", "a") as f:
-        f.write(f'[build]\ndownload-cache = "{cache}"\n')
+    with open(slap.cwd / "slap.toml", "a") as f:  # configure() ends with the [build] table
+        f.write(f'download-cache = "{cache}"\n')
     r = slap("--json", "cache-push", "--downloads")
     assert r.code == 0, r
     got = {os.path.relpath(p["file"], cache): p["status"] for p in r.json["result"]}

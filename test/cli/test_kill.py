@@ -7,7 +7,7 @@ import signal
 import subprocess
 import time
 
-from conftest import SLAP, copy_hello
+from conftest import SLAP, copy_hello, share_parts
 
 KILLS = 24
 
@@ -52,6 +52,7 @@ def snapshot(root):
 
 
 def test_kill_9_at_random_moments_then_rebuild_gives_the_same_tree(slap):
+    shared_dir = share_parts(slap)
     release = copy_hello(slap.cwd)
     n = range(1, 7)
     (release / "kill.cfg").write_text(EXTRA.format(
@@ -74,7 +75,7 @@ def test_kill_9_at_random_moments_then_rebuild_gives_the_same_tree(slap):
     seed = random.randrange(1 << 30)
     rnd = random.Random(seed)
     print(f"seed {seed}, full build {full:.2f} s")
-    shared = slap.home / ".cache" / "slap" / "shared" / "hello"
+    shared = shared_dir / "hello"
     assert shared.is_dir()
     interrupted = 0
     for i in range(KILLS):

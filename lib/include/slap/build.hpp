@@ -3,6 +3,7 @@
 // and rules), and crash-safely (the state is rewritten atomically after every part).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "slap/fetch.hpp"
 #include "slap/process.hpp"
 #include "slap/profile.hpp"
+#include "slap/resolver.hpp"
 
 namespace slap::build {
 
@@ -27,6 +29,9 @@ struct Options {
   process::Environment environment;             // commands start from it
   unsigned jobs = 1;
   bool dry_run = false;
+  // Only these parts and the parts they need (buildout's `install PART...`); the other
+  // installed parts are kept as they are. Empty: [buildout] parts.
+  std::vector<std::string> only_parts;
   // Binary cache: a shared part is looked up in Shadir before it is built and, with
   // `upload`, pushed once built. Unset: no binary cache.
   std::optional<cache::Settings> binary_cache;
@@ -62,6 +67,12 @@ struct Report {
 // Builds; on failure the error carries the part and command in its message and context,
 // and `partial` (when not null) receives what was done before the failure.
 Result<Report> build(const Options& options, const Context& ctx, Report* partial = nullptr);
+
+// The recipe hook of `slap show`: a recipe's `location` defaults to parts/NAME as with
+// buildout's stand-in recipe, except for a shared part (`shared = true` with shared
+// directories: [buildout] shared-part-list, else `shared_dirs`), which gets the directory
+// `build` installs it in.
+std::unique_ptr<profile::RecipeHook> show_hook(std::vector<std::string> shared_dirs);
 
 // Uploads the built shared parts of the profile to the binary cache (options.binary_cache)
 // and publishes their entries (`slap cache-push --parts`). Returns the parts pushed.

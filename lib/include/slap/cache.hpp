@@ -30,6 +30,7 @@ struct Settings {
   std::string trusted_certificates;        // concatenated PEM certificates (the text)
   std::string upload_token;                // "Authorization: Bearer" on uploads, unless the
                                            // upload URL carries user:password@
+  std::uint64_t max_download = 4ull << 30; // the largest blob accepted (serve.max-size)
 
   bool can_download() const { return !download_cache_url.empty() && !download_dir_url.empty(); }
   bool can_upload() const { return !upload_cache_url.empty() && !upload_dir_url.empty(); }

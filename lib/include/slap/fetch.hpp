@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "slap/cache.hpp"
 #include "slap/checksum.hpp"
 #include "slap/context.hpp"
 #include "slap/error.hpp"
@@ -26,10 +27,18 @@ struct Options {
   bool offline = false;        // only the cache; a missing file is an error naming the URL
   int attempts = 4;            // network retries (with backoff)
   long retry_delay_ms = 500;   // first backoff delay, doubled after each failure
+  // The networkcache (Shacache/Shadir), as slapos.buildout uses it: a download with a
+  // checksum is first looked up under "file-urlmd5:<md5 of the URL>". Unset: not used.
+  std::optional<cache::Settings> network_cache;
 };
 
-// cache_dir from `build.download-cache`, offline from `core.offline`.
-Options options_from_config(const Config& config);
+// The Shadir key under which the networkcache holds the file at `url`:
+// "file-urlmd5:<md5 of the URL>".
+std::string network_cache_key(const std::string& url);
+
+// cache_dir from `build.download-cache`, offline from `core.offline`, the networkcache
+// from the cache settings (cache.shacache-url and cache.shadir-url, or cache.slapos-cfg).
+Result<Options> options_from_config(const Config& config);
 
 class Fetcher {
  public:
@@ -51,6 +60,8 @@ class Fetcher {
   Result<std::string> read_text(const std::string& url);
 
   const Options& options() const { return options_; }
+  // From now on, only the download cache (call before any fetch starts).
+  void go_offline() { options_.offline = true; }
 
  private:
   struct Impl;

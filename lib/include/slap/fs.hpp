@@ -1,6 +1,8 @@
 // File helpers. Every persistent write goes through AtomicFile: write to a temporary file
 // in the target directory, fsync, rename on commit(). Destroying an uncommitted
-// AtomicFile removes the temporary file, so a reader never sees half a file.
+// AtomicFile removes the temporary file, so a reader never sees half a file. A symlink is
+// followed (the file it names is replaced, the link stays); a device or FIFO is written in
+// place, never renamed over; a directory is refused.
 #pragma once
 
 #include <string>
@@ -30,7 +32,8 @@ class AtomicFile {
   // only renamed into place: readers (and a kill -9) never see half a file, but a power
   // loss may lose it. For files that are cheap to recreate (build outputs, logs).
   Status commit(bool durable = true);
-  const std::string& temp_path() const { return temp_; }
+  // Where the bytes go until commit(): the temporary file, or the target written in place.
+  const std::string& writing_path() const { return temp_.empty() ? target_ : temp_; }
 
  private:
   AtomicFile(std::string target, std::string temp, int fd)

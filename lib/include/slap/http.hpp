@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,7 +30,9 @@ struct Request {
                                 // instead of Response::body (error pages stay in body);
                                 // appended when the server honours resume_from (206)
   std::uint64_t resume_from = 0;  // sends "Range: bytes=N-"
-  std::uint64_t max_body = 0;     // 0 = unlimited; larger responses are an ErrorKind::input error
+  // The most body bytes accepted (resumed bytes included), unlimited when unset; a larger
+  // answer is an ErrorKind::input error, whatever Content-Length announced.
+  std::optional<std::uint64_t> max_body;
   long connect_timeout_seconds = 30;
   long low_speed_seconds = 60;    // abort when below 1 byte/s for this long
   std::uint64_t limit_rate = 0;   // bytes per second, 0 = unlimited

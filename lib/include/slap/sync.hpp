@@ -32,6 +32,8 @@ struct Options {
   std::string upload_token;          // push: the peer's upload token (or user:TOKEN@ in the URL)
   std::string trusted_certificates;  // PEM certificates; an entry must verify against one
   std::size_t batch = 10000;         // digests per bulk query, blobs or keys per listing page
+  std::uint64_t max_blob = 4ull << 30;  // bytes accepted for a blob whose size was not announced
+                                        // (named by an entry; the peer's listing gives sizes)
 };
 
 // One blob or entry that could not be transferred; the others still were.

@@ -139,7 +139,7 @@ Status open_writer(const ArchiveApi& la, struct archive* out, Sink& sink, Create
   }
   if (la.archive_write_open(out, &sink, nullptr, write_to_sink, nullptr) != ARCHIVE_OK)
     return fail(ErrorKind::io,
-                fmt::format("cannot write {}: {}", sink.file.temp_path(), la.archive_error_string(out)));
+                fmt::format("cannot write {}: {}", sink.file.writing_path(), la.archive_error_string(out)));
   return {};
 }
 

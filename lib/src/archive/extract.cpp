@@ -68,9 +68,12 @@ Status copy_data(const ArchiveApi& la, struct archive* in, struct archive* disk,
     int r = la.archive_read_data_block(in, &block, &size, &offset);
     if (r == ARCHIVE_EOF) return {};
     if (r < ARCHIVE_WARN) return fail(archive_error(la, archive_file, in));
-    if (la.archive_write_data_block(disk, block, size, offset) < ARCHIVE_WARN)
-      return fail(ErrorKind::io, fmt::format("cannot extract '{}' from {}: {}", name, archive_file,
-                                             la.archive_error_string(disk)));
+    // libarchive reports a failed or short write (a full disk) as ARCHIVE_WARN.
+    if (la.archive_write_data_block(disk, block, size, offset) != ARCHIVE_OK) {
+      int err = la.archive_errno(disk);
+      return fail(ErrorKind::io, fmt::format("cannot extract '{}' from {}: {}{}", name, archive_file,
+                                             la.archive_error_string(disk), err > 0 ? std::string(": ") + std::strerror(err) : ""));
+    }
   }
 }
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include "build/binary_cache.hpp"
@@ -13,6 +14,7 @@
 #include "slap/build.hpp"
 #include "slap/checksum.hpp"
 #include "slap/fs.hpp"
+#include "slap/lock.hpp"
 #include "slap/paths.hpp"
 #include "slap/recipe.hpp"
 #include "recipes/common.hpp"
@@ -81,7 +83,11 @@ class Builder {
     profile::Resolver resolver(profile, &hook_);
     SLAP_CHECK(resolver.init_buildout());
     auto* buildout = SLAP_TRY(resolver.section("buildout"));
-    SLAP_CHECK(setup_env(*buildout));
+    // [buildout] offline = true: no network at all, as with --offline.
+    if (SLAP_TRY(buildout->get("offline")).value_or("false") == "true") fetcher_.go_offline();
+    SLAP_CHECK(setup_env(resolver, *buildout));
+    std::optional<FileLock> lock;
+    if (!opts_.dry_run) lock = SLAP_TRY(lock_build_dir());
     SLAP_CHECK(initialise_parts(resolver, *buildout));
     SLAP_CHECK(compute_options(resolver));
     installed_file_ = SLAP_TRY(buildout->at("installed"));
@@ -119,26 +125,41 @@ class Builder {
     return profile::load(lo);
   }
 
-  Status setup_env(profile::Options& buildout) {
+  Status setup_env(profile::Resolver& resolver, profile::Options& buildout) {
     env_.ctx = &ctx_;
     env_.fetcher = &fetcher_;
     env_.buildout_dir = SLAP_TRY(buildout.at("directory"));
     env_.environment = opts_.environment;
     env_.jobs = opts_.jobs;
-    auto shared = SLAP_TRY(buildout.get("shared-part-list"));
-    env_.shared_dirs = shared ? str::split_ws(*shared) : std::vector<std::string>{};
-    if (env_.shared_dirs.empty()) env_.shared_dirs = opts_.shared_dirs;
+    env_.shared_dirs = SLAP_TRY(recipes::shared_dirs(resolver, opts_.shared_dirs));
     report_.directory = env_.buildout_dir;
     log_dir_ = path::join(env_.buildout_dir, ".slap/log");
     return {};
   }
 
+  // One build per directory at a time: a second one waits (Ctrl-C ends the wait).
+  Result<FileLock> lock_build_dir() {
+    std::string dir = path::join(env_.buildout_dir, ".slap");
+    SLAP_CHECK(fs::make_dirs(dir));
+    std::string file = path::join(dir, "build.lock");
+    auto tell = [&] {
+      ctx_.warn(fmt::format("another slap build{} is running in {}: waiting for it to finish",
+                            FileLock::holder_note(file), env_.buildout_dir));
+    };
+    return FileLock::acquire(file, tell, ctx_.cancel);
+  }
+
   // Every part of [buildout] parts initialises (recipes are created) before anything is
   // built: an unknown recipe or a bad option stops the build before it starts.
   Status initialise_parts(profile::Resolver& resolver, profile::Options& buildout) {
-    auto parts = SLAP_TRY(buildout.get("parts"));
-    if (!parts) return fail(Error(ErrorKind::input, "[buildout] has no 'parts' option: nothing to build").with_class("MissingOption"));
-    for (const auto& part : str::split_ws(*parts)) {
+    std::vector<std::string> wanted = opts_.only_parts;
+    if (wanted.empty()) {
+      auto parts = SLAP_TRY(buildout.get("parts"));
+      if (!parts)
+        return fail(Error(ErrorKind::input, "[buildout] has no 'parts' option: nothing to build").with_class("MissingOption"));
+      wanted = str::split_ws(*parts);
+    }
+    for (const auto& part : wanted) {
       auto section = resolver.section(part);
       if (!section) {
         // The recipe hook already says which part it was initialising, unless the error
@@ -158,23 +179,30 @@ class Builder {
   // A part's recorded options: all its options, and a signature naming its recipe, the
   // recipe's own state and the options of the parts it depends on (so that a change in a
   // dependency rebuilds its dependents).
+  // Parts that reference each other (gowork and gowork.goinstall in Go releases) each see
+  // the other's options without its signature, which is not known yet.
   Status compute_options(profile::Resolver& resolver) {
+    std::map<std::string, std::map<std::string, std::string>> plain;
+    for (const auto& part : order_) plain[part] = SLAP_TRY(SLAP_TRY(resolver.section(part))->values());
     for (const auto& part : order_) {
-      auto* section = SLAP_TRY(resolver.section(part));
-      auto values = SLAP_TRY(section->values());
+      auto values = plain.at(part);
       const auto& [recipe_name, recipe] = hook_.recipes_.at(part);
       std::string sig = fmt::format("slap:{}", recipe_name);
       if (std::string own = recipe->signature(); !own.empty()) sig += " state:" + own;
-      for (const auto& dep : deps_[part]) sig += fmt::format(" {}:{}", dep, options_hash(options_.at(dep)));
+      for (const auto& dep : deps_[part]) {
+        auto done = options_.find(dep);
+        sig += fmt::format(" {}:{}", dep, options_hash(done != options_.end() ? done->second : plain.at(dep)));
+      }
       values[std::string(signature_key)] = sig;
       options_[part] = std::move(values);
     }
     return {};
   }
 
+  // Lengths keep the pairs apart: no two different maps hash the same text.
   static std::string options_hash(const std::map<std::string, std::string>& options) {
     checksum::Hasher h(checksum::Algorithm::md5);
-    for (const auto& [k, v] : options) h.update(k + "\n" + v + "\n\0");
+    for (const auto& [k, v] : options) h.update(fmt::format("{}:{}={}:{}\n", k.size(), k, v.size(), v));
     return h.hex().substr(0, 12);
   }
 
@@ -201,6 +229,7 @@ class Builder {
       bool same = wanted.contains(*it) && old.options == options_.at(*it) && paths_exist(old.paths) &&
                   shared_part_present(*it);
       if (same) kept_.insert(*it);
+      else if (!wanted.contains(*it) && !opts_.only_parts.empty()) continue;  // not asked about: left as it is
       else if (!wanted.contains(*it)) report_.parts.push_back({*it, old.options.count("recipe") ? old.options.at("recipe") : "", Action::uninstall});
       else reinstall_.insert(*it);
     }

@@ -173,6 +173,7 @@ Status Client::download(const std::string& sha512, const std::string& dest) {
   ::close(fd);
   auto rq = impl_->request("GET", impl_->cache(Side::download), sha512);
   rq.output_file = temp.path;
+  rq.max_body = settings().max_download;
   if (impl_->ctx.progress) impl_->ctx.progress->start("downloading " + path::basename(dest), 0);
   auto rs = impl_->perform(rq);
   if (impl_->ctx.progress) impl_->ctx.progress->finish();

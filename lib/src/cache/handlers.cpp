@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "cache/base64.hpp"
+#include "cache/range.hpp"
 #include "slap/strings.hpp"
 
 namespace slap::cache {
@@ -202,6 +203,33 @@ HandlerResponse Handlers::pre_route(const httplib::Request& req, httplib::Respon
   return HandlerResponse::Unhandled;
 }
 
+// cpp-httplib applies Request::ranges to whatever answer is sent: they are replaced by the
+// checked ones (the Request is httplib's own mutable object; its handlers see it const).
+// False when the answer is 416.
+bool Handlers::honour_ranges(const httplib::Request& req, httplib::Response& res, std::uint64_t size) {
+  auto& ranges = const_cast<httplib::Request&>(req).ranges;
+  if (ranges.empty() && !req.has_header("Range")) return true;
+  auto wanted = satisfiable_ranges(req.get_header_value("Range"), size);
+  ranges.clear();
+  if (wanted && wanted->empty()) {
+    res.set_header("Content-Range", fmt::format("bytes */{}", size));
+    reply(res, 416, "range not satisfiable");
+    return false;
+  }
+  if (wanted)
+    for (const auto& r : *wanted) ranges.emplace_back(static_cast<ssize_t>(r.first), static_cast<ssize_t>(r.last));
+  return true;
+}
+
+void Handlers::unsatisfiable_range(const httplib::Request& req, httplib::Response& res) {
+  if (res.status != 416 || res.has_header("Content-Range")) return;
+  Target target = classify(req.path);
+  struct stat st {};
+  if (target.route == Route::blob && is_sha512_hex(target.name) &&
+      ::stat(store_.blob_path(target.name).c_str(), &st) == 0)
+    res.set_header("Content-Range", fmt::format("bytes */{}", st.st_size));
+}
+
 void Handlers::get_blob(const httplib::Request& req, httplib::Response& res, const std::string& sha512) {
   std::string file = store_.blob_path(sha512);
   int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
@@ -214,6 +242,7 @@ void Handlers::get_blob(const httplib::Request& req, httplib::Response& res, con
   if (::fstat(fd, &st) != 0) return internal_error(res, Error(ErrorKind::io, "cannot stat " + file));
   auto size = static_cast<std::size_t>(st.st_size);
   res.set_header("Accept-Ranges", "bytes");
+  if (!honour_ranges(req, res, size)) return;
   if (size <= small_blob && req.method != "HEAD") {
     std::string bytes(size, '\0');
     if (::pread(fd, bytes.data(), size, 0) != static_cast<ssize_t>(size))

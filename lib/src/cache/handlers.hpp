@@ -1,7 +1,7 @@
 // The HTTP endpoints of `slap cache-serve`: SlapOS's Shacache/Shadir protocol
 // (spec/networkcache.md, "Server obligations") plus a bulk query and listings for `slap sync`.
 //
-//   GET|HEAD /shacache/<sha512>  200 + bytes, Accept-Ranges: bytes (Range: bytes=N- gives 206);
+//   GET|HEAD /shacache/<sha512>  200 + bytes, Accept-Ranges: bytes (Range gives 206, 416 past the end);
 //                                404 unknown blob; 400 when <sha512> is not 128 lowercase hex
 //   POST /shacache               upload (token); 201, body = the 128 hex digits of its sha512
 //   PUT  /shacache/<sha512>      upload (token) that must hash to <sha512>: 201 + the digest,
@@ -30,7 +30,7 @@
 // password (any user name), the only way SlapOS clients send it: 401 without it, 403 with
 // a wrong one, after the body was read (those clients send it all before reading).
 // Other paths 404, other methods 405 (with Allow), bodies over the limit 413, more than 100
-// header lines or 64 KiB of headers 431.
+// header lines or 64 KiB of headers 431 (one line over 8 KiB: cpp-httplib's own 400).
 #pragma once
 
 #include <httplib.h>
@@ -52,9 +52,13 @@ class Handlers {
   void missing(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
   void put_entry(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
   void list_keys(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
+  // cpp-httplib answers a Range header it cannot parse with a bare 416: adds what RFC 9110
+  // asks of it ("Content-Range: bytes */SIZE").
+  void unsatisfiable_range(const httplib::Request& req, httplib::Response& res);
 
  private:
   void get_blob(const httplib::Request& req, httplib::Response& res, const std::string& sha512);
+  bool honour_ranges(const httplib::Request& req, httplib::Response& res, std::uint64_t size);
   void get_entries(httplib::Response& res, const std::string& key);
   void list_blobs(const httplib::Request& req, httplib::Response& res);
   bool authorized(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader,

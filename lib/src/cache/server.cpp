@@ -8,10 +8,14 @@
 #include <ctime>
 #include <fmt/format.h>
 #include <mutex>
+#include <optional>
 
 #include "cache/handlers.hpp"
 #include "cache/store.hpp"
 #include "slap/cache.hpp"
+#include "slap/fs.hpp"
+#include "slap/lock.hpp"
+#include "slap/paths.hpp"
 
 namespace slap::cache {
 
@@ -70,6 +74,7 @@ class HttpCacheServer final : public Server {
   Handlers handlers_;
   AccessLog log_;
   HttpServer http_;
+  std::optional<FileLock> lock_;  // on the store, held while the server lives
   int port_ = 0;
   std::atomic<bool> stopping_{false};
 };
@@ -99,7 +104,8 @@ void HttpCacheServer::configure() {
   http_.Put("/shadir/.+", [this](const Request& req, Response& res, const ContentReader& reader) {
     handlers_.put_entry(req, res, reader);
   });
-  http_.set_error_handler([](const Request&, Response& res) {
+  http_.set_error_handler([this](const Request& req, Response& res) {
+    handlers_.unsatisfiable_range(req, res);
     if (res.body.empty())
       res.set_content(fmt::format("{}\n", res.status), "text/plain");
   });
@@ -107,6 +113,15 @@ void HttpCacheServer::configure() {
 }
 
 Status HttpCacheServer::open() {
+  // One server per store: prepare() empties incoming/, where another server's uploads
+  // in flight are being written.
+  SLAP_CHECK(fs::make_dirs(options_.root));
+  std::string lock_file = path::join(options_.root, "serve.lock");
+  auto lock = SLAP_TRY(FileLock::try_acquire(lock_file));
+  if (!lock)
+    return fail(ErrorKind::io, fmt::format("another slap cache-serve{} serves {}: not starting",
+                                           FileLock::holder_note(lock_file), options_.root));
+  lock_.emplace(std::move(*lock));
   SLAP_CHECK(store_.prepare());
   configure();
   if (options_.port == 0) port_ = http_.bind_to_any_port(options_.host);

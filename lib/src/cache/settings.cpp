@@ -50,6 +50,7 @@ Result<Settings> settings_from_config(const Config& config) {
   set("cache.shadir-url", s.download_dir_url);
   set("cache.shadir-url", s.upload_dir_url);
   set("cache.signature-private-key-file", s.signature_private_key_file);
+  if (long max = config.get_int("serve.max-size"); max > 0) s.max_download = static_cast<std::uint64_t>(max);
   for (const char* key : {"cache.signature-certificate-file", "cache.trusted-certificates"}) {
     const auto& file = config.get(key);
     if (file.empty()) continue;

@@ -40,7 +40,8 @@ Config Config::defaults(const std::string& home, unsigned cpus) {
   add("core.offline", ConfigType::boolean, "false", "never use the network");
   add("build.download-cache", ConfigType::path, path::join(cache, "download"), "verified downloads, by content");
   add("build.python", ConfigType::path, "", "[buildout] executable; empty: python3 from PATH when a build needs it");
-  add("build.shared-parts", ConfigType::path, path::join(cache, "shared"), "shared parts (shared = true)");
+  add("build.shared-parts", ConfigType::path, "",
+      "shared parts (shared = true) when [buildout] shared-part-list is empty; empty: in parts/, as buildout");
   add("cache.shacache-url", ConfigType::string, "", "Shacache base URL (binary cache)");
   add("cache.shadir-url", ConfigType::string, "", "Shadir base URL (signed entries)");
   add("cache.signature-private-key-file", ConfigType::path, "", "PEM key used to sign Shadir entries");
@@ -97,6 +98,9 @@ Status Config::set(const std::string& key, const std::string& value, const std::
     case ConfigType::integer: {
       bool ok = !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
       if (!ok) return fail(config_error(fmt::format("{}: '{}' must be a whole number, not '{}'", origin, key, v)));
+      // Every integer setting counts something that cannot be none (jobs, seconds, bytes).
+      if (v.find_first_not_of('0') == std::string::npos)
+        return fail(config_error(fmt::format("{}: '{}' must be at least 1, not '{}'", origin, key, v)));
       break;
     }
     case ConfigType::boolean: {

@@ -1,7 +1,6 @@
 #include "fetch/cache.hpp"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -33,10 +32,6 @@ Status sync_path(const std::string& path, int flags) {
 
 }  // namespace
 
-UrlLock::~UrlLock() {
-  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
-}
-
 std::string DownloadCache::by_checksum(const Checksum& sum) const {
   return path::join(dir_, fmt::format("by-{}/{}", checksum::name(sum.algorithm), sum.hex));
 }
@@ -49,16 +44,10 @@ std::string DownloadCache::part_file(const std::string& url) const {
   return path::join(dir_, "partial/" + url_key(url) + ".part");
 }
 
-Result<UrlLock> DownloadCache::lock(const std::string& url) const {
+Result<FileLock> DownloadCache::lock(const std::string& url, const CancelToken* cancel) const {
   std::string dir = path::join(dir_, "partial");
   SLAP_CHECK(fs::make_dirs(dir));
-  std::string file = path::join(dir, url_key(url) + ".lock");
-  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return fail(io_error("cannot open", file));
-  UrlLock held(fd);
-  while (::flock(fd, LOCK_EX) != 0)
-    if (errno != EINTR) return fail(io_error("cannot lock", file));
-  return held;
+  return FileLock::acquire(path::join(dir, url_key(url) + ".lock"), {}, cancel);
 }
 
 Status DownloadCache::publish(const std::string& part, const std::string& entry) const {

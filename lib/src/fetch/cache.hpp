@@ -7,21 +7,9 @@
 
 #include "slap/error.hpp"
 #include "slap/fetch.hpp"
+#include "slap/lock.hpp"
 
 namespace slap::fetch {
-
-// An exclusive flock held until destruction: one download per URL at a time, across
-// threads and processes.
-class UrlLock {
- public:
-  explicit UrlLock(int fd) : fd_(fd) {}
-  UrlLock(UrlLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-  UrlLock& operator=(UrlLock&&) = delete;
-  ~UrlLock();
-
- private:
-  int fd_ = -1;
-};
 
 class DownloadCache {
  public:
@@ -32,7 +20,8 @@ class DownloadCache {
   std::string by_url(const std::string& url) const;
   std::string part_file(const std::string& url) const;
 
-  Result<UrlLock> lock(const std::string& url) const;
+  // One download per URL at a time, across threads and processes.
+  Result<FileLock> lock(const std::string& url, const CancelToken* cancel) const;
   // Makes a finished download an entry: fsync, then an atomic rename.
   Status publish(const std::string& part, const std::string& entry) const;
   // A file cached by URL that matches `sum` also becomes its checksum entry (so a profile

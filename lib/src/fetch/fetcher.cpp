@@ -2,6 +2,7 @@
 
 #include "fetch/cache.hpp"
 #include "fetch/download.hpp"
+#include "fetch/network_cache.hpp"
 #include "fetch/verify.hpp"
 #include "slap/config.hpp"
 #include "slap/fs.hpp"
@@ -73,12 +74,28 @@ Status download_verified(const std::string& url, const std::string& part, const 
   return {};
 }
 
+// A cache entry is checked on every use, as zc.buildout does: a file changed in the cache
+// since it was stored is removed (and downloaded again), never installed.
+Result<bool> usable(const std::string& entry, const std::optional<Checksum>& expected, const std::string& url,
+                    const Context& ctx) {
+  if (!fs::exists(entry)) return false;
+  if (!expected) return true;
+  auto verified = verify_file(entry, *expected, url);
+  if (verified) return true;
+  if (verified.error().kind != ErrorKind::checksum) return fail(std::move(verified.error()));
+  ctx.warn(fmt::format("{}: the download cache's copy {} was changed; removing it", verified.error().message, entry));
+  SLAP_CHECK(fs::remove_all(entry));
+  return false;
+}
+
 }  // namespace
 
-Options options_from_config(const Config& config) {
+Result<Options> options_from_config(const Config& config) {
   Options options;
   options.cache_dir = config.get("build.download-cache");
   options.offline = config.get_bool("core.offline");
+  auto settings = SLAP_TRY(cache::settings_from_config(config));
+  if (settings.can_download()) options.network_cache = std::move(settings);
   return options;
 }
 
@@ -102,16 +119,30 @@ Result<std::string> Fetcher::fetch(const std::string& url, const std::optional<C
   const DownloadCache& cache = impl_->cache;
   if (cache.dir().empty()) return fail(ErrorKind::internal, fmt::format("no download cache directory to fetch {} into", url));
   std::string entry = expected ? cache.by_checksum(*expected) : cache.by_url(url);
-  if (fs::exists(entry)) return entry;
+  if (SLAP_TRY(usable(entry, expected, url, ctx_))) return entry;
   if (expected) {
     std::string adopted = cache.adopt_by_url(url, *expected);
     if (!adopted.empty()) return adopted;
   }
   if (options_.offline) return fail(offline_miss(url, cache.dir()));
-  UrlLock lock = SLAP_TRY(cache.lock(url));
-  if (fs::exists(entry)) return entry;  // another process finished it while we waited
+  FileLock lock = SLAP_TRY(cache.lock(url, ctx_.cancel));
+  if (SLAP_TRY(usable(entry, expected, url, ctx_))) return entry;  // another process finished it while we waited
   std::string part = cache.part_file(url);
-  SLAP_CHECK(download_verified(url, part, expected, options_, ctx_));
+  std::string from_network_cache;  // why the networkcache did not have it
+  if (expected && options_.network_cache) {
+    auto got = download_from_network_cache(url, *expected, part, *options_.network_cache, ctx_);
+    if (got && *got) {
+      SLAP_CHECK(cache.publish(part, entry));
+      return entry;
+    }
+    from_network_cache = got ? "not in the networkcache" : got.error().message;
+  }
+  auto downloaded = download_verified(url, part, expected, options_, ctx_);
+  if (!downloaded) {
+    if (!from_network_cache.empty())
+      downloaded.error().message += fmt::format(" (networkcache: {})", from_network_cache);
+    return fail(std::move(downloaded.error()));
+  }
   SLAP_CHECK(cache.publish(part, entry));
   return entry;
 }

@@ -148,7 +148,9 @@ HeaderList set_transfer_options(CURL* h, Transfer& t, char* error_buffer) {
     curl_api().easy_setopt(h, CURLOPT_MAX_RECV_SPEED_LARGE, static_cast<curl_off_t>(rq.limit_rate));
     curl_api().easy_setopt(h, CURLOPT_MAX_SEND_SPEED_LARGE, static_cast<curl_off_t>(rq.limit_rate));
   }
-  if (rq.max_body > 0) curl_api().easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(rq.max_body));
+  // 0 would mean "no limit" to libcurl; the body sink enforces every limit anyway.
+  if (rq.max_body.value_or(0) > 0)
+    curl_api().easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(*rq.max_body));
   std::string range = fmt::format("{}-", rq.resume_from);
   if (rq.resume_from > 0) curl_api().easy_setopt(h, CURLOPT_RANGE, range.c_str());  // curl copies it
   curl_api().easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);

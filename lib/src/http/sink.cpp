@@ -9,7 +9,7 @@
 namespace slap::http::detail {
 
 Error too_large(const Request& rq) {
-  return Error(ErrorKind::input, fmt::format("{}: response larger than {} bytes", rq.url, rq.max_body));
+  return Error(ErrorKind::input, fmt::format("{}: response larger than {} bytes", rq.url, rq.max_body.value_or(0)));
 }
 
 Error interrupted(const Request& rq) {
@@ -33,7 +33,7 @@ Status BodySink::open(long status) {
 }
 
 Status BodySink::write(const char* data, std::size_t len) {
-  if (rq_.max_body > 0 && offset_ + rs_.bytes + len > rq_.max_body) return fail(too_large(rq_));
+  if (rq_.max_body && offset_ + rs_.bytes + len > *rq_.max_body) return fail(too_large(rq_));
   if (out_) {
     if (std::fwrite(data, 1, len, out_.get()) != len)
       return fail(ErrorKind::io, fmt::format("cannot write {}: {}", rq_.output_file, std::strerror(errno)));

@@ -44,6 +44,15 @@ Error input_error(std::string cls, std::string message, Location where = {}) {
   return Error(ErrorKind::input, std::move(message), std::move(where)).with_class(std::move(cls));
 }
 
+// `buildout:offline=true` on the command line: remote extends are refused, as zc.buildout's
+// downloader does in offline mode (it sees the command-line options while loading).
+bool offline_override(const std::vector<OptionOverride>& overrides) {
+  bool offline = false;
+  for (const auto& o : overrides)
+    if (o.section == "buildout" && o.option == "offline") offline = str::strip(o.value) == "true";
+  return offline;
+}
+
 }  // namespace
 
 std::string Profile::source_name(std::uint32_t id) const {
@@ -61,7 +70,7 @@ std::string Profile::describe(const Origin& o) const {
 
 class Loader {
  public:
-  explicit Loader(const LoadOptions& opts) : opts_(opts) {}
+  explicit Loader(const LoadOptions& opts) : opts_(opts), offline_(offline_override(opts.overrides)) {}
 
   Result<Profile> run() {
     std::string config_file = opts_.profile;
@@ -232,8 +241,12 @@ class Loader {
   Result<std::shared_ptr<const std::string>> read(const std::string& filename, bool remote,
                                                   const Location& from) {
     if (auto it = texts_.find(filename); it != texts_.end()) return it->second;
+    if (auto it = failed_.find(filename); it != failed_.end()) return fail(it->second);  // no second retry sequence
     std::shared_ptr<const std::string> text;
     if (remote) {
+      if (offline_)  // as zc.buildout's Download, without touching the network
+        return fail(Error(ErrorKind::network, fmt::format("Couldn't download '{}' in offline mode.", filename), from)
+                        .with_class("UserError"));
       if (!opts_.read_url)
         return fail(Error(ErrorKind::network,
                           fmt::format("cannot read remote profile {}: no downloader available", filename),
@@ -244,6 +257,7 @@ class Loader {
         e.where = from;
         e.message = fmt::format("Error downloading extends for URL {}: {}", filename, e.message);
         e.cls = "UserError";
+        failed_.emplace(filename, e);
         return fail(std::move(e));
       }
       text = std::make_shared<const std::string>(std::move(*body));
@@ -387,6 +401,8 @@ class Loader {
   std::unordered_map<std::string, std::shared_ptr<Config>> memo_;
   std::unordered_map<std::string, std::uint32_t> uses_;  // open() calls still to come
   std::unordered_map<std::string, std::shared_ptr<const std::string>> texts_;
+  std::unordered_map<std::string, Error> failed_;  // remote profiles that could not be read
+  bool offline_;
   std::unordered_map<std::string, std::shared_ptr<const ParsedFile>> parsed_;
   std::unordered_map<std::string, std::uint32_t> source_ids_;
 };

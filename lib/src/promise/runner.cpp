@@ -10,10 +10,10 @@
 
 #include "promise/bang.hpp"
 #include "promise/checks.hpp"
-#include "promise/lock.hpp"
 #include "promise/store.hpp"
 #include "promise/text.hpp"
 #include "promise/write_queue.hpp"
+#include "slap/lock.hpp"
 #include "slap/strings.hpp"
 
 namespace slap::promise {
@@ -144,7 +144,8 @@ Result<RunReport> run(const Context& ctx, const RunOptions& options) {
           fmt::format("{}-{}", std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count(),
                       100 + ::getpid() % 900)};
   SLAP_CHECK(run.store.make_dirs());
-  auto lock = SLAP_TRY(RunLock::acquire(run.store.lock_file(), options.partition));
+  auto lock = SLAP_TRY(FileLock::try_acquire(run.store.lock_file()));
+  if (!lock) return fail(ErrorKind::io, fmt::format("another slap promise run holds the lock on {}", options.partition));
   RunReport report;
   report.reports.resize(promises.size());
   run_all(run, promises, report.reports);

@@ -1,4 +1,10 @@
-// slapos.recipe.cmmi: download, patch, configure, make, make install.
+// slapos.recipe.cmmi: download, patch, configure, make, make install, option for option as
+// upstream (slapos.recipe.build's cmmi module): the location comes from the shared-part
+// logic, `@@LOCATION@@` in any option is that location, commands are Python
+// %-interpolated with the part's options and run with `sh -c 'set -e;...'`.
+#include <sys/stat.h>
+
+#include <filesystem>
 #include <fmt/format.h>
 
 #include "recipes/common.hpp"
@@ -12,10 +18,7 @@ namespace slap::recipes {
 
 namespace {
 
-struct Patch {
-  std::string url;
-  std::optional<fetch::Checksum> sum;
-};
+std::string one_line(const std::string& words) { return str::join(str::split_ws(words), " "); }
 
 class Cmmi final : public Recipe {
  public:
@@ -23,14 +26,17 @@ class Cmmi final : public Recipe {
     return shared ? std::optional<std::string>(location) : std::nullopt;
   }
   Env env;
-  std::string name, url, source_path, location, prefix, build_dir;
+  std::string name, url, path, location, compile_dir;
   std::optional<fetch::Checksum> sum;
   bool shared = false, keep_compile_dir = false;
   process::Environment environment;
-  std::vector<Patch> patches;
-  std::string patch_binary, patch_options;
-  std::string configure, make, make_targets;
+  std::map<std::string, std::string> options;  // every option, for %-interpolation
+  std::vector<std::pair<std::string, std::optional<fetch::Checksum>>> patches;
+  std::string patch_command;
+  std::string configure, make, install_command;
   std::string pre_configure, pre_build, pre_install, post_install;
+  std::string pre_configure_hook, pre_make_hook, post_make_hook;
+  std::vector<std::string> promises;
   std::string signature_text;
 
   Result<std::vector<std::string>> install(const InstallContext& ic) override {
@@ -38,59 +44,86 @@ class Cmmi final : public Recipe {
       log_line(ic, fmt::format("shared part {} already built", location));
       return std::vector<std::string>{};
     }
+    SLAP_CHECK(fs::remove_all(location));
+    SLAP_CHECK(fs::make_dirs(location));
     auto built = build(ic);
     if (!built) {
-      if (!shared && fs::exists(location)) (void)fs::remove_all(location);
-      if (shared) (void)fs::remove_all(location);
-      built.error().add_context(fmt::format("build directory kept for inspection: {}", build_dir));
+      // A shared part is kept for inspection (upstream's keep_on_error); the next build
+      // starts it over, since it has no signature file.
+      if (!shared) (void)fs::remove_all(location);
+      built.error().add_context(fmt::format("build directory kept for inspection: {}", compile_dir));
       return fail(std::move(built.error()));
     }
-    if (!keep_compile_dir && source_path.empty()) SLAP_CHECK(fs::remove_all(build_dir));
+    if (!url.empty() && !keep_compile_dir) SLAP_CHECK(fs::remove_all(compile_dir));
+    for (const auto& p : promises)
+      if (!fs::exists(p)) env.ctx->warn(fmt::format("[{}]: could not find promise '{}'", name, p));
+    SLAP_CHECK(fix_shebangs(location));
     if (shared) {
       SLAP_CHECK(mark_shared_part_complete(location, signature_text));
+      make_read_only(location);
       return std::vector<std::string>{};
     }
     return std::vector<std::string>{location};
   }
 
  private:
+  Status run(const std::string& command, const std::string& cwd, const InstallContext& ic) const {
+    return run_shell("set -e;" + command, cwd, environment, ic);
+  }
+
+  Status hook(const std::string& option, const std::string& value) const {
+    if (str::strip(value).empty()) return {};
+    return fail(ErrorKind::recipe,
+                fmt::format("[{}] {} = {}: Python hooks cannot run yet (slap has no Python bridge in this build)",
+                            name, option, value));
+  }
+
   Status build(const InstallContext& ic) {
-    std::string src = source_path;
-    if (src.empty()) {
+    std::string cwd = compile_dir;
+    if (!url.empty()) {
       std::string archive_file = SLAP_TRY(download(env, url, sum));
-      SLAP_CHECK(fs::remove_all(build_dir));
-      log_line(ic, fmt::format("unpack {} -> {}", url, build_dir));
-      SLAP_CHECK(archive::extract(archive_file, build_dir, {archive::Strip::automatic, {}}));
-      src = build_dir;
+      log_line(ic, fmt::format("unpack {} -> {}", url, compile_dir));
+      SLAP_CHECK(archive::extract(archive_file, compile_dir, {archive::Strip::never, {}}));
+    } else {
+      log_line(ic, fmt::format("using local source directory {}", compile_dir));
     }
-    for (const auto& p : patches) {
-      std::string file = SLAP_TRY(download(env, p.url, p.sum));
-      SLAP_CHECK(run_shell(fmt::format("{} {} < {}", patch_binary, patch_options, process::shell_quote(file)), src,
-                           environment, ic));
+    // Sources that extract into one directory are built inside it.
+    std::vector<std::filesystem::path> entries;
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(cwd, ec), end; !ec && it != end; it.increment(ec))
+      entries.push_back(it->path());
+    if (entries.size() == 1 && std::filesystem::is_directory(entries.front())) cwd = entries.front().string();
+    for (const auto& [patch_url, patch_sum] : patches) {
+      std::string file = SLAP_TRY(download(env, patch_url, patch_sum));
+      SLAP_CHECK(run(fmt::format("{} < {}", patch_command, file), cwd, ic));
     }
-    if (!pre_configure.empty()) SLAP_CHECK(run_shell(pre_configure, src, environment, ic));
-    if (!configure.empty()) SLAP_CHECK(run_shell(configure, src, environment, ic));
-    if (!pre_build.empty()) SLAP_CHECK(run_shell(pre_build, src, environment, ic));
-    SLAP_CHECK(run_shell(make, src, environment, ic));
-    if (!pre_install.empty()) SLAP_CHECK(run_shell(pre_install, src, environment, ic));
-    if (!str::strip(make_targets).empty()) SLAP_CHECK(run_shell(make + " " + make_targets, src, environment, ic));
-    if (!post_install.empty()) SLAP_CHECK(run_shell(post_install, src, environment, ic));
+    SLAP_CHECK(hook("pre-configure-hook", pre_configure_hook));
+    if (!pre_configure.empty()) SLAP_CHECK(run(pre_configure, cwd, ic));
+    SLAP_CHECK(run(configure, cwd, ic));
+    SLAP_CHECK(hook("pre-make-hook", pre_make_hook));
+    if (!pre_build.empty()) SLAP_CHECK(run(pre_build, cwd, ic));
+    SLAP_CHECK(run(make, cwd, ic));
+    if (!pre_install.empty()) SLAP_CHECK(run(pre_install, cwd, ic));
+    SLAP_CHECK(run(install_command, cwd, ic));
+    SLAP_CHECK(hook("post-make-hook", post_make_hook));
+    if (!post_install.empty()) SLAP_CHECK(run(post_install, cwd, ic));
     return {};
   }
 };
 
-// An option with `%(name)s` interpolated from the part's options and @@LOCATION@@ replaced.
-Result<std::string> command_option(profile::Options& options, const std::string& name,
-                                   const std::map<std::string, std::string>& vars, const std::string& location,
-                                   std::string fallback = {}) {
-  auto value = SLAP_TRY(options.get(name));
-  std::string text = value ? *value : fallback;
-  auto expanded = percent(str::replace_all(text, "@@LOCATION@@", location), vars);
-  if (!expanded) return fail(option_error(options, name, expanded.error().message));
-  return *expanded;
+// A command as upstream builds it: `text % self.options`.
+Result<std::string> interpolated(profile::Options& section, const std::string& option, const std::string& text,
+                                 const std::map<std::string, std::string>& options) {
+  auto out = percent(text, options);
+  if (!out) return fail(option_error(section, option, out.error().message));
+  return *out;
 }
 
-std::string one_line(const std::string& words) { return str::join(str::split_ws(words), " "); }
+Result<std::string> stripped(const std::map<std::string, std::string>& options, const std::string& key,
+                             std::string fallback = {}) {
+  auto it = options.find(key);
+  return std::string(str::strip(it == options.end() ? fallback : it->second));
+}
 
 }  // namespace
 
@@ -98,48 +131,102 @@ Result<std::unique_ptr<Recipe>> make_cmmi(profile::Resolver& resolver, profile::
   auto r = std::make_unique<Cmmi>();
   r->env = env;
   r->name = options.name();
-  r->url = SLAP_TRY(optional(options, "url"));
-  r->source_path = SLAP_TRY(optional(options, "path"));
-  if (r->url.empty() == r->source_path.empty())
-    return fail(option_error(options, "url", "exactly one of 'url' and 'path' must be given"));
-  r->sum = SLAP_TRY(checksum(options, "md5sum"));
-  r->location = SLAP_TRY(shared_location(resolver, options, env, r->shared));
+  // It was never possible to choose the location: a `location` option must name the one
+  // the shared-part logic computes (usually written `@@LOCATION@@`).
+  auto given = SLAP_TRY(options.get("location"));
+  auto place = SLAP_TRY(shared_place(resolver, options, env));
+  r->location = place.location;
+  r->shared = place.shared();
+  r->signature_text = place.signature;
+  if (given && str::replace_all(*given, "@@LOCATION@@", r->location) != r->location)
+    return fail(option_error(options, "location", "invalid 'location' value").with_class("UserError"));
   options.set("location", r->location);
-  r->keep_compile_dir = SLAP_TRY(flag(options, "keep-compile-dir", false));
-  auto values = SLAP_TRY(options.values());
-  for (auto& [k, v] : values) v = str::replace_all(v, "@@LOCATION@@", r->location);
-  r->signature_text = str::join(std::vector<std::string>{r->name, r->location}, "\n");
-  r->prefix = SLAP_TRY(command_option(options, "prefix", values, r->location, r->location));
-  auto* buildout = SLAP_TRY(resolver.section("buildout"));
-  r->build_dir = path::join(SLAP_TRY(buildout->at("parts-directory")), r->name + "__compile__");
-  r->environment = SLAP_TRY(environment(resolver, options, env.environment, true));
-  for (auto& [k, v] : r->environment) v = str::replace_all(v, "@@LOCATION@@", r->location);
+  bool maybe_shared = SLAP_TRY(strict_flag(options, "shared", false));
+  auto shared_refusal = [&](const char* option, const std::string& reason) -> Status {
+    if (!maybe_shared) return {};
+    return fail(option_error(options, option, "When shared=true, " + reason).with_class("UserError"));
+  };
 
-  std::string configure_command = SLAP_TRY(command_option(options, "configure-command", values, r->location));
-  std::string configure_options = one_line(SLAP_TRY(command_option(options, "configure-options", values, r->location)));
-  if (configure_command.empty()) configure_command = "./configure --prefix=" + process::shell_quote(r->prefix);
-  r->configure = one_line(configure_command) + (configure_options.empty() ? "" : " " + configure_options);
-  std::string make_binary = SLAP_TRY(command_option(options, "make-binary", values, r->location, "make"));
-  std::string make_options = one_line(SLAP_TRY(command_option(options, "make-options", values, r->location)));
-  r->make = one_line(make_binary) + (make_options.empty() ? "" : " " + make_options);
-  r->make_targets = one_line(SLAP_TRY(command_option(options, "make-targets", values, r->location, "install")));
-  r->pre_configure = SLAP_TRY(command_option(options, "pre-configure", values, r->location));
-  r->pre_build = SLAP_TRY(command_option(options, "pre-build", values, r->location));
-  r->pre_install = SLAP_TRY(command_option(options, "pre-install", values, r->location));
-  r->post_install = SLAP_TRY(command_option(options, "post-install", values, r->location));
-  r->patch_binary = SLAP_TRY(command_option(options, "patch-binary", values, r->location, "patch"));
-  r->patch_options = SLAP_TRY(command_option(options, "patch-options", values, r->location, "-p0"));
-  for (const auto& line : str::split_ws(SLAP_TRY(optional(options, "patches")))) {
-    Patch p;
-    auto hash = line.rfind('#');
-    p.url = hash == std::string::npos ? line : line.substr(0, hash);
-    if (hash != std::string::npos) {
-      auto sum = fetch::parse_checksum(line.substr(hash + 1));
-      if (!sum) return fail(option_error(options, "patches", sum.error().message));
-      p.sum = *sum;
+  std::string prefix = SLAP_TRY(optional(options, "prefix"));
+  if (!prefix.empty()) {
+    prefix = str::replace_all(prefix, "@@LOCATION@@", r->location);
+    if (!prefix.starts_with(r->location)) SLAP_CHECK(shared_refusal("prefix", "'prefix' can't be outside location"));
+  } else {
+    auto* buildout = SLAP_TRY(resolver.section("buildout"));
+    prefix = SLAP_TRY(buildout->get("prefix")).value_or("");
+    if (!prefix.empty()) {
+      SLAP_CHECK(shared_refusal("prefix", "option 'prefix' must be set or ${buildout:prefix} can't be set"));
+    } else {
+      prefix = r->location;
     }
-    r->patches.push_back(std::move(p));
   }
+  options.set("prefix", prefix);
+
+  r->url = SLAP_TRY(optional(options, "url"));
+  r->path = SLAP_TRY(optional(options, "path"));
+  if (!r->url.empty() && !r->path.empty())
+    return fail(option_error(options, "url", "You must use either \"url\" or \"path\", not both!").with_class("UserError"));
+  if (r->url.empty() && r->path.empty())
+    return fail(option_error(options, "url", "You must provide either \"url\" or \"path\".").with_class("UserError"));
+  r->compile_dir = r->url.empty() ? r->path : path::join(r->location, ".build");
+  options.set("compile-directory", r->compile_dir);
+
+  auto values = SLAP_TRY(options.values());
+  for (auto& [k, v] : values) {
+    if (v.find("@@LOCATION@@") == std::string::npos) continue;
+    v = str::replace_all(v, "@@LOCATION@@", r->location);
+    options.set(k, v);
+  }
+  r->options = values;
+  r->sum = SLAP_TRY(checksum(options, "md5sum"));
+  r->environment = SLAP_TRY(environment(resolver, options, env.environment, true));
+
+  auto* buildout = SLAP_TRY(resolver.section("buildout"));
+  std::string keep = SLAP_TRY(optional(options, "keep-compile-dir"));
+  if (keep.empty()) keep = SLAP_TRY(buildout->get("keep-compile-dir")).value_or("");
+  r->keep_compile_dir = keep == "true";
+  if (!keep.empty() && keep != "true" && keep != "false")
+    return fail(option_error(options, "keep-compile-dir", fmt::format("'{}' is not true or false", keep)));
+
+  std::string make_binary = SLAP_TRY(stripped(values, "make-binary", "make"));
+  std::string make_options = one_line(values.contains("make-options") ? values.at("make-options") : "");
+  std::string make_targets = one_line(values.contains("make-targets") ? values.at("make-targets") : "install");
+  auto configure_options = str::split_ws(values.contains("configure-options") ? values.at("configure-options") : "");
+  std::string configure_command = SLAP_TRY(stripped(values, "configure-command"));
+  if (configure_command.empty()) {
+    configure_command = "./configure";
+    if (str::join(configure_options, " ").find("--prefix") == std::string::npos)
+      configure_options.insert(configure_options.begin(), fmt::format("--prefix=\"{}\"", prefix));
+  } else if (make_binary == "make" && make_targets == "install") {
+    make_targets += fmt::format(" prefix=\"{}\"", prefix);
+  }
+  r->configure = SLAP_TRY(interpolated(options, "configure-command",
+                                       configure_command + " " + str::join(configure_options, " "), values));
+  r->install_command = SLAP_TRY(interpolated(options, "make-targets",
+                                             make_binary + " " + make_options + " " + make_targets, values));
+  r->make = SLAP_TRY(interpolated(options, "make-options", make_binary + " " + make_options, values));
+  for (auto [field, option] : {std::pair{&Cmmi::pre_configure, "pre-configure"}, {&Cmmi::pre_build, "pre-build"},
+                               {&Cmmi::pre_install, "pre-install"}, {&Cmmi::post_install, "post-install"}})
+    (*r).*field = SLAP_TRY(interpolated(options, option, SLAP_TRY(stripped(values, option)), values));
+  r->pre_configure_hook = SLAP_TRY(optional(options, "pre-configure-hook"));
+  r->pre_make_hook = SLAP_TRY(optional(options, "pre-make-hook"));
+  r->post_make_hook = SLAP_TRY(optional(options, "post-make-hook"));
+
+  std::string patch_binary = SLAP_TRY(stripped(values, "patch-binary", "patch"));
+  std::string patch_options = one_line(values.contains("patch-options") ? values.at("patch-options") : "-p0");
+  r->patch_command = patch_binary + " " + patch_options;
+  for (const auto& word : str::split_ws(values.contains("patches") ? values.at("patches") : "")) {
+    auto hash = word.find('#');
+    std::optional<fetch::Checksum> patch_sum;
+    if (hash != std::string::npos && hash + 1 < word.size()) {
+      auto parsed = fetch::parse_checksum(word.substr(hash + 1));
+      if (!parsed) return fail(option_error(options, "patches", parsed.error().message));
+      patch_sum = *parsed;
+    }
+    r->patches.emplace_back(word.substr(0, hash), patch_sum);
+  }
+  for (const auto& line : str::split(values.contains("promises") ? values.at("promises") : "", "\n"))
+    if (!str::strip(line).empty()) r->promises.emplace_back(str::strip(line));
   return std::unique_ptr<Recipe>(std::move(r));
 }
 

@@ -3,7 +3,11 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <unistd.h>
 #include <deque>
 #include <nlohmann/json.hpp>
 
@@ -11,6 +15,7 @@
 #include "slap/fs.hpp"
 #include "slap/paths.hpp"
 #include "slap/strings.hpp"
+#include "slap/template.hpp"
 
 namespace slap::recipes {
 
@@ -27,6 +32,13 @@ Error option_error(profile::Options& options, const std::string& option, std::st
 Result<std::string> optional(profile::Options& options, const std::string& name) {
   auto v = SLAP_TRY(options.get(name));
   return v ? *v : std::string();
+}
+
+Result<bool> strict_flag(profile::Options& options, const std::string& name, bool fallback) {
+  auto v = SLAP_TRY(options.get(name));
+  if (!v) return fallback;
+  if (*v == "true" || *v == "false") return *v == "true";
+  return fail(option_error(options, name, fmt::format("'{}' is not true or false", *v)));
 }
 
 Result<bool> flag(profile::Options& options, const std::string& name, bool fallback) {
@@ -63,28 +75,67 @@ Result<std::string> part_location(profile::Resolver& resolver, profile::Options&
   return path::join(SLAP_TRY(buildout->at("parts-directory")), options.name());
 }
 
-Result<std::string> shared_location(profile::Resolver& resolver, profile::Options& options, const Env& env,
-                                    bool& shared) {
-  shared = false;
-  if (auto v = SLAP_TRY(options.get("location")); v && !v->empty()) return *v;
-  if (!SLAP_TRY(flag(options, "shared", false)) || env.shared_dirs.empty()) return part_location(resolver, options);
-  // As upstream does with ${:_profile_base_location_}: where the profile lives must not
-  // change the digest, so that machines share builds of the same options.
+// A directory is usable for new shared parts when it is writable, or does not exist yet
+// and can be created (slap.toml's build.shared-parts is created by the first build).
+bool can_create_in(std::string dir) {
+  while (!fs::exists(dir)) {
+    std::string parent = path::dirname(dir);
+    if (parent.empty() || parent == dir) return false;
+    dir = std::move(parent);
+  }
+  return fs::is_dir(dir) && ::access(dir.c_str(), W_OK) == 0;
+}
+
+Result<SharedPlace> shared_place(profile::Resolver& resolver, profile::Options& options, const Env& env) {
+  SharedPlace place;
   auto* buildout = SLAP_TRY(resolver.section("buildout"));
+  place.location = path::join(SLAP_TRY(buildout->at("parts-directory")), options.name());
+  if (!SLAP_TRY(strict_flag(options, "shared", false)) || env.shared_dirs.empty()) return place;
+  // As upstream's Shared: every option but _profile_base_location_, whose value is written
+  // as a reference wherever it appears; JSON with sorted keys, indent 2. slap also writes
+  // the buildout directory as a reference (profiles expand ${:_profile_base_location_} as
+  // they load), so that two machines with the release in different places share builds
+  // through the binary cache.
+  std::string base = SLAP_TRY(optional(options, "_profile_base_location_"));
   std::string directory = SLAP_TRY(buildout->at("directory"));
   nlohmann::json sig = nlohmann::json::object();
-  for (const auto& [k, v] : SLAP_TRY(options.values())) sig[k] = str::replace_all(v, directory, "${buildout:directory}");
-  std::string digest = checksum::hex_digest(checksum::Algorithm::md5, sig.dump(2));
-  // An existing complete build in any shared directory is reused; new ones go to the last.
+  for (auto [k, v] : SLAP_TRY(options.values())) {
+    if (k == "_profile_base_location_") continue;
+    if (!base.empty()) v = str::replace_all(v, base, "${:_profile_base_location_}");
+    sig[k] = str::replace_all(v, directory, "${buildout:directory}");
+  }
+  std::string signature = sig.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string digest = checksum::hex_digest(checksum::Algorithm::md5, signature);
+  // A build already in any shared directory is used; a new one goes to the first writable.
+  std::optional<std::string> writable;
   for (const auto& dir : env.shared_dirs) {
     std::string candidate = path::join(path::join(dir, options.name()), digest);
-    if (shared_part_complete(candidate)) {
-      shared = true;
-      return candidate;
+    if (fs::exists(candidate)) {
+      writable = candidate;
+      break;
     }
+    if (!writable && can_create_in(dir)) writable = candidate;
   }
-  shared = true;
-  return path::join(path::join(env.shared_dirs.back(), options.name()), digest);
+  if (!writable) return place;
+  place.location = *writable;
+  place.signature = std::move(signature);
+  return place;
+}
+
+Result<std::vector<std::string>> shared_dirs(profile::Resolver& resolver, const std::vector<std::string>& configured) {
+  auto* buildout = SLAP_TRY(resolver.section("buildout"));
+  auto listed = SLAP_TRY(buildout->get("shared-part-list"));
+  std::vector<std::string> dirs;
+  for (const auto& line : str::split(listed.value_or(""), "\n"))
+    if (auto dir = str::rstrip_chars(str::strip(line), "/"); !dir.empty()) dirs.emplace_back(dir);
+  return dirs.empty() ? configured : dirs;
+}
+
+bool shares_parts(std::string_view recipe) {
+  for (std::string_view name : {"slapos.recipe.cmmi", "slapos.recipe.cmmi:default", "slapos.recipe.build:download",
+                                "slapos.recipe.build:download-unpacked"})
+    if (recipe == name) return true;
+  return false;
 }
 
 bool shared_part_complete(const std::string& location) {
@@ -93,6 +144,54 @@ bool shared_part_complete(const std::string& location) {
 
 Status mark_shared_part_complete(const std::string& location, const std::string& signature) {
   return fs::write_atomic(path::join(location, shared_signature_file), signature);
+}
+
+void make_read_only(const std::string& location) {
+  namespace stdfs = std::filesystem;
+  std::error_code ec;
+  auto drop_write = [](const stdfs::path& p) {
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) == 0 && !S_ISLNK(st.st_mode)) ::chmod(p.c_str(), st.st_mode & 0555);
+  };
+  std::vector<stdfs::path> dirs;
+  for (stdfs::recursive_directory_iterator it(location, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_directory(ec) && !it->is_symlink(ec)) dirs.push_back(it->path());  // last: their content first
+    else drop_write(it->path());
+  }
+  for (auto d = dirs.rbegin(); d != dirs.rend(); ++d) drop_write(*d);
+  drop_write(location);
+}
+
+Status fix_shebangs(const std::string& location) {
+  for (const char* sub : {"bin", "sbin"}) {
+    std::string dir = path::join(location, sub);
+    if (!fs::is_dir(dir)) continue;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+      std::string file = entry.path().string();
+      struct stat st {};
+      if (::lstat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+      std::string head(128, '\0');
+      std::ifstream in(file, std::ios::binary);
+      in.read(head.data(), static_cast<std::streamsize>(head.size()));
+      head.resize(static_cast<std::size_t>(in.gcount()));
+      auto newline = head.find('\n');
+      // Linux reads 128 bytes of a shebang line (256 since 5.1): a longer one is run through
+      // a wrapper that reads it from the renamed script, as upstream does.
+      if (!head.starts_with("#!") || newline != std::string::npos) continue;
+      std::string renamed = file + ".shebang";
+      if (::rename(file.c_str(), renamed.c_str()) != 0)
+        return fail(ErrorKind::io, fmt::format("cannot rename {}: {}", file, std::strerror(errno)));
+      SLAP_CHECK(fs::write_atomic(file,
+                                  "#!/bin/sh -e\n"
+                                  "read -r EXE ARG < \"$0.shebang\"\n"
+                                  "EXE=${EXE#\\#!}\n"
+                                  "[ \"$EXE\" ] || read -r _ EXE ARG < \"$0.shebang\"\n"
+                                  "exec $EXE ${ARG:+\"$ARG\"} \"$0.shebang\" \"$@\"\n",
+                                  st.st_mode & 07777, false));
+    }
+  }
+  return {};
 }
 
 Result<process::Environment> environment(profile::Resolver& resolver, profile::Options& options,
@@ -142,13 +241,16 @@ Result<std::string> percent(std::string_view text, const std::map<std::string, s
       ++i;
       continue;
     }
-    auto close = text.find(")s", i);
-    if (text.substr(i, 2) != "%(" || close == std::string_view::npos)
-      return fail(ErrorKind::input, fmt::format("bad %-interpolation at '{}'", text.substr(i, 20)));
+    auto close = text.find(')', i);
+    if (text.substr(i, 2) != "%(" || close == std::string_view::npos || close + 1 >= text.size() ||
+        (text[close + 1] != 's' && text[close + 1] != 'r'))
+      return fail(ErrorKind::input, fmt::format("bad %-interpolation at '{}' (%(NAME)s, %(NAME)r or %%)",
+                                                text.substr(i, 20)));
     std::string name(text.substr(i + 2, close - i - 2));
     auto it = vars.find(name);
-    if (it == vars.end()) return fail(ErrorKind::input, fmt::format("%({})s refers to an unknown name", name));
-    out += it->second;
+    if (it == vars.end())
+      return fail(ErrorKind::input, fmt::format("%({}){} refers to an unknown name", name, text[close + 1]));
+    out += text[close + 1] == 'r' ? tmpl::Value(it->second).repr() : it->second;  // Python's repr() of a str
     i = close + 1;
   }
   return out;

@@ -18,6 +18,8 @@ Error option_error(profile::Options& options, const std::string& option, std::st
 
 // Optional option, "" when absent.
 Result<std::string> optional(profile::Options& options, const std::string& name);
+// Booleans as slapos.recipe.build's is_true reads them: exactly "true" or "false".
+Result<bool> strict_flag(profile::Options& options, const std::string& name, bool fallback);
 // Booleans as slapos.cookbook reads them: true/yes/on/1, false/no/off/0 (any case).
 Result<bool> flag(profile::Options& options, const std::string& name, bool fallback);
 // Octal file mode ("0755"); nullopt when absent.
@@ -28,14 +30,28 @@ Result<std::optional<fetch::Checksum>> checksum(profile::Options& options, const
 // ${buildout:parts-directory}/NAME, or an existing `location` option.
 Result<std::string> part_location(profile::Resolver& resolver, profile::Options& options);
 
-// Shared parts (`shared = true`): SHARED/NAME/DIGEST where DIGEST is the md5 of the part's
-// options (with the profile location taken out). Falls back to part_location() when no
-// shared directory is configured. `shared` is set when a shared directory is used.
-Result<std::string> shared_location(profile::Resolver& resolver, profile::Options& options, const Env& env,
-                                    bool& shared);
+// Where a part builds, as upstream's `Shared` helper decides: with `shared = true` and
+// shared directories, SHARED/NAME/DIGEST, DIGEST being the md5 of `signature` (the part's
+// options as JSON, the profile's own location taken out); otherwise parts/NAME.
+struct SharedPlace {
+  std::string location;
+  std::string signature;  // empty when the part is not shared
+  bool shared() const { return !signature.empty(); }
+};
+Result<SharedPlace> shared_place(profile::Resolver& resolver, profile::Options& options, const Env& env);
+// The shared-part directories: [buildout] shared-part-list when it names any (one per
+// line), else `configured` (slap.toml's build.shared-parts).
+Result<std::vector<std::string>> shared_dirs(profile::Resolver& resolver, const std::vector<std::string>& configured);
+// Whether the recipe (as written in `recipe =`) builds shared parts when `shared = true`.
+bool shares_parts(std::string_view recipe);
 // A shared part directory is complete once its signature file exists.
 bool shared_part_complete(const std::string& location);
 Status mark_shared_part_complete(const std::string& location, const std::string& signature);
+// chmod a-w on the whole tree (symlinks untouched), as upstream leaves a built shared part.
+void make_read_only(const std::string& location);
+// Scripts in bin/ and sbin/ whose shebang line is longer than the kernel reads (128 bytes)
+// are renamed NAME.shebang and run through a small sh wrapper (upstream cmmi's fix_shebang).
+Status fix_shebangs(const std::string& location);
 
 // The `environment` option: KEY=VALUE lines added to `base`; `%(VAR)s` in values is
 // replaced by VAR from the environment being built (cmmi's Python interpolation; `%%` is
@@ -43,7 +59,8 @@ Status mark_shared_part_complete(const std::string& location, const std::string&
 Result<process::Environment> environment(profile::Resolver& resolver, profile::Options& options,
                                          process::Environment base, bool interpolate);
 
-// Python `%`-interpolation with a mapping: `%(name)s` -> vars[name], `%%` -> `%`. Recipes
+// Python `%`-interpolation with a mapping: `%(name)s` -> vars[name], `%(name)r` -> its
+// Python repr(), `%%` -> `%`; anything else is an error, as in Python. Recipes
 // such as cmmi interpolate their own options into commands this way.
 Result<std::string> percent(std::string_view text, const std::map<std::string, std::string>& vars);
 

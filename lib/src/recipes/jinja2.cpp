@@ -2,6 +2,8 @@
 // context built from `context` lines, templates importable through `import-list`.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "recipes/common.hpp"
 #include "recipes/factories.hpp"
 #include "slap/checksum.hpp"
@@ -186,9 +188,11 @@ Result<std::unique_ptr<Recipe>> make_jinja2(profile::Resolver& resolver, profile
   r->state = h.hex();
   // A template that is already there (inline, or a local file, as instance profiles have
   // them) is rendered now: an error in it stops the build before any part is uninstalled,
-  // so a partition keeps its working state. One produced by another part renders at install.
+  // so a partition keeps its working state. One produced by another part, or importing a
+  // file another part produces, renders at install.
   bool local_file = !url.empty() && url.find("://") == std::string::npos && fs::exists(url);
-  if ((inline_text || local_file) && !r->skipped()) {
+  bool imports_ready = std::all_of(r->imports.begin(), r->imports.end(), [](const auto& i) { return fs::exists(i.second); });
+  if ((inline_text || local_file) && imports_ready && !r->skipped()) {
     auto text = r->render();
     if (!text) return fail(std::move(text.error()).add_context(fmt::format("rendering [{}]", r->name)));
     r->rendered = std::move(*text);

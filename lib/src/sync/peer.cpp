@@ -162,11 +162,13 @@ Result<std::vector<std::string>> Peer::missing(const std::vector<std::string>& s
   return out;
 }
 
-Result<http::Response> Peer::get_blob(const std::string& sha512, const std::string& partial, std::uint64_t limit_rate,
+Result<http::Response> Peer::get_blob(const std::string& sha512, std::uint64_t size, std::uint64_t max_blob,
+                                      const std::string& partial, std::uint64_t limit_rate,
                                       const http::ProgressFn& progress) {
   auto rq = request("GET", cache_, sha512);
   rq.output_file = partial;
   rq.resume_from = file_size(partial);
+  rq.max_body = size > 0 ? size : max_blob;  // as the peer's listing announced it: never more
   rq.limit_rate = limit_rate;
   return perform(rq, progress);
 }

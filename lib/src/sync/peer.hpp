@@ -35,9 +35,10 @@ class Peer {
   Result<std::vector<std::string>> missing(const std::vector<std::string>& sha512s, std::size_t batch);
 
   // Transfers: transport errors only; the caller judges the status.
-  // GET blob `sha512` into `partial`, resuming after the bytes it already holds.
-  Result<http::Response> get_blob(const std::string& sha512, const std::string& partial, std::uint64_t limit_rate,
-                                  const http::ProgressFn& progress);
+  // GET blob `sha512` into `partial`, resuming after the bytes it already holds; more
+  // than `size` bytes in all (`max_blob` when the size is unknown, 0) is an error.
+  Result<http::Response> get_blob(const std::string& sha512, std::uint64_t size, std::uint64_t max_blob,
+                                  const std::string& partial, std::uint64_t limit_rate, const http::ProgressFn& progress);
   Result<http::Response> put_blob(const std::string& sha512, const std::string& file, std::uint64_t limit_rate,
                                   const http::ProgressFn& progress);
   Result<http::Response> put_entry(const std::string& key, const cache::Entry& entry);

@@ -7,8 +7,8 @@
 #include "cache/store.hpp"
 #include "slap/cache.hpp"
 #include "slap/fs.hpp"
+#include "slap/lock.hpp"
 #include "slap/paths.hpp"
-#include "sync/lock.hpp"
 #include "sync/peer.hpp"
 #include "sync/plan.hpp"
 #include "sync/transfer.hpp"
@@ -62,7 +62,11 @@ Result<Report> run(const Options& o, const Context& ctx) {
     ctx.debug("no trusted certificates (cache.trusted-certificates): Shadir entries are not synced");
   }
   SLAP_CHECK(prepare_root(o));
-  auto lock = SLAP_TRY(RootLock::acquire(o.root));
+  std::string lock_file = path::join(o.root, "sync.lock");
+  auto lock = SLAP_TRY(FileLock::try_acquire(lock_file));
+  if (!lock)
+    return fail(ErrorKind::io, fmt::format("another slap sync is running on {} (it holds {}): not starting{}", o.root,
+                                           lock_file, FileLock::holder_note(lock_file)));
   cache::Store store(o.root);
   std::atomic<unsigned> negotiation{0};
   Peer peer(o.peer_url, o.upload_token, ctx, negotiation);

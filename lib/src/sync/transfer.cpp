@@ -139,7 +139,7 @@ Status pull_blob(Peer& peer, const cache::StoredBlob& blob, Job& job) {
     case PartialUse::resume: break;
   }
   std::uint64_t resumed = file_size(partial);
-  auto rs = peer.get_blob(blob.sha512, partial, job.rate, job.progress());
+  auto rs = peer.get_blob(blob.sha512, blob.size, job.options.max_blob, partial, job.rate, job.progress());
   if (!rs) return fail(std::move(rs.error()));
   if (rs->status == 404) {
     job.ctx.debug(fmt::format("blob {}: the peer does not have it", blob.sha512));

@@ -100,7 +100,36 @@ std::string staging_prefix(const std::string& target, std::string_view kind) {
   return path::join(dir, fmt::format("{}{}-", prefix, ::getpid()));
 }
 
+namespace {
+
+// The file a path names once its symlinks are followed (the last one may dangle: the
+// write creates its target). Relative links are relative to the link's directory.
+Result<std::string> follow_symlinks(std::string target) {
+  for (int hops = 0; hops < 40; ++hops) {
+    struct stat st {};
+    if (::lstat(target.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return target;
+    std::string link(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : 4096), '\0');
+    ssize_t n = ::readlink(target.c_str(), link.data(), link.size());
+    if (n < 0) return fail(sys_error("cannot read the symlink", target, errno));
+    link.resize(static_cast<std::size_t>(n));
+    target = path::is_abs(link) ? link : path::join(path::dirname(target), link);
+  }
+  return fail(sys_error("cannot write", target, ELOOP));
+}
+
+}  // namespace
+
 Result<AtomicFile> AtomicFile::create(std::string target, unsigned mode) {
+  target = SLAP_TRY(follow_symlinks(std::move(target)));
+  struct stat st {};
+  if (::stat(target.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) return fail(sys_error("cannot write", target, EISDIR));
+    // A device or a FIFO is written in place, as any program's open-and-write would:
+    // renaming over it would replace the node itself (as root, /dev/null).
+    int fd = ::open(target.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return fail(sys_error("cannot open", target, errno));
+    return AtomicFile(std::move(target), std::string(), fd);
+  }
   std::string temp = staging_prefix(target, "tmp") + "XXXXXX";
   int fd = ::mkostemp(temp.data(), O_CLOEXEC);
   if (fd < 0) return fail(sys_error("cannot create temporary file for", target, errno));
@@ -120,11 +149,12 @@ AtomicFile::~AtomicFile() {
 }
 
 Status AtomicFile::write(std::string_view data) {
+  const std::string& written = writing_path();
   while (!data.empty()) {
     ssize_t n = ::write(fd_, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return fail(sys_error("cannot write", temp_, errno));
+      return fail(sys_error("cannot write", written, errno));
     }
     data.remove_prefix(static_cast<std::size_t>(n));
   }
@@ -132,9 +162,13 @@ Status AtomicFile::write(std::string_view data) {
 }
 
 Status AtomicFile::commit(bool durable) {
-  if (durable && ::fsync(fd_) != 0) return fail(sys_error("cannot sync", temp_, errno));
-  ::close(fd_);
+  bool in_place = temp_.empty();
+  const std::string& written = writing_path();
+  if (durable && !in_place && ::fsync(fd_) != 0) return fail(sys_error("cannot sync", written, errno));
+  int closed = ::close(fd_);  // NFS and quotas report a failed write only here
   fd_ = -1;
+  if (closed != 0) return fail(sys_error("cannot write", written, errno));
+  if (in_place) return {};
   if (::rename(temp_.c_str(), target_.c_str()) != 0)
     return fail(sys_error("cannot rename into", target_, errno));
   temp_.clear();

@@ -3,9 +3,9 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "promise/lock.hpp"
 #include "promise/store.hpp"
 #include "slap/fs.hpp"
+#include "slap/lock.hpp"
 #include "slap/promise.hpp"
 #include "test_support.hpp"
 
@@ -114,8 +114,9 @@ TEST_CASE("run: a held lock stops another run at once; stale results are removed
   o.partition = dir;
   Context ctx;
   {
-    auto held = RunLock::acquire(store.lock_file(), dir);
+    auto held = FileLock::try_acquire(store.lock_file());
     REQUIRE(held);
+    REQUIRE(*held);
     auto blocked = run(ctx, o);
     REQUIRE_FALSE(blocked);
     CHECK(blocked.error().kind == ErrorKind::io);
