@@ -258,7 +258,11 @@ def describe(exc, code_files):
         if tb.tb_frame.f_code.co_filename in code_files:
             code, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
         tb = tb.tb_next
-    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    # The helper's own frames are left out: the traceback starts in the profile's code.
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename not in code_files:
+        tb = tb.tb_next
+    text = "".join(traceback.format_exception(type(exc), exc, tb or exc.__traceback__))
     return {"type": type(exc).__name__, "message": str(exc), "traceback": text, "code": code, "line": line,
             "callback": bool(getattr(exc, "slap_callback", False))}
 

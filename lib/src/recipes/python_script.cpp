@@ -1,0 +1,172 @@
+// slapos.recipe.build (default entry point): the part's `init`, `install` and `update`
+// options are Python code, run through the Python bridge (slap/python.hpp) with the API
+// upstream hands them. `init` runs here, while the section initialises (so for
+// `slap build -n` too); install/update run on a worker thread.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <sys/stat.h>
+
+#include "recipes/common.hpp"
+#include "recipes/factories.hpp"
+#include "slap/fs.hpp"
+#include "slap/python.hpp"
+#include "slap/strings.hpp"
+
+namespace slap::recipes {
+
+namespace {
+
+// The profile line of line `n` (1-based) of an option's code, by reading the file again
+// as the parser did: continuation lines after the option line, comment lines skipped,
+// the leading blank ones of a block value dropped.
+int code_line_in_file(const std::string& file, int option_line, int n) {
+  auto text = fs::read_file(file);
+  if (!text || option_line <= 0) return option_line + n - 1;
+  auto lines = str::split(*text, "\n");
+  if (static_cast<std::size_t>(option_line) > lines.size()) return option_line + n - 1;
+  const std::string& first = lines[static_cast<std::size_t>(option_line - 1)];
+  auto eq = first.find('=');
+  bool block = eq == std::string::npos || str::strip(first.substr(eq + 1)).empty();
+  std::vector<int> value_lines;  // 1-based file lines holding the code, in order
+  if (!block) value_lines.push_back(option_line);
+  for (std::size_t i = static_cast<std::size_t>(option_line); i < lines.size(); ++i) {
+    const std::string& l = lines[i];
+    if (!l.empty() && (l[0] == '#' || l[0] == ';')) continue;
+    if (!l.empty() && !str::is_space(l[0])) break;
+    bool blank = str::strip(l).empty();
+    if (blank && (!block || value_lines.empty())) continue;
+    value_lines.push_back(static_cast<int>(i + 1));
+  }
+  if (n >= 1 && static_cast<std::size_t>(n) <= value_lines.size()) return value_lines[static_cast<std::size_t>(n - 1)];
+  return option_line + n - 1;
+}
+
+// Gives a Python exception from inline code ("[section] option", line within the code)
+// the file:line of that code in the profile.
+Error located_in_profile(Error e, profile::Options& options, profile::Resolver& resolver) {
+  std::string prefix = "[" + options.name() + "] ";
+  if (!e.where.file.starts_with(prefix)) return e;
+  std::string option = e.where.file.substr(prefix.size());
+  int line = e.where.line;
+  e.where = {};
+  e.subject = options.name() + ":" + option;
+  const profile::Key* key = options.raw_key(option);
+  if (!key || key->origin().source < profile::first_file_source) return e;
+  std::string file = resolver.profile().source_name(key->origin().source);
+  e.where.file = file;
+  e.where.line = code_line_in_file(file, static_cast<int>(key->origin().line), line);
+  e.where.column = 1;
+  return e;
+}
+
+// slapos.recipe.build's is_true: "true" or "false", nothing else.
+Result<bool> strict_flag(profile::Options& options, const std::string& name) {
+  auto v = SLAP_TRY(options.get(name));
+  if (!v) return false;
+  if (*v == "true") return true;
+  if (*v == "false") return false;
+  return fail(option_error(options, name, fmt::format("'{}' is neither 'true' nor 'false'", *v)));
+}
+
+bool is_executable_file(const std::string& path) {
+  struct stat st;
+  return path.find('/') != std::string::npos && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+         ::access(path.c_str(), X_OK) == 0;
+}
+
+// The recipe's `python` option, or ${buildout:python}, when it names an executable; else
+// the build's default interpreter.
+Result<std::string> interpreter(profile::Resolver& resolver, profile::Options& options) {
+  std::string own(str::strip(SLAP_TRY(optional(options, "python"))));
+  if (is_executable_file(own)) return own;
+  auto* buildout = SLAP_TRY(resolver.section("buildout"));
+  std::string global(str::strip(SLAP_TRY(optional(*buildout, "python"))));
+  if (is_executable_file(global)) return global;
+  return std::string();
+}
+
+class PythonScript final : public Recipe {
+ public:
+  std::optional<std::string> shared_location() const override {
+    return shared.shared ? std::optional<std::string>(shared.location) : std::nullopt;
+  }
+  Env env;
+  profile::Resolver* resolver = nullptr;
+  profile::Options* options = nullptr;
+  python::Bridge* bridge = nullptr;
+  python::SharedPart shared;
+  bool has_update = false;
+
+  Result<std::vector<std::string>> install(const InstallContext& ic) override {
+    if (shared.shared && shared_part_complete(shared.location)) {
+      log_line(ic, fmt::format("shared part {} already built", shared.location));
+      return std::vector<std::string>{};
+    }
+    auto host = make_host();
+    auto paths = bridge->build_install(options->name(), ic.log_file, host);
+    if (!paths) return fail(locate(std::move(paths.error())));
+    if (shared.shared) {
+      SLAP_CHECK(mark_shared_part_complete(shared.location, options->name() + "\n" + shared.location));
+      return std::vector<std::string>{};
+    }
+    return paths;
+  }
+
+  Result<std::vector<std::string>> update(const InstallContext& ic) override {
+    if (!has_update) return std::vector<std::string>{};
+    auto host = make_host();
+    auto done = bridge->build_update(options->name(), ic.log_file, host);
+    if (!done) return fail(locate(std::move(done.error())));
+    return std::vector<std::string>{};
+  }
+
+  Error locate(Error e) {
+    std::lock_guard lock(env.python->resolver_mutex());
+    return located_in_profile(std::move(e), *options, *resolver);
+  }
+
+ private:
+  // Install-time callbacks: parts install on worker threads, the resolver is shared.
+  python::ProfileHost make_host() {
+    return python::ProfileHost(*resolver, options->name(), env.fetcher, env.buildout_dir, &env.python->resolver_mutex());
+  }
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Recipe>> make_python_script(profile::Resolver& resolver, profile::Options& options,
+                                                   const Env& env) {
+  bool any = false;
+  for (const char* option : {"init", "install", "update"})
+    if (!SLAP_TRY(optional(options, option)).empty()) any = true;
+  if (!any)
+    return fail(Error(ErrorKind::input, fmt::format("[{}] at least one of the following option is required: "
+                                                    "init, install, update", options.name()))
+                    .with_class("UserError")
+                    .about(options.name() + ":recipe"));
+  if (!env.python) return fail(ErrorKind::internal, "slapos.recipe.build: no Python bridge in this build");
+  auto r = std::make_unique<PythonScript>();
+  r->env = env;
+  r->resolver = &resolver;
+  r->options = &options;
+  r->has_update = !SLAP_TRY(optional(options, "update")).empty();
+  r->bridge = SLAP_TRY(env.python->get(SLAP_TRY(interpreter(resolver, options))));
+  r->shared.requested = SLAP_TRY(strict_flag(options, "shared"));
+  bool own_location = !SLAP_TRY(optional(options, "location")).empty();
+  // Upstream computes the shared location from the options before `init` runs, and
+  // refuses a `location` option on a shared part: an empty one never matches it.
+  if (!(r->shared.requested && own_location)) {
+    bool in_shared_dir = false;
+    r->shared.location = SLAP_TRY(shared_location(resolver, options, env, in_shared_dir));
+    r->shared.shared = r->shared.requested && in_shared_dir;
+  }
+  // Init-time callbacks run on the resolving thread, inside this factory.
+  python::ProfileHost host(resolver, options.name(), env.fetcher, env.buildout_dir, nullptr);
+  if (auto init = r->bridge->build_init(options.name(), r->shared, host); !init)
+    return fail(located_in_profile(std::move(init.error()), options, resolver));
+  if (r->shared.shared) r->shared.location = SLAP_TRY(optional(options, "location"));
+  return std::unique_ptr<Recipe>(std::move(r));
+}
+
+}  // namespace slap::recipes
