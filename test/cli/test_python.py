@@ -333,3 +333,34 @@ def test_corpus_pythonpath_macro_finds_eggs_in_eggs_directory(slap):
     assert r.code == 0, r
     log = (slap.cwd / ".slap" / "log" / "numpy-pythonpath.log").read_text()
     assert f"PYTHONPATH={egg}:/already/there\n" in log
+
+
+def test_instance_profile_code_reads_typed_instance_parameters(slap):
+    software = slap.cwd / "software"
+    software.mkdir()
+    write(software / "instance.cfg", """
+        [buildout]
+        parts = ports
+
+        [slap-configuration]
+        recipe = slapos.cookbook:slapconfiguration
+        computer = ${slap-connection:computer-id}
+        partition = ${slap-connection:partition-id}
+        url = ${slap-connection:server-url}
+        key = ${slap-connection:key-file}
+        cert = ${slap-connection:cert-file}
+
+        [ports]
+        recipe = slapos.recipe.build
+        init =
+          parameters = self.buildout['slap-configuration']['configuration']
+          options['first'] = parameters['ports'][0] + 1
+        install =
+          import json
+          with open(location, 'w') as f:
+            json.dump([options['first'], self.buildout['slap-connection']['partition-id']], f)
+        """)
+    partition = slap.cwd / "partition"
+    r = slap("instantiate", "-s", software, "--param", "ports:=[8080, 9090]", partition)
+    assert r.code == 0, r
+    assert json.loads((partition / "parts" / "ports").read_text()) == [8081, "partition"]
