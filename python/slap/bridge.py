@@ -263,8 +263,10 @@ def describe(exc, code_files):
     while tb is not None and tb.tb_frame.f_code.co_filename not in code_files:
         tb = tb.tb_next
     text = "".join(traceback.format_exception(type(exc), exc, tb or exc.__traceback__))
+    import zc.buildout
     return {"type": type(exc).__name__, "message": str(exc), "traceback": text, "code": code, "line": line,
-            "callback": bool(getattr(exc, "slap_callback", False))}
+            "callback": bool(getattr(exc, "slap_callback", False)),
+            "user": isinstance(exc, zc.buildout.UserError)}
 
 
 OPS = {}

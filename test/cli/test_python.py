@@ -364,3 +364,36 @@ def test_instance_profile_code_reads_typed_instance_parameters(slap):
     r = slap("instantiate", "-s", software, "--param", "ports:=[8080, 9090]", partition)
     assert r.code == 0, r
     assert json.loads((partition / "parts" / "ports").read_text()) == [8081, "partition"]
+
+
+def test_upstream_constructor_rules_are_user_errors_without_traceback(slap):
+    write(slap.cwd / "buildout.cfg", """
+        [buildout]
+        parts = s
+
+        [s]
+        recipe = slapos.recipe.build
+        shared = true
+        update =
+          pass
+        """)
+    r = slap("build")
+    assert r.code == 1, r
+    assert f"{slap.cwd / 'buildout.cfg'}:5:1: [s] init: When shared=true, option 'update' can't be set\n" in r.err
+    assert "Traceback" not in r.err
+    write(slap.cwd / "buildout.cfg", """
+        [buildout]
+        parts = p
+
+        [p]
+        recipe = slapos.recipe.build
+        slapos_promise =
+          file:missing
+        install =
+          import os
+          os.makedirs(os.path.join(location, 'bin'))
+        """)
+    r = slap("build")
+    assert r.code == 1, r
+    assert "[p] install: Promise not met, found issues:\n  File promise not met for 'missing'" in r.err
+    assert not (slap.cwd / "parts" / "p").exists()

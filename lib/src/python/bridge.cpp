@@ -74,7 +74,8 @@ json callback(const json& message, Host* host, std::optional<Error>& failed) {
   return reply;
 }
 
-// A Python exception. where = the code ("[section] option", or the hook file) and line.
+// A Python exception. where = the code ("[section] option", or the hook file) and line,
+// empty when the exception did not come from that code.
 Error exception(const json& raised, const std::string& what, const std::optional<Error>& failed) {
   int line = raised.value("line", 0);
   if (raised.value("callback", false) && failed) {
@@ -83,8 +84,10 @@ Error exception(const json& raised, const std::string& what, const std::optional
     return e;
   }
   std::string type = text(raised, "type"), message = text(raised, "message");
-  Error e(ErrorKind::recipe, fmt::format("{}: {}: {}\n{}", what, type, message,
-                                         str::rstrip(text(raised, "traceback"))));
+  // As zc.buildout, a UserError is shown without a traceback.
+  Error e(ErrorKind::recipe, raised.value("user", false)
+                                 ? fmt::format("{}: {}", what, message)
+                                 : fmt::format("{}: {}: {}\n{}", what, type, message, str::rstrip(text(raised, "traceback"))));
   e.where.file = text(raised, "code");
   e.where.line = line;
   return e;

@@ -43,20 +43,23 @@ int code_line_in_file(const std::string& file, int option_line, int n) {
 }
 
 // Gives a Python exception from inline code ("[section] option", line within the code)
-// the file:line of that code in the profile.
-Error located_in_profile(Error e, profile::Options& options, profile::Resolver& resolver) {
+// the file:line of that code in the profile; an error raised around the code (the
+// recipe's own checks, a dead helper) the line of the option that was running, or of
+// `recipe`.
+Error located_in_profile(Error e, profile::Options& options, profile::Resolver& resolver, const std::string& running) {
   std::string prefix = "[" + options.name() + "] ";
-  if (!e.where.file.starts_with(prefix)) return e;
-  std::string option = e.where.file.substr(prefix.size());
+  bool in_code = e.where.file.starts_with(prefix);
+  if (!in_code && !(e.kind == ErrorKind::recipe && e.where.file.empty())) return e;
+  std::string option = in_code ? e.where.file.substr(prefix.size()) : running;
   int line = e.where.line;
   e.where = {};
   e.subject = options.name() + ":" + option;
   const profile::Key* key = options.raw_key(option);
+  if (!key) key = options.raw_key("recipe");
   if (!key || key->origin().source < profile::first_file_source) return e;
   std::string file = resolver.profile().source_name(key->origin().source);
-  e.where.file = file;
-  e.where.line = code_line_in_file(file, static_cast<int>(key->origin().line), line);
-  e.where.column = 1;
+  int option_line = static_cast<int>(key->origin().line);
+  e.where = {file, in_code ? code_line_in_file(file, option_line, line) : option_line, 1};
   return e;
 }
 
@@ -96,7 +99,7 @@ class PythonScript final : public Recipe {
   profile::Options* options = nullptr;
   python::Bridge* bridge = nullptr;
   python::SharedPart shared;
-  bool has_update = false;
+  bool has_install = false, has_update = false;
 
   Result<std::vector<std::string>> install(const InstallContext& ic) override {
     if (shared.shared && shared_part_complete(shared.location)) {
@@ -105,7 +108,7 @@ class PythonScript final : public Recipe {
     }
     auto host = make_host();
     auto paths = bridge->build_install(options->name(), ic.log_file, host);
-    if (!paths) return fail(locate(std::move(paths.error())));
+    if (!paths) return fail(locate(std::move(paths.error()), has_install ? "install" : "update"));
     if (shared.shared) {
       SLAP_CHECK(mark_shared_part_complete(shared.location, options->name() + "\n" + shared.location));
       return std::vector<std::string>{};
@@ -117,13 +120,13 @@ class PythonScript final : public Recipe {
     if (!has_update) return std::vector<std::string>{};
     auto host = make_host();
     auto done = bridge->build_update(options->name(), ic.log_file, host);
-    if (!done) return fail(locate(std::move(done.error())));
+    if (!done) return fail(locate(std::move(done.error()), "update"));
     return std::vector<std::string>{};
   }
 
-  Error locate(Error e) {
+  Error locate(Error e, const std::string& option) {
     std::lock_guard lock(env.python->resolver_mutex());
-    return located_in_profile(std::move(e), *options, *resolver);
+    return located_in_profile(std::move(e), *options, *resolver, option);
   }
 
  private:
@@ -150,6 +153,7 @@ Result<std::unique_ptr<Recipe>> make_python_script(profile::Resolver& resolver, 
   r->env = env;
   r->resolver = &resolver;
   r->options = &options;
+  r->has_install = !SLAP_TRY(optional(options, "install")).empty();
   r->has_update = !SLAP_TRY(optional(options, "update")).empty();
   r->bridge = SLAP_TRY(env.python->get(SLAP_TRY(interpreter(resolver, options))));
   r->shared.requested = SLAP_TRY(strict_flag(options, "shared"));
@@ -164,7 +168,7 @@ Result<std::unique_ptr<Recipe>> make_python_script(profile::Resolver& resolver, 
   // Init-time callbacks run on the resolving thread, inside this factory.
   python::ProfileHost host(resolver, options.name(), env.fetcher, env.buildout_dir, nullptr);
   if (auto init = r->bridge->build_init(options.name(), r->shared, host); !init)
-    return fail(located_in_profile(std::move(init.error()), options, resolver));
+    return fail(located_in_profile(std::move(init.error()), options, resolver, "init"));
   if (r->shared.shared) r->shared.location = SLAP_TRY(optional(options, "location"));
   return std::unique_ptr<Recipe>(std::move(r));
 }
