@@ -397,3 +397,29 @@ def test_upstream_constructor_rules_are_user_errors_without_traceback(slap):
     assert r.code == 1, r
     assert "[p] install: Promise not met, found issues:\n  File promise not met for 'missing'" in r.err
     assert not (slap.cwd / "parts" / "p").exists()
+
+
+def test_code_that_initialises_a_section_with_python_code_nests(slap):
+    write(slap.cwd / "buildout.cfg", """
+        [buildout]
+        parts = outer
+
+        [inner]
+        recipe = slapos.recipe.build
+        init =
+          print('inner init')
+          options['made'] = 'by inner'
+
+        [outer]
+        recipe = slapos.recipe.build
+        init =
+          options['got'] = self.buildout['inner']['made']
+        install =
+          with open(location, 'w') as f:
+            f.write(options['got'])
+        """)
+    r = slap("build", "--json")
+    assert r.code == 0, r
+    # [inner] initialised from [outer]'s code: it becomes a part installed first.
+    assert list(parts(r)) == ["inner", "outer"]
+    assert (slap.cwd / "parts" / "outer").read_text() == "by inner"
