@@ -142,7 +142,8 @@ def test_no_code_at_all_is_a_profile_error(slap):
         """)
     r = slap("build")
     assert r.code == 3, r
-    assert "[p] at least one of the following option is required: init, install, update" in r.err
+    assert (f"{slap.cwd / 'buildout.cfg'}:5:1: [p] at least one of the following option is required: "
+            "init, install, update") in r.err
 
 
 def test_buildout_parse_and_options_api(slap):

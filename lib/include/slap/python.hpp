@@ -149,6 +149,13 @@ class Bridge {
   // FUNCTION(options, buildout, environment), or FUNCTION(options, buildout) when the
   // function takes two arguments, in call.cwd, with options = buildout[call.section].
   // An exception is an ErrorKind::recipe error located in the hook file.
+  //
+  // From a recipe's install() (a worker thread), with what its factory kept:
+  //   python::Bridge* bridge = SLAP_TRY(env.python->get());
+  //   python::ProfileHost host(*resolver, name, env.fetcher, env.buildout_dir,
+  //                            &env.python->resolver_mutex());
+  //   SLAP_CHECK(bridge->call_hook(SLAP_TRY(python::parse_hook(option_value)),
+  //                                {name, "post-make-hook", source_dir, environment, ic.log_file}, host));
   Status call_hook(const Hook& hook, const HookCall& call, Host& host);
 
  private:

@@ -144,10 +144,11 @@ Result<std::unique_ptr<Recipe>> make_python_script(profile::Resolver& resolver, 
   for (const char* option : {"init", "install", "update"})
     if (!SLAP_TRY(optional(options, option)).empty()) any = true;
   if (!any)
-    return fail(Error(ErrorKind::input, fmt::format("[{}] at least one of the following option is required: "
-                                                    "init, install, update", options.name()))
-                    .with_class("UserError")
-                    .about(options.name() + ":recipe"));
+    return fail(options.located(Error(ErrorKind::input, fmt::format("[{}] at least one of the following option is "
+                                                                    "required: init, install, update", options.name()))
+                                    .with_class("UserError")
+                                    .about(options.name() + ":recipe"),
+                                "recipe"));
   if (!env.python) return fail(ErrorKind::internal, "slapos.recipe.build: no Python bridge in this build");
   auto r = std::make_unique<PythonScript>();
   r->env = env;
