@@ -5,11 +5,14 @@
 
 #include <unistd.h>
 
+#include <filesystem>
+
 #include "slap/cache.hpp"
 #include "slap/fetch.hpp"
 #include "slap/fs.hpp"
 #include "slap/paths.hpp"
 #include "slap/strings.hpp"
+#include "slap_layout.h"
 
 namespace slap::cli {
 
@@ -51,6 +54,20 @@ std::string python_executable(const Env& env) {
   }
   return "python3";
 }
+// slap's Python helper module: in the build tree two levels above the executable,
+// installed in LIBDIR/slap/python (relative to the executable's directory, so that an
+// installed tree can move). Empty when neither exists: Python code then fails clearly.
+std::string python_module_dir() {
+  std::error_code ec;
+  std::string exe = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  if (ec) return {};
+  std::string dir = path::dirname(exe);
+  for (const char* rel : {SLAP_BUILD_TREE_PYTHON_DIR, SLAP_PYTHON_DIR}) {
+    std::string candidate = path::normpath(path::join(dir, rel));
+    if (fs::exists(path::join(candidate, "slap/bridge.py"))) return candidate;
+  }
+  return {};
+}
 }  // namespace
 
 Result<build::Options> base_build_options(const Env& env, bool binary_cache) {
@@ -58,6 +75,7 @@ Result<build::Options> base_build_options(const Env& env, bool binary_cache) {
   o.cwd = env.cwd;
   if (auto it = env.environ.find("HOME"); it != env.environ.end()) o.home = it->second;
   o.executable = python_executable(env);
+  o.python_dir = python_module_dir();
   o.fetch = SLAP_TRY(fetch::options_from_config(env.config));
   if (const auto& shared = env.config.get("build.shared-parts"); !shared.empty()) o.shared_dirs = {shared};
   for (const auto& [k, v] : env.environ) o.environment.emplace_back(k, v);

@@ -23,7 +23,8 @@ struct Options {
   std::string cwd;
   std::vector<profile::OptionOverride> overrides;
   std::string home;
-  std::string executable;                       // [buildout] executable default
+  std::string executable;                       // [buildout] executable default; Python code's interpreter
+  std::string python_dir;                       // slap's Python helper module (slap/python.hpp)
   fetch::Options fetch;
   std::vector<std::string> shared_dirs;         // used when [buildout] shared-part-list is empty
   process::Environment environment;             // commands start from it

@@ -40,6 +40,35 @@ struct Outcome {
 // Fails only when the program cannot be started (ErrorKind::io, naming it).
 Result<Outcome> run(const Spec& spec);
 
+// A program slap talks to while it runs (a helper process), started like run() starts
+// one: its own process group, a guard that kills the group if slap dies, stdin from
+// /dev/null. Destroying it stops it (SIGTERM to the group, SIGKILL after a grace time).
+class Child {
+ public:
+  Child() = default;
+  Child(Child&& o) noexcept : pid_(o.pid_), ended_(std::move(o.ended_)) { o.pid_ = -1; }
+  Child& operator=(Child&& o) noexcept;
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  ~Child() { stop(); }
+
+  int pid() const { return pid_; }
+  // How it ended, once it has (never blocks).
+  std::optional<Outcome> poll();
+  // Stops the whole group and reaps the program; returns how it ended.
+  Outcome stop(std::chrono::milliseconds grace = std::chrono::milliseconds(1000));
+
+ private:
+  friend Result<Child> start(const Spec& spec, const std::vector<int>& inherit);
+  int pid_ = -1;
+  std::optional<Outcome> ended_;
+};
+
+// Starts spec.argv without waiting for it. `inherit` are descriptors of slap's that the
+// program receives as 3, 4, ... (slap keeps its own). Its stdout and stderr go to
+// spec.log_file, or to /dev/null when that is empty; deadline and cancel are not used.
+Result<Child> start(const Spec& spec, const std::vector<int>& inherit);
+
 // KEY=VALUE strings (environ) to pairs; later duplicates win.
 Environment parse_environment(char** environ);
 // Value of `key` in env, or "".

@@ -21,6 +21,9 @@
 namespace slap::fetch {
 class Fetcher;
 }
+namespace slap::python {
+class Pool;
+}
 
 namespace slap::recipes {
 
@@ -32,6 +35,7 @@ struct Env {
   std::vector<std::string> shared_dirs;    // where shared parts live (the last one is written)
   process::Environment environment;        // what commands start from
   unsigned jobs = 1;
+  python::Pool* python = nullptr;          // the build's Python helpers (started on first use)
 };
 
 // Where one install writes its command output.

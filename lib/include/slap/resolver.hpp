@@ -10,7 +10,9 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "slap/error.hpp"
@@ -40,6 +42,8 @@ class Options {
   Result<std::string> at(const std::string& option);
   // A value set by a recipe (visible to later `${}` references).
   void set(const std::string& option, std::string value);
+  // Removes an option (`del options[key]` in a recipe); false when there was none.
+  bool erase(const std::string& option);
   bool has(const std::string& option) const;
   // Substitutes `${...}` in arbitrary text in the context of this section (template
   // recipes expand their template this way); `$$` is kept.
@@ -68,6 +72,7 @@ class Options {
   std::unordered_map<std::string, std::string> cooked_;
   std::unordered_map<std::string, std::string> data_;
   std::vector<std::string> set_order_;  // options added by set() that are not raw
+  std::unordered_set<std::string> erased_;
 };
 
 // Called when a section with a recipe initialises: this is where a recipe reads its
@@ -104,15 +109,25 @@ class Resolver {
   // The parts `part` depends on: those it references, directly or through sections
   // without a recipe, and its `=>` dependencies. Sorted.
   std::vector<std::string> part_dependencies(const std::string& part) const;
+  // Records that section `from` uses section `to` (a recipe reading buildout[to]): `to`
+  // then counts among `from`'s dependencies.
+  void add_reference(const std::string& from, const std::string& to);
+  // zc.buildout's Buildout.parse(): adds the sections of `text` (profile syntax, dedented
+  // first) as if a profile held them; redefining a section is an error.
+  Status add_sections(std::string_view text);
+  // Every section name: the profile's, then those add_sections() added.
+  std::vector<std::string> section_names() const;
 
  private:
   friend class Options;
+  const Section* raw_section(std::string_view name) const;
   const Profile& profile_;
   RecipeHook* hook_;
   std::unordered_map<std::string, std::unique_ptr<Options>> sections_;
   std::unordered_map<std::string, Error> init_errors_;
   std::unordered_map<std::string, std::set<std::string>> references_;  // section -> sections it used
   std::vector<std::string> parts_;
+  std::vector<std::pair<std::string, std::unique_ptr<Section>>> added_;
 };
 
 // The three views of the conformance files (see ../shared/conformance/README.md).

@@ -16,6 +16,7 @@
 #include "slap/fs.hpp"
 #include "slap/lock.hpp"
 #include "slap/paths.hpp"
+#include "slap/python.hpp"
 #include "slap/recipe.hpp"
 #include "recipes/common.hpp"
 #include "slap/resolver.hpp"
@@ -134,6 +135,14 @@ class Builder {
     env_.shared_dirs = SLAP_TRY(recipes::shared_dirs(resolver, opts_.shared_dirs));
     report_.directory = env_.buildout_dir;
     log_dir_ = path::join(env_.buildout_dir, ".slap/log");
+    python_ = std::make_unique<python::Pool>(python::Settings{
+        .interpreter = opts_.executable.empty() ? "python3" : opts_.executable,
+        .module_dir = opts_.python_dir,
+        .environment = opts_.environment,
+        .cwd = env_.buildout_dir,
+        .log_file = path::join(log_dir_, "python.log"),
+        .ctx = &ctx_});
+    env_.python = python_.get();
     return {};
   }
 
@@ -363,6 +372,7 @@ class Builder {
   const Options& opts_;
   const Context& ctx_;
   fetch::Fetcher fetcher_;
+  std::unique_ptr<python::Pool> python_;  // helpers start on first use, stop with the build
   recipes::Env env_;
   RecipeFactoryHook hook_;
   std::vector<std::string> order_;

@@ -39,7 +39,8 @@ Config Config::defaults(const std::string& home, unsigned cpus) {
   add("core.progress", ConfigType::boolean, "true", "progress bars on a terminal");
   add("core.offline", ConfigType::boolean, "false", "never use the network");
   add("build.download-cache", ConfigType::path, path::join(cache, "download"), "verified downloads, by content");
-  add("build.python", ConfigType::path, "", "[buildout] executable; empty: python3 from PATH when a build needs it");
+  add("build.python", ConfigType::path, "",
+      "Python for profile code and [buildout] executable; empty: python3 from PATH when a build needs it");
   add("build.shared-parts", ConfigType::path, "",
       "shared parts (shared = true) when [buildout] shared-part-list is empty; empty: in parts/, as buildout");
   add("cache.shacache-url", ConfigType::string, "", "Shacache base URL (binary cache)");

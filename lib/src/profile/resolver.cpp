@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "profile/parser.hpp"
 #include "slap/paths.hpp"
 #include "slap/strings.hpp"
 #include "slap/typed.hpp"
@@ -48,13 +49,23 @@ const Key* Options::raw_key(const std::string& option) const {
 }
 
 bool Options::has(const std::string& option) const {
-  return raw_->contains(option) || data_.contains(option);
+  return !erased_.contains(option) && (raw_->contains(option) || data_.contains(option));
+}
+
+bool Options::erase(const std::string& option) {
+  if (!has(option)) return false;
+  erased_.insert(option);
+  data_.erase(option);
+  cooked_.erase(option);
+  std::erase(set_order_, option);
+  return true;
 }
 
 std::vector<std::string> Options::keys() const {
   std::vector<std::string> out;
   out.reserve(raw_->size() + set_order_.size());
-  for (const auto& kv : *raw_) out.push_back(kv.first);
+  for (const auto& kv : *raw_)
+    if (!erased_.contains(kv.first)) out.push_back(kv.first);
   for (const auto& k : set_order_)
     if (!raw_->contains(k)) out.push_back(k);
   return out;
@@ -64,11 +75,13 @@ void Options::set(const std::string& option, std::string value) {
   if (!raw_->contains(option) && !data_.contains(option) &&
       std::find(set_order_.begin(), set_order_.end(), option) == set_order_.end())
     set_order_.push_back(option);
+  erased_.erase(option);
   data_[option] = std::move(value);
 }
 
 Result<std::optional<std::string>> Options::get(const std::string& option, Seen* seen) {
   if (auto it = data_.find(option); it != data_.end()) return it->second;
+  if (erased_.contains(option)) return std::nullopt;
   std::string value;
   if (auto it = cooked_.find(option); it != cooked_.end()) {
     value = it->second;
@@ -204,7 +217,7 @@ Result<Section> Options::expand_macros(const std::string& name, const Section& d
   for (const auto& line : str::split(macro->second.value(), "\n")) {
     std::string source(str::strip(line));
     if (source.empty()) continue;
-    const Section* raw = resolver_.profile().config().find(source);
+    const Section* raw = resolver_.raw_section(source);
     if (!raw)
       return fail(located(user_error("UserError", fmt::format("No section named '{}' (used as a macro by [{}])", source, name)), "<"));
     for (auto& [k, v] : SLAP_TRY(expand_macros(source, *raw, doing))) result.insert_or_assign(k, std::move(v));
@@ -243,7 +256,7 @@ Resolver::Resolver(const Profile& profile, RecipeHook* hook) : profile_(profile)
 
 Result<Options*> Resolver::section(const std::string& name) {
   if (auto it = sections_.find(name); it != sections_.end()) return it->second.get();
-  const Section* raw = profile_.config().find(name);
+  const Section* raw = raw_section(name);
   if (!raw)
     return fail(user_error("MissingSection", fmt::format("The referenced section, '{}', was not defined.", name)).about(name));
   // Registered before initialising: references back into it read options lazily.
@@ -274,6 +287,40 @@ std::vector<std::string> Resolver::part_dependencies(const std::string& part) co
     }
   }
   std::sort(out.begin(), out.end());
+  return out;
+}
+
+const Section* Resolver::raw_section(std::string_view name) const {
+  if (const Section* raw = profile_.config().find(name)) return raw;
+  for (const auto& [n, section] : added_)
+    if (n == name) return section.get();
+  return nullptr;
+}
+
+void Resolver::add_reference(const std::string& from, const std::string& to) {
+  if (from != to) references_[from].insert(to);
+}
+
+Status Resolver::add_sections(std::string_view text) {
+  auto parsed = SLAP_TRY(parse(str::dedent(text), "<buildout.parse>"));
+  for (const auto& ps : parsed.sections)
+    if (raw_section(ps.name))
+      return fail(user_error("UserError", fmt::format("Section already exists: {}", ps.name)).about(ps.name));
+  for (const auto& ps : parsed.sections) {
+    std::vector<Section::value_type> keys;
+    for (const auto& opt : ps.options)
+      keys.emplace_back(opt.name, Key(profile_.arena(), opt.value, {source_computed, opt.line}));
+    // `+=` / `-=` apply to nothing, as in a file that is not extended.
+    auto section = std::make_unique<Section>();
+    update_section(profile_.arena(), *section, Section(std::move(keys)));
+    added_.emplace_back(ps.name, std::move(section));
+  }
+  return {};
+}
+
+std::vector<std::string> Resolver::section_names() const {
+  std::vector<std::string> out = profile_.config().names();
+  for (const auto& [name, section] : added_) out.push_back(name);
   return out;
 }
 

@@ -12,6 +12,7 @@
 #include "slap/archive.hpp"
 #include "slap/fs.hpp"
 #include "slap/paths.hpp"
+#include "slap/python.hpp"
 #include "slap/strings.hpp"
 
 namespace slap::recipes {
@@ -26,6 +27,7 @@ class Cmmi final : public Recipe {
     return shared ? std::optional<std::string>(location) : std::nullopt;
   }
   Env env;
+  profile::Resolver* resolver = nullptr;  // for hooks, which read and write the profile
   std::string name, url, path, location, compile_dir;
   std::optional<fetch::Checksum> sum;
   bool shared = false, keep_compile_dir = false;
@@ -71,11 +73,17 @@ class Cmmi final : public Recipe {
     return run_shell("set -e;" + command, cwd, environment, ic);
   }
 
-  Status hook(const std::string& option, const std::string& value) const {
+  // FILE#MD5:FUNCTION, called with (options, buildout, environment) in the source directory.
+  Status hook(const std::string& option, const std::string& value, const std::string& cwd,
+              const InstallContext& ic) const {
     if (str::strip(value).empty()) return {};
-    return fail(ErrorKind::recipe,
-                fmt::format("[{}] {} = {}: Python hooks cannot run yet (slap has no Python bridge in this build)",
-                            name, option, value));
+    if (!env.python) return fail(ErrorKind::internal, fmt::format("[{}] {}: no Python bridge in this build", name, option));
+    log_line(ic, fmt::format("Executing {}", option));
+    auto parsed = python::parse_hook(str::strip(value));
+    if (!parsed) return fail(ErrorKind::input, fmt::format("[{}] {}: {}", name, option, parsed.error().message));
+    python::Bridge* bridge = SLAP_TRY(env.python->get());
+    python::ProfileHost host(*resolver, name, env.fetcher, env.buildout_dir, &env.python->resolver_mutex());
+    return bridge->call_hook(*parsed, {name, option, cwd, environment, ic.log_file}, host);
   }
 
   Status build(const InstallContext& ic) {
@@ -97,15 +105,15 @@ class Cmmi final : public Recipe {
       std::string file = SLAP_TRY(download(env, patch_url, patch_sum));
       SLAP_CHECK(run(fmt::format("{} < {}", patch_command, file), cwd, ic));
     }
-    SLAP_CHECK(hook("pre-configure-hook", pre_configure_hook));
+    SLAP_CHECK(hook("pre-configure-hook", pre_configure_hook, cwd, ic));
     if (!pre_configure.empty()) SLAP_CHECK(run(pre_configure, cwd, ic));
     SLAP_CHECK(run(configure, cwd, ic));
-    SLAP_CHECK(hook("pre-make-hook", pre_make_hook));
+    SLAP_CHECK(hook("pre-make-hook", pre_make_hook, cwd, ic));
     if (!pre_build.empty()) SLAP_CHECK(run(pre_build, cwd, ic));
     SLAP_CHECK(run(make, cwd, ic));
     if (!pre_install.empty()) SLAP_CHECK(run(pre_install, cwd, ic));
     SLAP_CHECK(run(install_command, cwd, ic));
-    SLAP_CHECK(hook("post-make-hook", post_make_hook));
+    SLAP_CHECK(hook("post-make-hook", post_make_hook, cwd, ic));
     if (!post_install.empty()) SLAP_CHECK(run(post_install, cwd, ic));
     return {};
   }
@@ -130,6 +138,7 @@ Result<std::string> stripped(const std::map<std::string, std::string>& options, 
 Result<std::unique_ptr<Recipe>> make_cmmi(profile::Resolver& resolver, profile::Options& options, const Env& env) {
   auto r = std::make_unique<Cmmi>();
   r->env = env;
+  r->resolver = &resolver;
   r->name = options.name();
   // It was never possible to choose the location: a `location` option must name the one
   // the shared-part logic computes (usually written `@@LOCATION@@`).

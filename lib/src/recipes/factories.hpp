@@ -24,6 +24,7 @@ SLAP_RECIPE_FACTORY(make_publish_serialised);
 SLAP_RECIPE_FACTORY(make_password);
 SLAP_RECIPE_FACTORY(make_promise_plugin);
 SLAP_RECIPE_FACTORY(make_jinja2);
+SLAP_RECIPE_FACTORY(make_python_script);
 
 #undef SLAP_RECIPE_FACTORY
 

@@ -8,6 +8,7 @@ namespace slap::recipes {
 
 namespace {
 const std::pair<std::string_view, Factory> registry[] = {
+    {"slapos.recipe.build:default", make_python_script},
     {"slapos.recipe.build:download", make_download},
     {"slapos.recipe.build:download-unpacked", make_download_unpacked},
     {"slapos.recipe.build:gitclone", make_gitclone},

@@ -76,7 +76,8 @@ void drain(UniqueFd& fd, std::string& target, std::size_t limit) {
 // on writing behind the next run's back. Otherwise it waits for the command and exits as
 // it did. Group signals from slap (timeout, Ctrl-C) reach the command directly.
 [[noreturn]] void exec_child(const std::string& program, char* const* argv, char* const* envp,
-                             const char* cwd, int out_fd, int err_fd, pid_t parent) {
+                             const char* cwd, int out_fd, int err_fd, pid_t parent,
+                             const std::vector<int>& inherit) {
   ::setpgid(0, 0);
   sigset_t guarded;
   ::sigemptyset(&guarded);
@@ -88,6 +89,12 @@ void drain(UniqueFd& fd, std::string& target, std::size_t limit) {
   if (devnull >= 0) ::dup2(devnull, 0);
   ::dup2(out_fd, 1);
   ::dup2(err_fd, 2);
+  // Inherited descriptors become 3, 4, ...: first moved out of the way (a source may be
+  // one of the targets), then put in place (dup2 clears close-on-exec).
+  int moved[8];
+  std::size_t count = inherit.size() < 8 ? inherit.size() : 8;
+  for (std::size_t i = 0; i < count; ++i) moved[i] = ::fcntl(inherit[i], F_DUPFD_CLOEXEC, 64);
+  for (std::size_t i = 0; i < count; ++i) ::dup2(moved[i], static_cast<int>(3 + i));
   if (cwd && ::chdir(cwd) != 0) ::_exit(127);
   pid_t command = ::fork();
   if (command < 0) ::_exit(127);
@@ -128,24 +135,57 @@ std::string Outcome::describe() const {
   return "?";
 }
 
-Result<Outcome> run(const Spec& spec) {
-  if (spec.argv.empty()) return fail(ErrorKind::internal, "process::run: empty command");
-  std::string program = find_program(spec.argv[0], spec.env);
-  if (program.empty() || ::access(program.c_str(), X_OK) != 0)
-    return fail(ErrorKind::io, fmt::format("cannot run '{}': not found or not executable", spec.argv[0]));
+namespace {
 
+// argv and environ of a Spec, ready for execve (everything allocated before fork()).
+struct Prepared {
+  std::string program;
   std::vector<std::string> env_strings;
-  for (const auto& [k, v] : spec.env) env_strings.push_back(k + "=" + v);
   std::vector<char*> argv, envp;
-  for (const auto& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  for (auto& e : env_strings) envp.push_back(e.data());
-  envp.push_back(nullptr);
+};
+
+Result<Prepared> prepare(const Spec& spec) {
+  if (spec.argv.empty()) return fail(ErrorKind::internal, "process: empty command");
+  Prepared p;
+  p.program = find_program(spec.argv[0], spec.env);
+  if (p.program.empty() || ::access(p.program.c_str(), X_OK) != 0)
+    return fail(ErrorKind::io, fmt::format("cannot run '{}': not found or not executable", spec.argv[0]));
+  for (const auto& [k, v] : spec.env) p.env_strings.push_back(k + "=" + v);
+  for (const auto& a : spec.argv) p.argv.push_back(const_cast<char*>(a.c_str()));
+  p.argv.push_back(nullptr);
+  for (auto& e : p.env_strings) p.envp.push_back(e.data());
+  p.envp.push_back(nullptr);
+  return p;
+}
+
+Result<UniqueFd> open_log(const std::string& file) {
+  UniqueFd log(::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  if (log.get() < 0) return fail(ErrorKind::io, fmt::format("cannot open log {}: {}", file, std::strerror(errno)));
+  return log;
+}
+
+Outcome ended(int status) {
+  Outcome o;
+  if (WIFEXITED(status)) {
+    o.status = WEXITSTATUS(status);
+  } else {
+    o.end = Outcome::End::signaled;
+    o.status = WTERMSIG(status);
+  }
+  return o;
+}
+
+}  // namespace
+
+Result<Outcome> run(const Spec& spec) {
+  Prepared prepared = SLAP_TRY(prepare(spec));
+  const std::string& program = prepared.program;
+  auto& argv = prepared.argv;
+  auto& envp = prepared.envp;
 
   UniqueFd log, out_r, out_w, err_r, err_w;
   if (!spec.log_file.empty()) {
-    log.reset(::open(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
-    if (log.get() < 0) return fail(ErrorKind::io, fmt::format("cannot open log {}: {}", spec.log_file, std::strerror(errno)));
+    log = SLAP_TRY(open_log(spec.log_file));
   } else {
     int p1[2], p2[2];
     if (::pipe2(p1, O_CLOEXEC) != 0 || ::pipe2(p2, O_CLOEXEC) != 0)
@@ -157,7 +197,7 @@ Result<Outcome> run(const Spec& spec) {
   if (pid < 0) return fail(ErrorKind::io, fmt::format("cannot fork: {}", std::strerror(errno)));
   if (pid == 0)
     exec_child(program, argv.data(), envp.data(), spec.cwd.empty() ? nullptr : spec.cwd.c_str(),
-               log.get() >= 0 ? log.get() : out_w.get(), log.get() >= 0 ? log.get() : err_w.get(), parent);
+               log.get() >= 0 ? log.get() : out_w.get(), log.get() >= 0 ? log.get() : err_w.get(), parent, {});
   ::setpgid(pid, pid);  // also in the parent, so kill(-pid) works at once
   out_w.reset();
   err_w.reset();
@@ -204,13 +244,63 @@ Result<Outcome> run(const Spec& spec) {
   drain(out_r, outcome.out, spec.capture_limit);
   drain(err_r, outcome.err, spec.capture_limit);
   if (outcome.end == Outcome::End::exited) {
-    if (WIFEXITED(status)) outcome.status = WEXITSTATUS(status);
-    else {
-      outcome.end = Outcome::End::signaled;
-      outcome.status = WTERMSIG(status);
-    }
+    Outcome how = ended(status);
+    outcome.end = how.end;
+    outcome.status = how.status;
   }
   return outcome;
+}
+
+Result<Child> start(const Spec& spec, const std::vector<int>& inherit) {
+  if (inherit.size() > 8) return fail(ErrorKind::internal, "process::start: at most 8 inherited descriptors");
+  Prepared prepared = SLAP_TRY(prepare(spec));
+  UniqueFd log = SLAP_TRY(open_log(spec.log_file.empty() ? "/dev/null" : spec.log_file));
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0) return fail(ErrorKind::io, fmt::format("cannot fork: {}", std::strerror(errno)));
+  if (pid == 0)
+    exec_child(prepared.program, prepared.argv.data(), prepared.envp.data(),
+               spec.cwd.empty() ? nullptr : spec.cwd.c_str(), log.get(), log.get(), parent, inherit);
+  ::setpgid(pid, pid);
+  Child child;
+  child.pid_ = pid;
+  return child;
+}
+
+Child& Child::operator=(Child&& o) noexcept {
+  if (this != &o) {
+    stop();
+    pid_ = o.pid_;
+    ended_ = std::move(o.ended_);
+    o.pid_ = -1;
+  }
+  return *this;
+}
+
+std::optional<Outcome> Child::poll() {
+  if (ended_ || pid_ < 0) return ended_;
+  int status = 0;
+  if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+    ::kill(-pid_, SIGKILL);  // whatever it left behind in its group
+    ended_ = ended(status);
+  }
+  return ended_;
+}
+
+Outcome Child::stop(std::chrono::milliseconds grace) {
+  if (pid_ < 0) return ended_.value_or(Outcome{});
+  if (!poll()) {
+    ::kill(-pid_, SIGTERM);
+    auto kill_at = Clock::now() + grace;
+    while (!poll() && Clock::now() < kill_at) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (!ended_) {
+      ::kill(-pid_, SIGKILL);
+      int status = 0;
+      if (::waitpid(pid_, &status, 0) == pid_) ended_ = ended(status);
+    }
+  }
+  pid_ = -1;
+  return ended_.value_or(Outcome{});
 }
 
 Environment parse_environment(char** environ) {
