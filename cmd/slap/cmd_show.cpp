@@ -115,7 +115,7 @@ Result<Outcome> run_show(Env& env, ShowOptions& o) {
   auto loaded = SLAP_TRY(load_profile(env, o.profile, overrides));
   // Shared parts are shown where `slap build` puts them.
   auto build_options = SLAP_TRY(base_build_options(env, false));
-  auto hook = build::show_hook(build_options.shared_dirs);
+  auto hook = build::show_hook(build_options);
   auto report = SLAP_TRY(profile::resolve_all(loaded, *hook));
   if (!section.empty() && !loaded.config().contains(section))
     return fail(Error(ErrorKind::input, fmt::format("no section [{}] in {}", section, loaded.root())).with_class("MissingSection"));

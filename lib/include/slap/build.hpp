@@ -71,9 +71,9 @@ Result<Report> build(const Options& options, const Context& ctx, Report* partial
 
 // The recipe hook of `slap show`: a recipe's `location` defaults to parts/NAME as with
 // buildout's stand-in recipe, except for a shared part (`shared = true` with shared
-// directories: [buildout] shared-part-list, else `shared_dirs`), which gets the directory
-// `build` installs it in.
-std::unique_ptr<profile::RecipeHook> show_hook(std::vector<std::string> shared_dirs);
+// directories: [buildout] shared-part-list, else `options.shared_dirs`): its recipe sets its
+// options as in the build (location, @@LOCATION@@, prefix...).
+std::unique_ptr<profile::RecipeHook> show_hook(const Options& options);
 
 // Uploads the built shared parts of the profile to the binary cache (options.binary_cache)
 // and publishes their entries (`slap cache-push --parts`). Returns the parts pushed.

@@ -1,6 +1,8 @@
-// The resolution `slap show` prints: buildout's stand-in location for every recipe, and the
-// shared directory a shared part is built in, computed as the build computes it.
+// The resolution `slap show` prints: buildout's stand-in location for every recipe (what
+// the conformance oracle uses), except for a shared part, whose own recipe sets its
+// options as in the build.
 #include "recipes/common.hpp"
+#include "slap/recipe.hpp"
 #include "slap/build.hpp"
 #include "slap/strings.hpp"
 
@@ -10,16 +12,20 @@ namespace {
 
 class ShowHook final : public profile::RecipeHook {
  public:
-  explicit ShowHook(std::vector<std::string> configured) : configured_(std::move(configured)) {}
+  explicit ShowHook(const Options& options) : configured_(options.shared_dirs), environment_(options.environment) {}
 
   Status init(profile::Resolver& resolver, profile::Options& section) override {
     auto recipe = SLAP_TRY(section.get("recipe"));
     if (recipe && recipes::shares_parts(str::strip(*recipe))) {
       recipes::Env env;
       env.shared_dirs = SLAP_TRY(recipes::shared_dirs(resolver, configured_));
-      auto place = SLAP_TRY(recipes::shared_place(resolver, section, env));
-      if (place.shared()) {
-        section.set("location", place.location);
+      env.environment = environment_;
+      env.buildout_dir = SLAP_TRY(SLAP_TRY(resolver.section("buildout"))->at("directory"));
+      // A shared part: its recipe sets what the build sees (location, @@LOCATION@@ in
+      // every option, prefix...). Creating it reads options only.
+      if (SLAP_TRY(recipes::shared_place(resolver, section, env)).shared()) {
+        recipes::Factory factory = recipes::find(str::strip(*recipe));
+        SLAP_TRY(factory(resolver, section, env));
         return {};
       }
     }
@@ -28,13 +34,14 @@ class ShowHook final : public profile::RecipeHook {
 
  private:
   std::vector<std::string> configured_;
+  process::Environment environment_;
   profile::LocationDefaultHook stand_in_;
 };
 
 }  // namespace
 
-std::unique_ptr<profile::RecipeHook> show_hook(std::vector<std::string> shared_dirs) {
-  return std::make_unique<ShowHook>(std::move(shared_dirs));
+std::unique_ptr<profile::RecipeHook> show_hook(const Options& options) {
+  return std::make_unique<ShowHook>(options);
 }
 
 }  // namespace slap::build
