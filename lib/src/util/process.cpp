@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -206,12 +207,14 @@ Result<Outcome> run(const Spec& spec) {
   bool stopping = false;
   Clock::time_point kill_at{};
   int status = 0;
+  // Readable when the guard exits: the wait ends at once instead of at the next tick.
+  UniqueFd exited(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
   while (true) {
     pid_t done = ::waitpid(pid, &status, WNOHANG);
     if (done == pid) break;
     if (out_r.get() >= 0 || err_r.get() >= 0) {
-      pollfd fds[2] = {{out_r.get(), POLLIN, 0}, {err_r.get(), POLLIN, 0}};
-      ::poll(fds, 2, 50);
+      pollfd fds[3] = {{out_r.get(), POLLIN, 0}, {err_r.get(), POLLIN, 0}, {exited.get(), POLLIN, 0}};
+      ::poll(fds, 3, 50);
       char buf[8192];
       for (auto [fd, target] : {std::pair{&out_r, &outcome.out}, std::pair{&err_r, &outcome.err}}) {
         if (fd->get() < 0) continue;
@@ -223,8 +226,11 @@ Result<Outcome> run(const Spec& spec) {
           fd->reset();
         }
       }
+    } else if (exited.get() >= 0) {
+      pollfd p{exited.get(), POLLIN, 0};
+      ::poll(&p, 1, 50);  // the timeout only paces the cancellation and deadline checks
     } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));  // kernels before 5.3
     }
     auto now = Clock::now();
     if (!stopping) {
