@@ -53,7 +53,7 @@ def main():
     py_xml = os.path.join(out, "pytest.xml")
     env = dict(os.environ, SLAP=slap, SLAP_SOURCE_ROOT=ROOT)
     python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
-    rc = subprocess.call([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--junitxml=" + py_xml,
+    rc = subprocess.call([python, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "--junitxml=" + py_xml,
                           os.path.join(HERE, "cli"), os.path.join(HERE, "conformance")] + a.pytest_args,
                          env=env)
     try:

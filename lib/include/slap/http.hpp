@@ -1,7 +1,6 @@
 // HTTP(S)/FTP/file transfers (no curl types here). Used by fetch (downloads), cache
-// (Shacache/Shadir client) and sync. Plain http:// requests go over a small built-in
-// HTTP/1.1 client when nothing needs libcurl (no proxy in the environment, no rate limit);
-// everything else goes over libcurl, loaded on first use (lib/src/http/plain.hpp says why).
+// (Shacache/Shadir client) and sync. Every transfer goes over libcurl, loaded on first
+// use (lib/src/http/curl_api.hpp), so that commands that never transfer do not pay for it.
 #pragma once
 
 #include <cstdint>
@@ -35,8 +34,23 @@ struct Request {
   std::optional<std::uint64_t> max_body;
   long connect_timeout_seconds = 30;
   long low_speed_seconds = 60;    // abort when below 1 byte/s for this long
+  long timeout_ms = 0;            // the whole transfer; 0 = no limit
   std::uint64_t limit_rate = 0;   // bytes per second, 0 = unlimited
+  bool follow_redirects = true;   // at most 10
+  bool use_proxy = true;          // false: proxies from the environment are ignored
+  std::string unix_socket;        // connect to this socket instead of the URL's host
+  // TLS: the peer is verified against `ca_file` (else the system's certificates) unless
+  // verify_tls is false; a client certificate when both files are given.
+  bool verify_tls = true;
+  std::string ca_file, client_cert_file, client_key_file;
+  std::string user, password;     // HTTP basic authentication when `user` is set
 };
+
+// Transport failures carry one of these classes (Error::cls), for callers that report
+// them differently; other failures have none.
+inline constexpr const char* connect_failure = "ConnectionError";  // refused, unreachable, unknown host
+inline constexpr const char* timed_out = "Timeout";
+inline constexpr const char* tls_failure = "SSLError";
 
 struct Response {
   long status = 0;              // HTTP status (0 for file:// and ftp://)
@@ -54,15 +68,9 @@ using ProgressFn = std::function<bool(std::uint64_t done, std::uint64_t total)>;
 // at the end of main() to release it.
 void global_cleanup();
 
-// Which code carries a client's transfers.
-enum class Transport {
-  automatic,  // the built-in client for plain http:// when it can, libcurl otherwise
-  libcurl,    // always libcurl
-};
-
 class Client {
  public:
-  explicit Client(Transport transport = Transport::automatic);
+  Client();
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;

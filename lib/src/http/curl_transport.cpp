@@ -138,8 +138,23 @@ HeaderList set_transfer_options(CURL* h, Transfer& t, char* error_buffer) {
   curl_api().easy_setopt(h, CURLOPT_URL, rq.url.c_str());
   curl_api().easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
   curl_api().easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_api().easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_api().easy_setopt(h, CURLOPT_FOLLOWLOCATION, rq.follow_redirects ? 1L : 0L);
   curl_api().easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
+  if (rq.timeout_ms > 0) curl_api().easy_setopt(h, CURLOPT_TIMEOUT_MS, rq.timeout_ms);
+  if (!rq.use_proxy) curl_api().easy_setopt(h, CURLOPT_PROXY, "");
+  if (!rq.unix_socket.empty()) curl_api().easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, rq.unix_socket.c_str());
+  curl_api().easy_setopt(h, CURLOPT_SSL_VERIFYPEER, rq.verify_tls ? 1L : 0L);
+  curl_api().easy_setopt(h, CURLOPT_SSL_VERIFYHOST, rq.verify_tls ? 2L : 0L);
+  if (!rq.ca_file.empty()) curl_api().easy_setopt(h, CURLOPT_CAINFO, rq.ca_file.c_str());
+  if (!rq.client_cert_file.empty() && !rq.client_key_file.empty()) {
+    curl_api().easy_setopt(h, CURLOPT_SSLCERT, rq.client_cert_file.c_str());
+    curl_api().easy_setopt(h, CURLOPT_SSLKEY, rq.client_key_file.c_str());
+  }
+  if (!rq.user.empty()) {
+    curl_api().easy_setopt(h, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    curl_api().easy_setopt(h, CURLOPT_USERNAME, rq.user.c_str());
+    curl_api().easy_setopt(h, CURLOPT_PASSWORD, rq.password.c_str());
+  }
   curl_api().easy_setopt(h, CURLOPT_USERAGENT, "slap/" SLAP_VERSION);
   curl_api().easy_setopt(h, CURLOPT_CONNECTTIMEOUT, rq.connect_timeout_seconds);
   curl_api().easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
@@ -173,7 +188,16 @@ Error transfer_error(const Transfer& t, CURLcode code, const char* error_buffer)
   if (code == CURLE_ABORTED_BY_CALLBACK) return interrupted(t.request);
   if (code == CURLE_FILESIZE_EXCEEDED) return too_large(t.request);
   const char* detail = error_buffer[0] ? error_buffer : curl_api().easy_strerror(code);
-  return Error(ErrorKind::network, fmt::format("{}: {}", url, detail));
+  Error e(ErrorKind::network, fmt::format("{}: {}", url, detail));
+  if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY)
+    e.cls = connect_failure;
+  else if (code == CURLE_OPERATION_TIMEDOUT)
+    e.cls = timed_out;
+  else if (code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CONNECT_ERROR || code == CURLE_SSL_CERTPROBLEM ||
+           code == CURLE_SSL_CIPHER || code == CURLE_SSL_CACERT_BADFILE || code == CURLE_SSL_ENGINE_NOTFOUND ||
+           code == CURLE_SSL_ISSUER_ERROR || code == CURLE_SSL_CRL_BADFILE)
+    e.cls = tls_failure;
+  return e;
 }
 
 }  // namespace

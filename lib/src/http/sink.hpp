@@ -1,5 +1,5 @@
-// What both transports (libcurl and plain HTTP) do with an answer: record its header lines,
-// and send its body where it belongs. Error pages stay in memory so they never corrupt a
+// What a transfer does with an answer: record its header lines, and send its body where it
+// belongs. Error pages stay in memory so they never corrupt a
 // download; a 206 answer to a resumed request is appended to what Request::output_file
 // already holds.
 #pragma once

@@ -26,21 +26,12 @@ http::RetryPolicy no_wait(int attempts) {
   return policy;
 }
 
-// Runs the calling test case once per transport: the built-in client (which carries these
-// plain http:// requests) and libcurl.
-http::Transport each_transport() {
-  http::Transport transport = http::Transport::automatic;
-  SUBCASE("built-in client") { transport = http::Transport::automatic; }
-  SUBCASE("libcurl") { transport = http::Transport::libcurl; }
-  return transport;
-}
-
 }  // namespace
 
 TEST_CASE("http: GET into memory, headers lower-cased") {
   test::TestServer server;
   server.serve("/a.txt", content);
-  http::Client client(each_transport());
+  http::Client client;
   auto res = client.perform(get(server.url("/a.txt")));
   REQUIRE(res);
   CHECK(res->status == 200);
@@ -61,7 +52,7 @@ TEST_CASE("http: GET into memory, headers lower-cased") {
 TEST_CASE("http: HEAD, PUT, POST from a file, DELETE") {
   test::TestServer server;
   server.serve("/a.txt", content);
-  http::Client client(each_transport());
+  http::Client client;
   auto head = get(server.url("/a.txt"));
   head.method = "HEAD";
   auto res = client.perform(head);
@@ -102,7 +93,7 @@ TEST_CASE("http: output_file, resumed with Range or restarted on 200") {
   test::TestServer server;
   server.serve("/a.bin", content);
   std::string file = test::temp_dir("http-out") + "/a.bin";
-  http::Client client(each_transport());
+  http::Client client;
   auto rq = get(server.url("/a.bin"));
   rq.output_file = file;
   auto res = client.perform(rq);
@@ -138,7 +129,7 @@ TEST_CASE("http: error pages never reach output_file") {
   test::TestServer server;
   std::string file = test::temp_dir("http-404") + "/x";
   test::write(file, "partial");
-  http::Client client(each_transport());
+  http::Client client;
   auto rq = get(server.url("/missing"));
   rq.output_file = file;
   rq.resume_from = 7;
@@ -151,7 +142,7 @@ TEST_CASE("http: error pages never reach output_file") {
 TEST_CASE("http: body limit, abort from progress, transport errors") {
   test::TestServer server;
   server.serve("/a.txt", content);
-  http::Client client(each_transport());
+  http::Client client;
   auto rq = get(server.url("/a.txt"));
   rq.max_body = 10;
   auto res = client.perform(rq);
@@ -183,7 +174,7 @@ TEST_CASE("http: file:// URLs") {
 TEST_CASE("http: retries 503 with backoff, then gives the last answer") {
   test::TestServer server;
   server.serve("/a.txt", content);
-  http::Client client(each_transport());
+  http::Client client;
   server.fail_next = 2;
   std::vector<std::string> reasons;
   auto policy = no_wait(4);
@@ -211,7 +202,7 @@ TEST_CASE("http: a cut download is resumed by the retry") {
   server.cut_next_at = 20;
   std::string file = test::temp_dir("http-cut") + "/a.bin";
   test::write(file, "stale content from an older download");
-  http::Client client(each_transport());
+  http::Client client;
   auto rq = get(server.url("/a.bin"));
   rq.output_file = file;
   auto res = http::perform_with_retries(client, rq, no_wait(3), nullptr);
@@ -238,7 +229,7 @@ TEST_CASE("http: a resume the server cannot satisfy (416) starts over") {
   server.serve("/a.bin", content);
   std::string file = test::temp_dir("http-416") + "/a.bin";
   test::write(file, std::string(content.size(), 'x'));
-  http::Client client(each_transport());
+  http::Client client;
   auto rq = get(server.url("/a.bin"));
   rq.output_file = file;
   rq.resume_from = content.size();
@@ -255,7 +246,7 @@ TEST_CASE("http: a resume the server cannot satisfy (416) starts over") {
 TEST_CASE("http: a cancel request stops the retries") {
   test::TestServer server;
   server.serve("/a.txt", content);
-  http::Client client(each_transport());
+  http::Client client;
   CancelToken cancel;
   cancel.request();
   auto res = http::perform_with_retries(client, get(server.url("/a.txt")), no_wait(3), &cancel);
