@@ -1,6 +1,9 @@
 // Reading a profile and its `extends` closure (zc.buildout's Buildout.__init__ and _open).
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <tuple>
+
 #include <unordered_map>
 #include <unordered_set>
 
@@ -44,12 +47,21 @@ Error input_error(std::string cls, std::string message, Location where = {}) {
   return Error(ErrorKind::input, std::move(message), std::move(where)).with_class(std::move(cls));
 }
 
+// Command-line assignments in the order zc.buildout applies them: sorted, so that of two
+// assignments to the same option the one whose value sorts last wins.
+std::vector<OptionOverride> applied_order(std::vector<OptionOverride> overrides) {
+  std::stable_sort(overrides.begin(), overrides.end(), [](const OptionOverride& a, const OptionOverride& b) {
+    return std::tie(a.section, a.option, a.value) < std::tie(b.section, b.option, b.value);
+  });
+  return overrides;
+}
+
 // `buildout:offline=true` on the command line: remote extends are refused, as zc.buildout's
 // downloader does in offline mode (it sees the command-line options while loading).
 bool offline_override(const std::vector<OptionOverride>& overrides) {
   bool offline = false;
-  for (const auto& o : overrides)
-    if (o.section == "buildout" && o.option == "offline") offline = str::strip(o.value) == "true";
+  for (const auto& o : applied_order(overrides))
+    if (o.section == "buildout" && o.option == "offline") offline = o.value == "true";
   return offline;
 }
 
@@ -327,7 +339,7 @@ class Loader {
 
   void apply_command_line(Config& data) {
     Config cl;
-    for (const auto& o : opts_.overrides)
+    for (const auto& o : applied_order(opts_.overrides))
       cl.edit(o.section).insert_or_assign(o.option, Key(arena_, o.value, {source_command_line, 0}));
     update_config(arena_, data, std::move(cl));
   }
@@ -409,21 +421,20 @@ class Loader {
 
 Result<Profile> load(const LoadOptions& opts) { return Loader(opts).run(); }
 
+// As zc.buildout's main(): split at the first '=', then at ':' (one at most), each piece
+// stripped; no section means [buildout].
 Result<OptionOverride> parse_override(std::string_view arg) {
   std::size_t eq = arg.find('=');
   if (eq == std::string_view::npos)
     return fail(ErrorKind::usage, fmt::format("'{}' is not a section:option=value assignment", arg));
   std::string_view lhs = arg.substr(0, eq);
   OptionOverride o;
-  o.value = std::string(arg.substr(eq + 1));
+  o.value = std::string(str::strip(arg.substr(eq + 1)));
   std::size_t colon = lhs.find(':');
-  if (colon == std::string_view::npos) {
-    o.section = "buildout";
-    o.option = std::string(lhs);
-  } else {
-    o.section = std::string(lhs.substr(0, colon));
-    o.option = std::string(lhs.substr(colon + 1));
-  }
+  if (colon != std::string_view::npos && lhs.find(':', colon + 1) != std::string_view::npos)
+    return fail(ErrorKind::usage, fmt::format("Invalid option: '{}' (one ':' between section and option)", lhs));
+  o.section = colon == std::string_view::npos ? "buildout" : std::string(str::strip(lhs.substr(0, colon)));
+  o.option = std::string(str::strip(colon == std::string_view::npos ? lhs : lhs.substr(colon + 1)));
   if (o.section.empty() || o.option.empty())
     return fail(ErrorKind::usage, fmt::format("'{}' is not a section:option=value assignment", arg));
   return o;

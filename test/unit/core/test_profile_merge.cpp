@@ -101,3 +101,35 @@ TEST_CASE("load: a file extended twice is not changed by its first includer") {
   CHECK(b.at("p").value() == dir);  // as spelled through right.cfg, the later branch
   CHECK(b.at("q").value() == "left");
 }
+
+TEST_CASE("parse_override: buildout's command-line assignments") {
+  auto o = parse_override(" a : x = v ");
+  REQUIRE(o);
+  CHECK(o->section == "a");
+  CHECK(o->option == "x");
+  CHECK(o->value == "v");
+  auto plain = parse_override("offline=true");
+  REQUIRE(plain);
+  CHECK(plain->section == "buildout");
+  CHECK(plain->option == "offline");
+  auto url = parse_override("a:url=http://h/x?y=z");
+  REQUIRE(url);
+  CHECK(url->value == "http://h/x?y=z");
+  auto three = parse_override("a:b:c=1");
+  REQUIRE_FALSE(three);
+  CHECK(three.error().kind == ErrorKind::usage);
+  CHECK_FALSE(parse_override("a:=1"));
+  CHECK_FALSE(parse_override("novalue"));
+}
+
+TEST_CASE("load: of two command-line values for one option, the one that sorts last wins") {
+  std::string dir = test::temp_dir("overrides");
+  test::write(dir + "/buildout.cfg", "[buildout]\nparts =\n[a]\nx = file\n");
+  LoadOptions o;
+  o.profile = "buildout.cfg";
+  o.cwd = dir;
+  o.overrides = {{"a", "x", "2"}, {"a", "x", "1"}};
+  auto p = load(o);
+  REQUIRE(p);
+  CHECK(p->config().find("a")->at("x").value() == "2");
+}
