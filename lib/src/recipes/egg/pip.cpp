@@ -153,9 +153,18 @@ Result<Distribution> PipProvider::pip_install(const Candidate& candidate, const 
   std::string staging = SLAP_TRY(make_staging(dest, candidate.filename, "install"));
   StagingGuard guard{staging};
   std::string target = path::join(staging, "target");
+  // pip knows a file's kind by its name; the download cache names files by digest.
+  std::string named = source;
+  if (!fs::is_dir(source)) {
+    named = path::join(staging, candidate.filename);
+    std::error_code ec;
+    stdfs::create_hard_link(source, named, ec);
+    if (ec) stdfs::copy_file(source, named, ec);
+    if (ec) return fail(ErrorKind::io, fmt::format("cannot copy {} to {}: {}", source, named, ec.message()));
+  }
   SLAP_CHECK(run_logged({settings_.python.executable, "-m", "pip", "install", "--no-deps", "--no-index",
-                         "--no-build-isolation", "--no-warn-script-location", "--target", target, source},
-                        path::dirname(source), settings_.environment, ic_));
+                         "--no-build-isolation", "--no-warn-script-location", "--target", target, named},
+                        path::dirname(named), settings_.environment, ic_));
   Distribution d = SLAP_TRY(read_target_directory(target));
   if (d.key != candidate.key)
     log_line(ic_, fmt::format("warning: installing {} gave {}, a different project", candidate.filename, d.str()));
