@@ -53,6 +53,29 @@ std::map<std::string, std::vector<std::string>>& page_cache() {
 
 bool is_file_url(std::string_view s) { return str::starts_with(str::to_lower(s.substr(0, 7)), "file://"); }
 
+// Removes "." and ".." path segments (RFC 3986 5.2.4) after the scheme and host.
+std::string remove_dot_segments(const std::string& url) {
+  auto scheme = url.find("://");
+  std::size_t start = scheme == std::string::npos ? 0 : url.find('/', scheme + 3);
+  if (start == std::string::npos) return url;
+  std::size_t end = std::min(url.find('?', start), url.find('#', start));
+  std::string path = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  std::vector<std::string> out;
+  auto segments = str::split(path.substr(1), "/");
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    bool last = i + 1 == segments.size();
+    if (segments[i] == ".") {
+      if (last) out.emplace_back();
+    } else if (segments[i] == "..") {
+      if (!out.empty()) out.pop_back();
+      if (last) out.emplace_back();
+    } else {
+      out.push_back(segments[i]);
+    }
+  }
+  return url.substr(0, start) + "/" + str::join(out, "/") + (end == std::string::npos ? "" : url.substr(end));
+}
+
 }  // namespace
 
 std::optional<Candidate> parse_package_file(std::string_view filename, std::string_view key) {
@@ -124,9 +147,9 @@ std::vector<std::string> html_links(std::string_view html, std::string_view base
     std::string href = unescape_html(html.substr(i, end - i));
     if (href.empty() || href.starts_with('#')) continue;
     if (path::is_url(href)) out.push_back(href);
-    else if (href.starts_with('/') && !origin.empty()) out.push_back(origin + href);
+    else if (href.starts_with('/') && !origin.empty()) out.push_back(remove_dot_segments(origin + href));
     else if (href.starts_with('/')) out.push_back(href);
-    else out.push_back(dir + href);
+    else out.push_back(remove_dot_segments(dir + href));
   }
   return out;
 }
@@ -148,6 +171,9 @@ std::vector<std::string> Finder::links_of(const std::string& location) {
   if (!path::is_url(local)) {
     std::string dir = path::is_abs(local) ? local : path::join(options_.base_dir, local);
     std::vector<std::string> files;
+    // As setuptools reads a local directory: its index.html when there is one.
+    if (auto html = fs::read_file(path::join(dir, "index.html")); html && fs::is_dir(dir))
+      return html_links(*html, path::join(dir, ""));
     if (fs::is_dir(dir)) {
       std::error_code ec;
       for (const auto& e : std::filesystem::directory_iterator(dir, ec)) files.push_back(e.path().string());

@@ -61,10 +61,7 @@ Result<EggSettings> read_settings(profile::Resolver& resolver, profile::Options&
   auto python = SLAP_TRY(options.get("python"));
   if (!python) python = SLAP_TRY(b->get("python"));
   std::string section(str::strip(python.value_or("")));
-  if (!section.empty()) {
-    auto* p = SLAP_TRY(resolver.section(section));
-    s.executable = SLAP_TRY(p->get("executable")).value_or("");
-  }
+  if (!section.empty()) s.executable = SLAP_TRY(SLAP_TRY(resolver.section(section))->at("executable"));
   if (s.executable.empty()) s.executable = "python3";
 
   s.newest = SLAP_TRY(buildout_flag(*b, "newest", true)) && !SLAP_TRY(buildout_flag(*b, "offline", false));
