@@ -426,3 +426,19 @@ def test_corpus_pinned_eggs_from_debian_sdists(slap, python, debian_sdists):
     out = run([slap.cwd / "bin" / "py", "-c", "import ply, webencodings; print(ply.__version__, "
                                              "webencodings.lookup('latin1').name)"])
     assert out.stdout == f"{pins['ply']} windows-1252\n", out
+
+
+def test_bad_requirement_is_reported_at_initialisation_with_its_place(slap):
+    write_profile(slap, """
+        [buildout]
+        parts = tool
+
+        [tool]
+        recipe = zc.recipe.egg
+        eggs =
+          fine
+          broken[
+        """)
+    r = slap("build", "-n", "-o")
+    assert r.code == 3, r
+    assert "buildout.cfg:7:1: [tool] eggs: invalid requirement 'broken[': unclosed '['" in r.err

@@ -155,6 +155,8 @@ Result<std::unique_ptr<Recipe>> make_egg_custom(profile::Resolver& resolver, pro
     if (egg && env.ctx) env.ctx->warn(fmt::format("[{}] The eggs option is deprecated. Use egg instead", options.name()));
   }
   r->distribution = std::string(str::strip(egg.value_or(options.name())));
+  if (auto req = Requirement::parse(r->distribution); !req)
+    return fail(option_error(options, egg ? "egg" : "eggs", req.error().message));
   auto patches = SLAP_TRY(patch_settings(options, r->distribution));
   r->build.patches = std::move(patches.patches);
   r->build.version_suffix = std::move(patches.version_suffix);

@@ -119,6 +119,8 @@ Status init_eggs(profile::Resolver& resolver, profile::Options& options, const E
   options.set("executable", r.settings.executable);
   auto eggs = SLAP_TRY(options.get("eggs"));
   r.eggs = option_lines(eggs.value_or(options.name()));
+  for (const auto& spec : r.eggs)
+    if (auto req = Requirement::parse(spec); !req) return fail(option_error(options, "eggs", req.error().message));
   return {};
 }
 

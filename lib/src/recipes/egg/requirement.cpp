@@ -13,12 +13,13 @@ namespace {
 
 bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; }
 
-// Runs of characters outside `keep` become one `-` (pkg_resources' safe_name/safe_version).
-std::string dash_runs(std::string_view text, bool keep_plus) {
+// Runs of characters other than letters, digits and '.' become one `-` (pkg_resources'
+// safe_name, and safe_version of a non-PEP 440 version).
+std::string dash_runs(std::string_view text) {
   std::string out;
   bool in_run = false;
   for (char c : text) {
-    bool keep = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || (keep_plus && c == '+');
+    bool keep = std::isalnum(static_cast<unsigned char>(c)) || c == '.';
     if (keep) {
       out += c;
       in_run = false;
@@ -51,11 +52,11 @@ std::string canonical_name(std::string_view name) {
   return out;
 }
 
-std::string egg_project_name(std::string_view name) { return str::replace_all(dash_runs(name, false), "-", "_"); }
+std::string egg_project_name(std::string_view name) { return str::replace_all(dash_runs(name), "-", "_"); }
 
 std::string egg_version_name(std::string_view version) {
   Version v = Version::parse(version);
-  std::string safe = v.legacy() ? dash_runs(str::replace_all(version, " ", "."), false) : v.normalized();
+  std::string safe = v.legacy() ? dash_runs(str::replace_all(version, " ", ".")) : v.normalized();
   return str::replace_all(safe, "-", "_");
 }
 
