@@ -23,9 +23,15 @@ class FakeProvider final : public Provider {
   std::vector<Release> index;
   std::vector<std::string> installed;  // "name version" in install order
 
-  std::vector<Candidate> available(const Requirement& req) override {
+  std::vector<Release> links;  // what the find-links have; `index` is the index
+  int index_lookups = 0;
+
+  std::vector<Candidate> available(const Requirement& req, bool with_index) override {
     std::vector<Candidate> out;
-    for (const auto& r : index) {
+    if (with_index) ++index_lookups;
+    std::vector<Release> all = links;
+    if (with_index) all.insert(all.end(), index.begin(), index.end());
+    for (const auto& r : all) {
       if (canonical_name(r.project) != req.key) continue;
       Candidate c;
       c.project = r.project;
@@ -53,7 +59,9 @@ class FakeProvider final : public Provider {
   Result<Distribution> write_egg(const std::string& dest, const Candidate& c) {
     std::string dir = dest + "/" + egg_project_name(c.project) + "-" + egg_version_name(c.version.text()) + "-py3.11.egg";
     std::string meta = "Metadata-Version: 2.1\nName: " + c.project + "\nVersion: " + c.version.text() + "\n";
-    for (const auto& r : index)
+    std::vector<Release> all = links;
+    all.insert(all.end(), index.begin(), index.end());
+    for (const auto& r : all)
       if (r.project == c.project && r.version == c.version.text())
         for (const auto& d : r.requires_dist) {
           meta += "Requires-Dist: " + d + "\n";
@@ -154,6 +162,18 @@ TEST_CASE("egg installer: SlapOS' `:whl` pins take the wheel, other pins the sou
   f.options.versions = {{"w", "1.0:whl"}, {"s", "1.0"}};
   f.resolve({"w", "s"});
   CHECK(f.provider.installed == std::vector<std::string>{"w 1.0 (wheel)", "s 1.0"});
+}
+
+TEST_CASE("egg installer: the index is asked only when the find-links have no usable file") {
+  Fixture f("egg-installer-links");
+  f.provider.links = {{"local", "1.0"}, {"w", "2.0", {}, PackageKind::sdist}};
+  f.provider.index = {{"local", "1.1"}, {"w", "2.0", {}, PackageKind::wheel}};
+  f.options.versions = {{"local", "1.0"}, {"w", "2.0:whl"}};
+  f.resolve({"local"});
+  CHECK(f.provider.index_lookups == 0);
+  f.resolve({"w"});  // the find-links have the sdist only
+  CHECK(f.provider.index_lookups == 1);
+  CHECK(f.provider.installed == std::vector<std::string>{"local 1.0", "w 2.0 (wheel)"});
 }
 
 TEST_CASE("egg installer: develop eggs win, and come first on sys.path") {

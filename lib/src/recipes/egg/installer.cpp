@@ -98,16 +98,20 @@ std::vector<Distribution> Installer::existing(const Requirement& req) const {
 
 // _obtain(): the best file for the requirement (final releases first with prefer-final).
 // SlapOS' `NAME = VERSION:whl` pins ask for the wheel; other pins prefer a source
-// distribution to a wheel of the same version.
+// distribution to a wheel of the same version. The index is asked only when the
+// find-links have no usable file: a pinned egg found locally needs no network.
 std::optional<Candidate> Installer::obtain(const Requirement& req, bool source_only) {
   std::string pin = pin_of(options_.versions, req.key);
   bool wheel_only = pin.ends_with(":whl");
   std::vector<Candidate> cands;
-  for (auto& c : provider_.available(req)) {
-    if (c.key != req.key || !compatible(c) || !req.contains(c.version)) continue;
-    if (source_only && c.kind != PackageKind::sdist) continue;
-    if (wheel_only && c.kind != PackageKind::wheel) continue;
-    cands.push_back(std::move(c));
+  for (bool with_index : {false, true}) {
+    for (auto& c : provider_.available(req, with_index)) {
+      if (c.key != req.key || !compatible(c) || !req.contains(c.version)) continue;
+      if (source_only && c.kind != PackageKind::sdist) continue;
+      if (wheel_only && c.kind != PackageKind::wheel) continue;
+      cands.push_back(std::move(c));
+    }
+    if (!cands.empty()) break;
   }
   if (options_.prefer_final && std::any_of(cands.begin(), cands.end(), [](const Candidate& c) { return !c.version.is_prerelease(); }))
     std::erase_if(cands, [](const Candidate& c) { return c.version.is_prerelease(); });

@@ -22,8 +22,9 @@ namespace slap::recipes::egg {
 class Provider {
  public:
   virtual ~Provider() = default;
-  // Files of the project `req.key` (every version; the installer filters).
-  virtual std::vector<Candidate> available(const Requirement& req) = 0;
+  // Files of the project `req.key` (every version; the installer filters) from the
+  // find-links, and from the index too when `with_index`.
+  virtual std::vector<Candidate> available(const Requirement& req, bool with_index) = 0;
   // Installs a file into `dest` as an egg; returns its distribution.
   virtual Result<Distribution> install(const Candidate& candidate, const std::string& dest) = 0;
   // Builds an egg from a source distribution into `dest` (zc.recipe.egg:custom).

@@ -127,13 +127,8 @@ PipProvider::PipProvider(Finder& finder, const Env& env, PipSettings settings, c
   settings_.environment = with_pip_defaults(std::move(settings_.environment));
 }
 
-// The index is asked only when the find-links have nothing that satisfies the
-// requirement: a pinned egg found locally needs no network.
-std::vector<Candidate> PipProvider::available(const Requirement& req) {
-  auto found = finder_.find(req.key, false);
-  bool enough = std::any_of(found.begin(), found.end(), [&](const Candidate& c) { return req.contains(c.version); });
-  if (enough) return found;
-  return finder_.find(req.key, true);
+std::vector<Candidate> PipProvider::available(const Requirement& req, bool with_index) {
+  return finder_.find(req.key, with_index);
 }
 
 std::string PipProvider::lookup_problems() {

@@ -44,7 +44,7 @@ class PipProvider final : public Provider {
  public:
   PipProvider(Finder& finder, const Env& env, PipSettings settings, const InstallContext& ic);
 
-  std::vector<Candidate> available(const Requirement& req) override;
+  std::vector<Candidate> available(const Requirement& req, bool with_index) override;
   Result<Distribution> install(const Candidate& candidate, const std::string& dest) override;
   Result<Distribution> build(const Candidate& candidate, const std::string& dest) override;
   Result<Metadata> metadata(const Distribution& dist) override;
