@@ -442,3 +442,34 @@ def test_bad_requirement_is_reported_at_initialisation_with_its_place(slap):
     r = slap("build", "-n", "-o")
     assert r.code == 3, r
     assert "buildout.cfg:7:1: [tool] eggs: invalid requirement 'broken[': unclosed '['" in r.err
+
+
+def test_patched_egg_from_sdist_gets_the_slapos_version_suffix(slap, python, links):
+    make_sdist(links, "patchme", "1.0", {"patchme.py": "def word():\n    return 'original'\n"}, "py_modules=['patchme']")
+    patch = slap.cwd / "fix.patch"
+    patch.write_text("--- a/patchme.py\n+++ b/patchme.py\n@@ -1,2 +1,2 @@\n def word():\n-    return 'original'\n"
+                     "+    return 'patched'\n")
+    md5 = hashlib.md5(patch.read_bytes()).hexdigest()
+    write_profile(slap, f"""
+        [buildout]
+        parts = eggs
+        find-links = {links}
+        index = {links}/no-index
+        allow-picked-versions = false
+        executable = {python}
+
+        [versions]
+        patchme = 1.0+SlapOSPatched001
+
+        [eggs]
+        recipe = zc.recipe.egg
+        eggs = patchme
+        interpreter = py
+        patchme-patches = ${{:_profile_base_location_}}/fix.patch#{md5}
+        patchme-patch-options = -p1
+        """)
+    r = slap("build")
+    assert r.code == 0, r
+    version = run([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"]).stdout.strip()
+    assert os.listdir(slap.cwd / "eggs") == [f"patchme-1.0+slapospatched001-py{version}.egg"]
+    assert run([slap.cwd / "bin" / "py", "-c", "import patchme; print(patchme.word())"]).stdout == "patched\n"

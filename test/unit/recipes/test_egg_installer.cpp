@@ -203,7 +203,7 @@ TEST_CASE("egg installer: build() reuses an egg that satisfies the pin, else bui
   CHECK(f.installer().build("ext").value() == *built);
   CHECK(f.provider.installed == std::vector<std::string>{"built ext 1.0"});
   f.options.versions = {{"ext", "1.0+SlapOSPatched001"}};
-  f.options.build_version_suffix = "+SlapOSPatched001";
+  f.options.patched = {{"ext", "+SlapOSPatched001"}};
   CHECK(f.installer().build("ext").has_value());
   CHECK(f.provider.installed.back() == "built ext 1.0");
 }

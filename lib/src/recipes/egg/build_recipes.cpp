@@ -73,37 +73,6 @@ Result<std::string> environment_data(profile::Resolver& resolver, profile::Optio
   return "[" + str::join(reprs, ", ") + "]";
 }
 
-// SlapOS' patches for the egg EGG: EGG-patches (else patches), EGG-patch-options,
-// EGG-patch-binary, EGG-patch-revision; eggs built from patched sources get the version
-// suffix "+SlapOSPatched" and the revision on three digits.
-Result<Workspace::Build> patch_settings(profile::Options& options, const std::string& distribution) {
-  std::string egg = std::regex_replace(distribution, std::regex("[<>=].*"), "");
-  auto get = [&](const std::string& key, const std::string& fallback) -> Result<std::string> {
-    if (auto v = SLAP_TRY(options.get(egg + "-" + key))) return *v;
-    if (auto v = SLAP_TRY(options.get(key))) return *v;
-    return fallback;
-  };
-  Workspace::Build b;
-  for (const auto& line : option_lines(SLAP_TRY(get("patches", "")))) {
-    Patch p;
-    auto hash = line.rfind('#');
-    p.url = hash == std::string::npos ? line : line.substr(0, hash);
-    if (hash != std::string::npos) {
-      auto sum = fetch::parse_checksum(line.substr(hash + 1));
-      if (!sum) return fail(option_error(options, "patches", sum.error().message));
-      p.checksum = *sum;
-    }
-    b.patches.patches.push_back(std::move(p));
-  }
-  if (b.patches.patches.empty()) return b;
-  b.patches.options = str::join(str::split_ws(SLAP_TRY(get("patch-options", "-p0"))), " ");
-  b.patches.binary = SLAP_TRY(get("patch-binary", "patch"));
-  std::string revision = SLAP_TRY(get("patch-revision", std::to_string(b.patches.patches.size())));
-  long n = std::strtol(revision.c_str(), nullptr, 10);
-  b.version_suffix = fmt::format("+SlapOSPatched{:03d}", n);
-  return b;
-}
-
 class BuildRecipe : public Recipe {
  public:
   Env env;
@@ -133,7 +102,7 @@ class Develop final : public BuildRecipe {
 
   Result<std::vector<std::string>> install(const InstallContext& ic) override {
     auto ws = SLAP_TRY(Workspace::open(settings, env, ic, build));
-    PipSettings pip{ws->python(), ws->environment(), build.build_ext, {}, ""};
+    PipSettings pip{ws->python(), ws->environment(), build.build_ext, {}};
     return std::vector<std::string>{SLAP_TRY(develop(setup, settings.develop_eggs_dir, pip, ic))};
   }
 };
@@ -157,9 +126,8 @@ Result<std::unique_ptr<Recipe>> make_egg_custom(profile::Resolver& resolver, pro
   r->distribution = std::string(str::strip(egg.value_or(options.name())));
   if (auto req = Requirement::parse(r->distribution); !req)
     return fail(option_error(options, egg ? "egg" : "eggs", req.error().message));
-  auto patches = SLAP_TRY(patch_settings(options, r->distribution));
-  r->build.patches = std::move(patches.patches);
-  r->build.version_suffix = std::move(patches.version_suffix);
+  // As upstream's _get_patch_dict: the egg's name is the requirement up to its first < > =.
+  r->build.patches = SLAP_TRY(read_patches(options, std::regex_replace(r->distribution, std::regex("[<>=].*"), "")));
   return std::unique_ptr<Recipe>(std::move(r));
 }
 

@@ -99,8 +99,22 @@ std::vector<Distribution> Installer::existing(const Requirement& req) const {
 // _obtain(): the best file for the requirement (final releases first with prefer-final).
 // SlapOS' `NAME = VERSION:whl` pins ask for the wheel; other pins prefer a source
 // distribution to a wheel of the same version. The index is asked only when the
-// find-links have no usable file: a pinned egg found locally needs no network.
+// find-links have no usable file: a pinned egg found locally needs no network. A pin on
+// a patched version (VERSION+SlapOSPatchedNNN) is met by the sdist of VERSION.
 std::optional<Candidate> Installer::obtain(const Requirement& req, bool source_only) {
+  if (auto found = obtain_exact(req, source_only)) return found;
+  auto patched = options_.patched.find(req.key);
+  auto pin = req.specifier.pinned();
+  if (patched == options_.patched.end() || !pin || !str::to_lower(*pin).ends_with(str::to_lower(patched->second)))
+    return std::nullopt;
+  Requirement source = req;
+  auto exact = SpecifierSet::parse("==" + pin->substr(0, pin->size() - patched->second.size()));
+  if (!exact) return std::nullopt;
+  source.specifier = std::move(*exact);
+  return obtain_exact(source, true);
+}
+
+std::optional<Candidate> Installer::obtain_exact(const Requirement& req, bool source_only) {
   std::string pin = pin_of(options_.versions, req.key);
   bool wheel_only = pin.ends_with(":whl");
   std::vector<Candidate> cands;
@@ -277,13 +291,6 @@ Result<std::vector<std::string>> Installer::build(const std::string& spec) {
   Requirement req = SLAP_TRY(constrain(SLAP_TRY(Requirement::parse(spec))));
   auto [dist, avail] = SLAP_TRY(satisfied(req, true));
   if (dist) return std::vector<std::string>{dist->location};
-  const std::string& suffix = options_.build_version_suffix;
-  if (auto pin = req.specifier.pinned(); !avail && pin && !suffix.empty() &&
-                                         str::to_lower(*pin).ends_with(str::to_lower(suffix))) {
-    Requirement source = req;
-    source.specifier = SLAP_TRY(SpecifierSet::parse("==" + pin->substr(0, pin->size() - suffix.size())));
-    avail = obtain(source, true);
-  }
   if (!avail) {
     std::string note = provider_.lookup_problems();
     return fail(Error(ErrorKind::recipe, fmt::format("Couldn't find a source distribution for {}.{}", repr(req.str()),

@@ -46,9 +46,9 @@ struct InstallerOptions {
   std::string python_version;                 // "3.11": eggs for other versions do not count
   std::string platform;                       // "linux-x86_64"
   std::vector<std::string> wheel_tags;        // wheels with none of them do not count
-  // build(): eggs built from patched sources are versioned VERSION+SUFFIX (SlapOS'
-  // "+SlapOSPatched001"); a pin on such a version builds from the VERSION sdist.
-  std::string build_version_suffix;
+  // Projects whose eggs are built from patched sources (canonical name -> version suffix,
+  // SlapOS' "+SlapOSPatched001"): a pin on VERSION+SUFFIX is met by the VERSION sdist.
+  std::map<std::string, std::string> patched;
 };
 
 class Installer {
@@ -67,6 +67,7 @@ class Installer {
   Result<Requirement> constrain(Requirement req) const;
   std::vector<Distribution> existing(const Requirement& req) const;
   std::optional<Candidate> obtain(const Requirement& req, bool source_only);
+  std::optional<Candidate> obtain_exact(const Requirement& req, bool source_only);
   Result<std::pair<std::optional<Distribution>, std::optional<Candidate>>> satisfied(const Requirement& req,
                                                                                       bool source_only);
   Result<Distribution> get_dist(const Requirement& req, std::vector<Distribution>& ws);

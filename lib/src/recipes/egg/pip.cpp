@@ -171,6 +171,8 @@ Result<Distribution> PipProvider::pip_install(const Candidate& candidate, const 
 }
 
 Result<Distribution> PipProvider::install(const Candidate& candidate, const std::string& dest) {
+  if (candidate.kind == PackageKind::sdist && settings_.patches.contains(candidate.key))
+    return from_source(candidate, dest, false);
   std::string file = SLAP_TRY(download(env_, candidate.url, candidate.checksum));
   if (candidate.kind != PackageKind::egg) return pip_install(candidate, file, dest, "");
   std::string staging = SLAP_TRY(make_staging(dest, candidate.filename, "install"));
@@ -180,17 +182,16 @@ Result<Distribution> PipProvider::install(const Candidate& candidate, const std:
   return move_into_place(unpacked, dest, candidate.filename);
 }
 
-Status PipProvider::apply_patches(const std::string& source_dir) {
-  for (const auto& p : settings_.patches.patches) {
+Status PipProvider::apply_patches(const PatchSet& set, const std::string& source_dir) {
+  for (const auto& p : set.patches) {
     std::string file = SLAP_TRY(download(env_, p.url, p.checksum));
-    SLAP_CHECK(run_shell(fmt::format("{} {} < {}", settings_.patches.binary, settings_.patches.options,
-                                     process::shell_quote(file)),
-                         source_dir, settings_.environment, ic_));
+    SLAP_CHECK(run_shell(fmt::format("{} {} < {}", set.binary, set.options, process::shell_quote(file)), source_dir,
+                         settings_.environment, ic_));
   }
   return {};
 }
 
-Result<Distribution> PipProvider::build(const Candidate& candidate, const std::string& dest) {
+Result<Distribution> PipProvider::from_source(const Candidate& candidate, const std::string& dest, bool with_build_ext) {
   std::string file = SLAP_TRY(download(env_, candidate.url, candidate.checksum));
   std::string staging = SLAP_TRY(make_staging(dest, candidate.filename, "build"));
   StagingGuard guard{staging};
@@ -198,11 +199,21 @@ Result<Distribution> PipProvider::build(const Candidate& candidate, const std::s
   SLAP_CHECK(archive::extract(file, source, {archive::Strip::automatic, {}}));
   if (!fs::exists(path::join(source, "setup.py")) && !fs::exists(path::join(source, "pyproject.toml")))
     return fail(ErrorKind::recipe, fmt::format("Couldn't find a setup script in {}", candidate.filename));
-  std::string setup_cfg = path::join(source, "setup.cfg");
-  std::string cfg = fs::read_file(setup_cfg).value_or("");
-  SLAP_CHECK(fs::write_atomic(setup_cfg, edit_config(cfg, "build_ext", settings_.build_ext), 0644, false));
-  SLAP_CHECK(apply_patches(source));
-  return pip_install(candidate, source, dest, settings_.patches.patches.empty() ? "" : settings_.version_suffix);
+  if (with_build_ext) {
+    std::string setup_cfg = path::join(source, "setup.cfg");
+    std::string cfg = fs::read_file(setup_cfg).value_or("");
+    SLAP_CHECK(fs::write_atomic(setup_cfg, edit_config(cfg, "build_ext", settings_.build_ext), 0644, false));
+  }
+  std::string suffix;
+  if (auto p = settings_.patches.find(candidate.key); p != settings_.patches.end()) {
+    SLAP_CHECK(apply_patches(p->second, source));
+    suffix = p->second.version_suffix;
+  }
+  return pip_install(candidate, source, dest, suffix);
+}
+
+Result<Distribution> PipProvider::build(const Candidate& candidate, const std::string& dest) {
+  return from_source(candidate, dest, true);
 }
 
 Result<std::string> develop(const std::string& setup, const std::string& dest, const PipSettings& settings,

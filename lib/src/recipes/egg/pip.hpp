@@ -30,14 +30,14 @@ struct PatchSet {
   std::vector<Patch> patches;
   std::string options = "-p0";
   std::string binary = "patch";
+  std::string version_suffix;  // of the eggs built from the patched source
 };
 
 struct PipSettings {
   PythonInfo python;
-  process::Environment environment;  // pip and setup.py run in it
-  BuildExt build_ext;                // for builds from source
-  PatchSet patches;                  // for builds from source
-  std::string version_suffix;        // appended to the version of eggs built from source
+  process::Environment environment;          // pip and setup.py run in it
+  BuildExt build_ext;                        // for :custom builds
+  std::map<std::string, PatchSet> patches;  // canonical project name -> its patches
 };
 
 class PipProvider final : public Provider {
@@ -53,7 +53,10 @@ class PipProvider final : public Provider {
  private:
   Result<Distribution> pip_install(const Candidate& candidate, const std::string& source, const std::string& dest,
                                    const std::string& version_suffix);
-  Status apply_patches(const std::string& source_dir);
+  // Unpacks an sdist, writes [build_ext] (with_build_ext), applies the project's patches,
+  // builds and installs it.
+  Result<Distribution> from_source(const Candidate& candidate, const std::string& dest, bool with_build_ext);
+  Status apply_patches(const PatchSet& set, const std::string& source_dir);
 
   Finder& finder_;
   const Env& env_;

@@ -48,9 +48,10 @@ class EggRecipe : public Recipe {
 class Eggs : public EggRecipe {
  public:
   std::vector<std::string> eggs;
+  std::map<std::string, PatchSet> patches;
 
   Result<std::vector<Distribution>> working_set(const InstallContext& ic, const std::vector<std::string>& extra = {}) {
-    auto ws = SLAP_TRY(Workspace::open(settings, env, ic));
+    auto ws = SLAP_TRY(Workspace::open(settings, env, ic, {{}, patches}));
     auto specs = eggs;
     specs.insert(specs.end(), extra.begin(), extra.end());
     auto dists = SLAP_TRY(ws->installer(settings.eggs_dir, {settings.develop_eggs_dir}).install(specs));
@@ -121,6 +122,7 @@ Status init_eggs(profile::Resolver& resolver, profile::Options& options, const E
   r.eggs = option_lines(eggs.value_or(options.name()));
   for (const auto& spec : r.eggs)
     if (auto req = Requirement::parse(spec); !req) return fail(option_error(options, "eggs", req.error().message));
+  r.patches = SLAP_TRY(read_patches(options));
   return {};
 }
 

@@ -28,6 +28,41 @@ std::vector<std::string> option_lines(std::string_view text) {
   return out;
 }
 
+Result<std::map<std::string, PatchSet>> read_patches(profile::Options& options, const std::string& egg) {
+  auto get = [&](const std::string& name, const std::string& key, const std::string& fallback) -> Result<std::string> {
+    if (auto v = SLAP_TRY(options.get(name + "-" + key))) return *v;
+    if (auto v = SLAP_TRY(options.get(key))) return *v;
+    return fallback;
+  };
+  std::vector<std::string> names;
+  for (const auto& k : options.keys())
+    if (k.ends_with("-patches") && k != "-patches") names.push_back(k.substr(0, k.size() - 8));
+  if (!egg.empty() && std::find(names.begin(), names.end(), egg) == names.end()) names.push_back(egg);
+  std::map<std::string, PatchSet> out;
+  for (const auto& name : names) {
+    PatchSet set;
+    std::string option = options.has(name + "-patches") ? name + "-patches" : "patches";
+    for (const auto& line : option_lines(SLAP_TRY(get(name, "patches", "")))) {
+      Patch p;
+      auto hash = line.rfind('#');
+      p.url = hash == std::string::npos ? line : line.substr(0, hash);
+      if (hash != std::string::npos) {
+        auto sum = fetch::parse_checksum(line.substr(hash + 1));
+        if (!sum) return fail(option_error(options, option, sum.error().message));
+        p.checksum = *sum;
+      }
+      set.patches.push_back(std::move(p));
+    }
+    if (set.patches.empty()) continue;
+    set.options = str::join(str::split_ws(SLAP_TRY(get(name, "patch-options", "-p0"))), " ");
+    set.binary = SLAP_TRY(get(name, "patch-binary", "patch"));
+    std::string revision = SLAP_TRY(get(name, "patch-revision", std::to_string(set.patches.size())));
+    set.version_suffix = fmt::format("+SlapOSPatched{:03d}", std::strtol(revision.c_str(), nullptr, 10));
+    out[canonical_name(name)] = std::move(set);
+  }
+  return out;
+}
+
 Result<bool> strict_bool(profile::Options& options, const std::string& name, bool fallback) {
   auto v = SLAP_TRY(options.get(name));
   if (!v || v->empty()) return fallback;
@@ -109,7 +144,6 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const EggSettings& egg, const
   w->settings_.environment = egg.environment;
   w->settings_.build_ext = std::move(build.build_ext);
   w->settings_.patches = std::move(build.patches);
-  w->settings_.version_suffix = std::move(build.version_suffix);
   w->finder_ = std::make_unique<Finder>(Finder::Options{egg.find_links, egg.index, egg.allow_hosts, egg.buildout_dir},
                                         env.fetcher, env.ctx);
   w->provider_ = std::make_unique<PipProvider>(*w->finder_, env, w->settings_, ic);
@@ -136,7 +170,7 @@ Installer Workspace::installer(const std::string& dest, const std::vector<std::s
   o.python_version = settings_.python.version;
   o.platform = settings_.python.platform;
   o.wheel_tags = settings_.python.tags;
-  if (!settings_.patches.patches.empty()) o.build_version_suffix = settings_.version_suffix;
+  for (const auto& [key, set] : settings_.patches) o.patched[key] = set.version_suffix;
   return Installer(std::move(o), *provider_, settings_.python.markers, env_.ctx);
 }
 

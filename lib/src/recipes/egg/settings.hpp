@@ -40,6 +40,12 @@ void set_links_options(profile::Options& options, const EggSettings& settings);
 Status read_versions(profile::Resolver& resolver, EggSettings& settings);
 // zc.buildout's warning for options nothing read: a typo, or an option slap does not know.
 void warn_unused(profile::Options& options, const Context* ctx);
+// SlapOS' patches: for every `EGG-patches` option (and, given `egg`, the plain `patches`
+// option for it, as :custom has), the patch files with EGG-patch-options (else
+// patch-options, else -p0), EGG-patch-binary (else patch-binary, else patch) and the
+// version suffix of the eggs built from them: "+SlapOSPatched" and EGG-patch-revision
+// (default: how many patches) on three digits. Keys are canonical project names.
+Result<std::map<std::string, PatchSet>> read_patches(profile::Options& options, const std::string& egg = {});
 // "true"/"false" (exactly, as zc.recipe.egg's get_bool); absent or empty: `fallback`.
 Result<bool> strict_bool(profile::Options& options, const std::string& name, bool fallback);
 
@@ -49,8 +55,7 @@ class Workspace {
  public:
   struct Build {
     BuildExt build_ext;
-    PatchSet patches;
-    std::string version_suffix;  // of eggs built from patched sources
+    std::map<std::string, PatchSet> patches;  // canonical project name -> its patches
   };
   static Result<std::unique_ptr<Workspace>> open(const EggSettings& settings, const Env& env, const InstallContext& ic,
                                                  Build build = {});
