@@ -94,9 +94,17 @@ Result<EggSettings> read_settings(profile::Resolver& resolver, profile::Options&
 
   // SlapOS' zc.recipe.egg: `python` names the section whose `executable` runs the eggs.
   auto python = SLAP_TRY(options.get("python"));
+  bool own_python = python.has_value();
   if (!python) python = SLAP_TRY(b->get("python"));
   std::string section(str::strip(python.value_or("")));
-  if (!section.empty()) s.executable = SLAP_TRY(SLAP_TRY(resolver.section(section))->at("executable"));
+  // A path there (no such section, a '/') is the interpreter itself, as for slapos.recipe.build.
+  if (!section.empty() && !resolver.profile().config().find(section) && section.find('/') != std::string::npos)
+    s.executable = section;
+  else if (!section.empty()) {
+    auto p = resolver.section(section);
+    if (!p) return fail(own_python ? options.located(std::move(p.error()), "python") : std::move(p.error()));
+    s.executable = SLAP_TRY((*p)->at("executable"));
+  }
   if (s.executable.empty()) s.executable = "python3";
 
   s.newest = SLAP_TRY(buildout_flag(*b, "newest", true)) && !SLAP_TRY(buildout_flag(*b, "offline", false));
