@@ -177,7 +177,7 @@ def test_scripts_options_and_unused_option_warning(slap, python, links):
         parts = tool
         find-links = {links}
         index = {links}/no-index
-        executable = {python}
+        executable = /nonexistent/python3
 
         [versions]
         greeter = 1.0
@@ -185,6 +185,7 @@ def test_scripts_options_and_unused_option_warning(slap, python, links):
 
         [tool]
         recipe = zc.recipe.egg:scripts
+        python = {python}
         eggs = greeter
         scripts = greet=hello missing
         entry-points = shout=greeter:main
@@ -200,6 +201,7 @@ def test_scripts_options_and_unused_option_warning(slap, python, links):
     assert "Could not generate script 'missing' as it is not defined in the egg entry points." in r.err
     assert sorted(os.listdir(slap.cwd / "bin")) == ["hello"]  # `shout` is filtered out by `scripts`
     text = (slap.cwd / "bin" / "hello").read_text()
+    assert text.startswith(f"#!{python}\n")  # the part's `python`, a path here
     assert "join(base, 'extra')," in text and "base = os.path.dirname(base)\n" in text
     assert run([slap.cwd / "bin" / "hello"]).stdout == "<red>hello from init</red>\n"
 
@@ -289,6 +291,10 @@ def test_develop_egg_and_dry_run_plan_offline(slap, python, links):
         find-links = {links}
         index = {links}/no-index
         allow-picked-versions = false
+        executable = /nonexistent/python3
+        python = mypython
+
+        [mypython]
         executable = {python}
 
         [devtool-develop]
