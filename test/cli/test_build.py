@@ -104,10 +104,10 @@ def test_offline_missing_file_names_url(slap, server):
 
 
 def test_unknown_recipe_fails_before_building(slap):
-    profile(slap, "parts = a b\n[a]\nrecipe = plone.recipe.command\ncommand = touch built\n[b]\nrecipe = zc.recipe.egg\n")
+    profile(slap, "parts = a b\n[a]\nrecipe = plone.recipe.command\ncommand = touch built\n[b]\nrecipe = no.such.recipe\n")
     r = slap("build")
     assert r.code == 3, r
-    assert "part 'b' uses recipe 'zc.recipe.egg', which slap does not implement" in r.err
+    assert "part 'b' uses recipe 'no.such.recipe', which slap does not implement" in r.err
     assert "buildout.cfg:7:1" in r.err
     assert not (slap.cwd / "built").exists() and not (slap.cwd / "parts").exists()
 

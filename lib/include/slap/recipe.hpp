@@ -57,6 +57,11 @@ class Recipe {
   // For a shared part (`shared = true`): its directory, which the build engine may fill
   // from the binary cache instead of calling install(). Default: not shared.
   virtual std::optional<std::string> shared_location() const { return std::nullopt; }
+  // Called on the main thread once every section has initialised, before the options are
+  // recorded: what other sections read from this one, and what their initialisation
+  // changed elsewhere, is known then (zc.buildout reads [versions] and warns about unused
+  // options after that point). Default: nothing.
+  virtual Status initialised(profile::Resolver&, profile::Options&) { return {}; }
 };
 
 using Factory = Result<std::unique_ptr<Recipe>> (*)(profile::Resolver& resolver, profile::Options& options,

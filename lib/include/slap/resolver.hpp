@@ -45,6 +45,9 @@ class Options {
   // Removes an option (`del options[key]` in a recipe); false when there was none.
   bool erase(const std::string& option);
   bool has(const std::string& option) const;
+  // True when the option was read, set, or substituted while the section initialised:
+  // zc.buildout's "unused option" warning names the raw options for which it is false.
+  bool accessed(const std::string& option) const;
   // Substitutes `${...}` in arbitrary text in the context of this section (template
   // recipes expand their template this way); `$$` is kept.
   Result<std::string> expand(const std::string& text);

@@ -191,6 +191,8 @@ class Builder {
   // Parts that reference each other (gowork and gowork.goinstall in Go releases) each see
   // the other's options without its signature, which is not known yet.
   Status compute_options(profile::Resolver& resolver) {
+    for (const auto& part : order_)
+      SLAP_CHECK(hook_.recipes_.at(part).second->initialised(resolver, *SLAP_TRY(resolver.section(part))));
     std::map<std::string, std::map<std::string, std::string>> plain;
     for (const auto& part : order_) plain[part] = SLAP_TRY(SLAP_TRY(resolver.section(part))->values());
     for (const auto& part : order_) {

@@ -61,6 +61,10 @@ bool Options::erase(const std::string& option) {
   return true;
 }
 
+bool Options::accessed(const std::string& option) const {
+  return data_.contains(option) || cooked_.contains(option);
+}
+
 std::vector<std::string> Options::keys() const {
   std::vector<std::string> out;
   out.reserve(raw_->size() + set_order_.size());

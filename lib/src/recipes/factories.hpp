@@ -25,6 +25,10 @@ SLAP_RECIPE_FACTORY(make_password);
 SLAP_RECIPE_FACTORY(make_promise_plugin);
 SLAP_RECIPE_FACTORY(make_jinja2);
 SLAP_RECIPE_FACTORY(make_python_script);
+SLAP_RECIPE_FACTORY(make_egg_scripts);
+SLAP_RECIPE_FACTORY(make_egg_eggs);
+SLAP_RECIPE_FACTORY(make_egg_custom);
+SLAP_RECIPE_FACTORY(make_egg_develop);
 
 #undef SLAP_RECIPE_FACTORY
 

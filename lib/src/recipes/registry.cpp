@@ -27,6 +27,12 @@ const std::pair<std::string_view, Factory> registry[] = {
     {"slapos.recipe.template:jinja2", make_jinja2},
     {"slapos.cookbook:wrapper", make_wrapper},
     {"plone.recipe.command:default", make_command},
+    {"zc.recipe.egg:default", make_egg_scripts},
+    {"zc.recipe.egg:scripts", make_egg_scripts},
+    {"zc.recipe.egg:script", make_egg_scripts},
+    {"zc.recipe.egg:eggs", make_egg_eggs},
+    {"zc.recipe.egg:custom", make_egg_custom},
+    {"zc.recipe.egg:develop", make_egg_develop},
 };
 }  // namespace
 
