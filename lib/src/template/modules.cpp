@@ -101,6 +101,7 @@ bool islink_fn(const std::filesystem::path& p, std::error_code& ec) { return std
 Value os_path_module() {
   Dict extra;
   extra.set(Value("sep"), Value("/"));
+  extra.set(Value("pathsep"), Value(":"));
   return make_module("posixpath",
                      {{"join", os_path_join}, {"basename", os_path_basename}, {"dirname", os_path_dirname},
                       {"splitext", os_path_splitext}, {"exists", fs_check<exists_fn>}, {"isfile", fs_check<isfile_fn>},
@@ -350,6 +351,10 @@ std::map<std::string, Value, std::less<>> native_modules() {
   Dict os_attrs;
   os_attrs.set(Value("path"), path);
   os_attrs.set(Value("sep"), Value("/"));
+  os_attrs.set(Value("pathsep"), Value(":"));
+  os_attrs.set(Value("linesep"), Value("\n"));
+  os_attrs.set(Value("curdir"), Value("."));
+  os_attrs.set(Value("pardir"), Value(".."));
   m["os"] = make_module("os", {{"getuid", os_getuid}, {"geteuid", os_getuid}}, std::move(os_attrs));
   m["hashlib"] = hashlib_module();
   m["urllib.parse"] = parse;
