@@ -27,6 +27,7 @@ TARBALLS = [
     ("linuxptp", "linuxptp", "linuxptp", "linuxptp_3.1.1.orig.tar.gz", "3b79ab5e77c5b5cf06bc1c8350d405bb"),
     ("dash", "dash", "dash", "dash_0.5.12.orig.tar.gz", "57222b768b84003ea4b801e5d5e0e52b"),
     ("potrace", "potrace", "potrace", "potrace_1.16.orig.tar.gz", "5f0bd87ddd9a620b0c4e65652ef93d69"),
+    ("lzo", "lzo", "lzo2", "lzo2_2.10.orig.tar.gz", "39d3f3f9c55c87b1e5d6888e1420f4b5"),
     ("perl-XML-Parser", "perl-XML-Parser", "libxml-parser-perl", "libxml-parser-perl_2.46.orig.tar.gz",
      "80bb18a8e6240fcf7ec2f7b57601c170"),
     ("intltool", "intltool", "intltool", "intltool_0.51.0.orig.tar.gz", "12e517cac2b57a0121cda351570f1e63"),
@@ -143,6 +144,19 @@ def test_libestr_links(node, tmp_path):
     subprocess.run(["cc", "-o", tmp_path / "t", tmp_path / "t.c", f"-I{loc}/include", f"-L{loc}/lib", "-lestr",
                     f"-Wl,-rpath={loc}/lib"], check=True)
     assert subprocess.run([tmp_path / "t"], capture_output=True, text=True, check=True).stdout == "4\n"
+
+
+def test_lzo_links(node, tmp_path):
+    build(node, component("lzo"))
+    loc = location(node, component("lzo"), "lzo")
+    (tmp_path / "t.c").write_text(textwrap.dedent("""\
+        #include <stdio.h>
+        #include <lzo/lzo1x.h>
+        int main(void) { printf("%d\\n", lzo_init() == LZO_E_OK); return 0; }
+        """))
+    subprocess.run(["cc", "-o", tmp_path / "t", tmp_path / "t.c", f"-I{loc}/include", f"-L{loc}/lib", "-llzo2",
+                    f"-Wl,-rpath={loc}/lib"], check=True)
+    assert subprocess.run([tmp_path / "t"], capture_output=True, text=True, check=True).stdout == "1\n"
 
 
 def test_a_part_that_uses_two_components(node, tmp_path):
