@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -143,7 +144,7 @@ struct SequenceExpr : Expr {
 
 enum class StmtKind : std::uint8_t {
   text, output, if_, for_, set, set_block, macro, call_block, filter_block, import, from_import, include,
-  with, do_, break_, continue_,
+  with, do_, break_, continue_, block, extends,
 };
 
 struct Stmt {
@@ -262,9 +263,24 @@ struct LoopControlStmt : Stmt {
   LoopControlStmt(StmtKind k, Pos p) : Stmt(k, p) {}
 };
 
+// {% block name [scoped] [required] %}: rendered in place, as the most derived template of
+// an {% extends %} chain defines it.
+struct BlockStmt : Stmt {
+  std::string name;
+  Body body;
+  bool scoped = false, required = false;
+  explicit BlockStmt(Pos p) : Stmt(StmtKind::block, p) {}
+};
+
+struct ExtendsStmt : Stmt {
+  ExprPtr parent;
+  ExtendsStmt(Pos p, ExprPtr e) : Stmt(StmtKind::extends, p), parent(std::move(e)) {}
+};
+
 struct TemplateData {
   std::string name;
   Body body;
+  std::map<std::string, const BlockStmt*, std::less<>> blocks;  // every block, nested ones too
 };
 
 }  // namespace slap::tmpl

@@ -119,6 +119,15 @@ Flow Interp::exec_stmt(const Stmt& s, const ScopePtr& scope) {
         return exec(node.body, inner);
       }
       case StmtKind::do_: eval(*static_cast<const DoStmt&>(s).expr, scope); break;
+      case StmtKind::block: {
+        const auto& b = static_cast<const BlockStmt&>(s);
+        if (!inheritance) return exec(b.body, Scope::child(scope));
+        // Where the block is written decides what it sees: the variables around it when it
+        // is scoped, else the template's context only. After extends, the parent renders it.
+        if (!inheritance->parent) render_block(b.name, 0, b.scoped ? scope : inheritance->top);
+        break;
+      }
+      case StmtKind::extends: exec_extends(static_cast<const ExtendsStmt&>(s), scope); break;
       case StmtKind::break_: return Flow::break_;
       case StmtKind::continue_: return Flow::continue_;
     }
@@ -136,6 +145,10 @@ Value Interp::make_module(const std::shared_ptr<const TemplateData>& t, Dict bas
   scope->owner = root;
   {
     DepthGuard guard(*this);
+    Inheritance own;  // an imported template's blocks are its own
+    own.add(t);
+    own.top = scope;
+    InheritanceScope active(*this, &own);
     capture(t->body, scope);
   }
   Dict exports;
@@ -182,12 +195,8 @@ void Interp::exec_include(const IncludeStmt& s, const ScopePtr& scope) {
       throw;
     }
   }
-  auto root = std::make_shared<RootContext>(RootContext{s.with_context ? snapshot(*scope) : Dict{}, &env.globals(), t});
-  auto inner = std::make_shared<Scope>();
-  inner->root = root.get();
-  inner->owner = root;
   DepthGuard guard(*this);
-  exec(t->body, inner);
+  render_chain(t, s.with_context ? snapshot(*scope) : Dict{}, *out);
 }
 
 }  // namespace slap::tmpl

@@ -203,12 +203,7 @@ std::string Interp::capture(const Body& body, const ScopePtr& scope) {
 }
 
 void Interp::render(const std::shared_ptr<const TemplateData>& t, Dict base, std::string& output) {
-  auto root = std::make_shared<RootContext>(RootContext{std::move(base), &env.globals(), t});
-  auto scope = std::make_shared<Scope>();
-  scope->root = root.get();
-  scope->owner = root;
-  OutputRedirect redirect(*this, output);
-  exec(t->body, scope);
+  render_chain(t, std::move(base), output);
 }
 
 }  // namespace slap::tmpl

@@ -86,6 +86,27 @@ class Interp {
   // Renders `body` in `scope` into a string (macros, block sets, filter blocks).
   std::string capture(const Body& body, const ScopePtr& scope);
 
+  // Template inheritance. A render runs a template, then, when it executed {% extends %},
+  // its parent with the same context, up the chain; each {% block %} renders the most
+  // derived definition, `super()` the next one up, `self.NAME()` any block.
+  struct BlockRef {
+    const BlockStmt* block;
+    std::shared_ptr<const TemplateData> tmpl;  // keeps the AST alive
+  };
+  struct Inheritance {
+    std::map<std::string, std::vector<BlockRef>, std::less<>> blocks;  // most derived first
+    std::shared_ptr<const TemplateData> parent;  // set by {% extends %} in the template running
+    ScopePtr top;                                // the top-level scope of the template running
+    std::string dropped;                         // its output after {% extends %}
+    void add(const std::shared_ptr<const TemplateData>& t);  // t's blocks, after those there
+  };
+  // Runs `t` and its parents into `output`, with `base` as the context.
+  void render_chain(const std::shared_ptr<const TemplateData>& t, Dict base, std::string& output);
+  void exec_extends(const ExtendsStmt& s, const ScopePtr& scope);
+  // The definition at `level` of block `name` (0: the most derived), run in a child of `scope`.
+  void render_block(const std::string& name, std::size_t level, const ScopePtr& scope);
+  Inheritance* inheritance = nullptr;  // of the render_chain running
+
   int depth = 0;  // nested macro calls and imports, to stop runaway recursion
   // Scopes that hold macros: a macro captures its scope, so the pair forms a cycle that
   // the destructor breaks once the render is over.
@@ -138,6 +159,19 @@ class OutputRedirect {
  private:
   Interp& in_;
   std::string* saved_;
+};
+
+// Makes `chain` the interpreter's inheritance chain for its lifetime.
+class InheritanceScope {
+ public:
+  InheritanceScope(Interp& in, Interp::Inheritance* chain) : in_(in), saved_(in.inheritance) { in.inheritance = chain; }
+  ~InheritanceScope() { in_.inheritance = saved_; }
+  InheritanceScope(const InheritanceScope&) = delete;
+  InheritanceScope& operator=(const InheritanceScope&) = delete;
+
+ private:
+  Interp& in_;
+  Interp::Inheritance* saved_;
 };
 
 }  // namespace slap::tmpl

@@ -30,6 +30,7 @@ std::shared_ptr<TemplateData> parse_template(std::string_view source, const std:
   data->name = name;
   Parser p(tokenize(source, options, name), name);
   data->body = p.parse_all();
+  data->blocks = std::move(p.blocks);
   return data;
 }
 
@@ -156,6 +157,8 @@ StmtPtr Parser::parse_statement() {
   if (n == "from") return parse_from();
   if (n == "include") return parse_include();
   if (n == "with") return parse_with();
+  if (n == "block") return parse_block();
+  if (n == "extends") return parse_extends();
   if (n == "do") {
     Pos p = advance().pos;
     return std::make_unique<DoStmt>(p, parse_tuple());
@@ -347,6 +350,36 @@ StmtPtr Parser::parse_with() {
   }
   node->body = parse_body("with", p.line, {"endwith"}, true);
   return node;
+}
+
+StmtPtr Parser::parse_block() {
+  const Token& tag = advance();
+  Pos p = tag.pos;
+  auto node = std::make_unique<BlockStmt>(p);
+  node->name = expect_identifier();
+  node->scoped = skip_name("scoped");
+  node->required = skip_name("required");
+  if (blocks.contains(node->name)) fail("block '" + node->name + "' defined twice", tag);
+  // A block is a new loop context: break/continue of an enclosing loop do not reach in.
+  int loops = loop_depth_;
+  loop_depth_ = 0;
+  node->body = parse_body("block", p.line, {"endblock"}, true);
+  loop_depth_ = loops;
+  if (cur().type == Tok::name) {
+    std::string end = advance().text;
+    if (end != node->name) fail("mismatching name '" + end + "' for block '" + node->name + "'");
+  }
+  if (node->required)
+    for (const auto& s : node->body)
+      if (s->kind != StmtKind::text || static_cast<const TextStmt&>(*s).text.find_first_not_of(" \t\r\n") != std::string::npos)
+        fail("Required blocks can only contain comments or whitespace", tag);
+  blocks.emplace(node->name, node.get());
+  return node;
+}
+
+StmtPtr Parser::parse_extends() {
+  Pos p = advance().pos;
+  return std::make_unique<ExtendsStmt>(p, parse_expression());
 }
 
 Target Parser::parse_target(bool name_only, const std::vector<std::string>& extra_end, bool with_namespace) {

@@ -29,6 +29,12 @@ class Parser {
     std::vector<std::string> ends;
   };
 
+ public:
+  // {% block %} statements met so far, by name (the template's block table).
+  std::map<std::string, const BlockStmt*, std::less<>> blocks;
+
+ private:
+
   // token stream
   const Token& cur() const { return toks_[i_]; }
   const Token& peek(std::size_t n = 1) const { return toks_[std::min(i_ + n, toks_.size() - 1)]; }
@@ -61,6 +67,8 @@ class Parser {
   StmtPtr parse_from();
   StmtPtr parse_include();
   StmtPtr parse_with();
+  StmtPtr parse_block();
+  StmtPtr parse_extends();
   bool parse_context_clause(bool default_value);
   void parse_signature(MacroDef& def);
   unsigned parse_macro_body(MacroDef& def, const std::string& tag, int line, const std::string& end);
