@@ -18,10 +18,7 @@ std::string quoted_list(const std::vector<std::string>& names) {
   return out;
 }
 
-bool is_jinja_only_tag(const std::string& name) {
-  return name == "block" || name == "extends" || name == "autoescape" || name == "endblock" ||
-         name == "endautoescape";
-}
+bool is_jinja_only_tag(const std::string& name) { return name == "autoescape" || name == "endautoescape"; }
 
 }  // namespace
 

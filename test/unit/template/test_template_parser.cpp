@@ -29,7 +29,11 @@ TEST_CASE("template parser: unclosed and misnested blocks") {
 
 TEST_CASE("template parser: unknown tags, filters and tests") {
   CHECK(parse_error("{% frobnicate %}") == "t.in:1:4: unknown tag 'frobnicate'");
-  CHECK(parse_error("{% extends 'base' %}") == "t.in:1:4: tag 'extends' is not supported by slap templates");
+  CHECK(parse_error("{% autoescape true %}") == "t.in:1:4: tag 'autoescape' is not supported by slap templates");
+  CHECK(parse_error("{% endblock %}") == "t.in:1:4: unexpected 'endblock': no block is open here");
+  CHECK(parse_error("{% block a %}{% endblock b %}") == "t.in:1:28: mismatching name 'b' for block 'a'");
+  CHECK(parse_error("{% block a required %}x{% endblock %}") ==
+        "t.in:1:4: Required blocks can only contain comments or whitespace");
   CHECK(parse_error("{{ x|nope }}") == "t.in:1:6: no filter named 'nope'");
   CHECK(parse_error("{{ x is nope }}") == "t.in:1:9: no test named 'nope'");
   CHECK(parse_error("{% break %}") == "t.in:1:4: 'break' outside of a loop");
