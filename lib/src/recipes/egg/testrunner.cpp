@@ -90,7 +90,8 @@ class TestRunner final : public Eggs {
 
 }  // namespace
 
-Result<std::unique_ptr<Recipe>> make_testrunner(profile::Resolver& resolver, profile::Options& options, const Env& env) {
+Result<std::unique_ptr<Recipe>> make_testrunner(profile::Resolver& resolver, profile::Options& options,
+                                                 const Env& env) {
   auto r = std::make_unique<TestRunner>();
   auto* b = SLAP_TRY(resolver.section("buildout"));
   std::string script = SLAP_TRY(options.get("script")).value_or(options.name());

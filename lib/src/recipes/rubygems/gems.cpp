@@ -94,8 +94,8 @@ std::optional<Rubygems> rubygems_from_download_page(std::string_view html) {
 std::optional<int> major_version(std::string_view version) {
   auto dot = version.find('.');
   std::string_view head = version.substr(0, dot);
-  if (head.empty() || head.size() > 6 || !std::all_of(head.begin(), head.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return std::nullopt;
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (head.empty() || head.size() > 6 || !std::all_of(head.begin(), head.end(), digit)) return std::nullopt;
   return std::stoi(std::string(head));
 }
 

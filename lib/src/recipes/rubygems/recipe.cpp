@@ -105,8 +105,10 @@ class RubyGems final : public Recipe {
     std::vector<std::string> quoted;
     for (const auto& a : argv) quoted.push_back(process::shell_quote(a));
     log_line(ic, "+ " + str::join(quoted, " "));
-    auto outcome = process::run({.argv = argv, .cwd = env.buildout_dir, .env = command_environment(), .cancel = ic.cancel});
-    if (!outcome) return fail(ErrorKind::recipe, fmt::format("System error, command failed: {}", outcome.error().message));
+    auto outcome =
+        process::run({.argv = argv, .cwd = env.buildout_dir, .env = command_environment(), .cancel = ic.cancel});
+    if (!outcome)
+      return fail(ErrorKind::recipe, fmt::format("System error, command failed: {}", outcome.error().message));
     log_line(ic, outcome->out + outcome->err);
     if (outcome->end == process::Outcome::End::cancelled) return fail(ErrorKind::interrupted, "interrupted");
     if (!outcome->ok())
@@ -116,8 +118,10 @@ class RubyGems final : public Recipe {
   }
 
   // Deployment mode: the gem and each dependency it has are pinned, within its constraints.
-  Status check_pins(const gems::Gem& gem, const std::string& gem_executable, int major, const InstallContext& ic) const {
-    if (!gem.version) return gems::user_error(fmt::format("Configuration error, version for gem {} is missing", gem.name));
+  Status check_pins(const gems::Gem& gem, const std::string& gem_executable, int major,
+                    const InstallContext& ic) const {
+    if (!gem.version)
+      return gems::user_error(fmt::format("Configuration error, version for gem {} is missing", gem.name));
     std::string output = SLAP_TRY(dependency_output(gem, gem_executable, major, ic));
     for (const auto& dep : gems::parse_dependencies(output)) {
       auto pin = std::find_if(gems.begin(), gems.end(), [&](const gems::Gem& g) { return g.name == dep.name; });
