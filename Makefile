@@ -7,7 +7,7 @@ PACKAGES = g++ meson ninja-build pkg-config git scdoc \
   libfmt-dev doctest-dev libssl-dev nlohmann-json3-dev libcpp-httplib-dev libvalijson-dev \
   python3 python3-pytest python3-yaml make patch xz-utils bzip2 zstd openssl \
   libxml-parser-perl libexpat1-dev gettext \
-  python3-pip python3-setuptools python3-wheel python3-dev
+  python3-pip python3-setuptools python3-wheel python3-dev ruby
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MESON_ARGS ?=
 

@@ -29,6 +29,8 @@ SLAP_RECIPE_FACTORY(make_egg_scripts);
 SLAP_RECIPE_FACTORY(make_egg_eggs);
 SLAP_RECIPE_FACTORY(make_egg_custom);
 SLAP_RECIPE_FACTORY(make_egg_develop);
+SLAP_RECIPE_FACTORY(make_testrunner);
+SLAP_RECIPE_FACTORY(make_rubygems);
 
 #undef SLAP_RECIPE_FACTORY
 

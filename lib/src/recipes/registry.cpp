@@ -33,6 +33,8 @@ const std::pair<std::string_view, Factory> registry[] = {
     {"zc.recipe.egg:eggs", make_egg_eggs},
     {"zc.recipe.egg:custom", make_egg_custom},
     {"zc.recipe.egg:develop", make_egg_develop},
+    {"zc.recipe.testrunner:default", make_testrunner},
+    {"rubygemsrecipe:default", make_rubygems},
 };
 }  // namespace
 

@@ -7,8 +7,7 @@
 #include <regex>
 
 #include "recipes/common.hpp"
-#include "recipes/egg/scripts.hpp"
-#include "recipes/egg/settings.hpp"
+#include "recipes/egg/recipes.hpp"
 #include "recipes/factories.hpp"
 #include "slap/checksum.hpp"
 #include "slap/paths.hpp"
@@ -17,51 +16,73 @@
 
 namespace slap::recipes {
 
+namespace egg {
+
+Status EggRecipe::initialised(profile::Resolver& resolver, profile::Options& options) {
+  SLAP_CHECK(read_versions(resolver, settings));
+  warn_unused(options, env.ctx);
+  checksum::Hasher h(checksum::Algorithm::md5);
+  for (const auto& [k, v] : settings.versions) h.update(k + "=" + v + "\n");
+  pins_digest_ = h.hex();
+  return {};
+}
+
+Result<std::vector<Distribution>> Eggs::working_set(const InstallContext& ic, const std::vector<std::string>& extra) {
+  auto ws = SLAP_TRY(Workspace::open(settings, env, ic, {{}, patches}));
+  auto specs = eggs;
+  specs.insert(specs.end(), extra.begin(), extra.end());
+  auto dists = SLAP_TRY(ws->installer(settings.eggs_dir, {settings.develop_eggs_dir}).install(specs));
+  return sort_working_set(dists, settings.eggs_dir, settings.develop_eggs_dir);
+}
+
+Result<std::vector<std::string>> Eggs::install(const InstallContext& ic) {
+  SLAP_TRY(working_set(ic));
+  return std::vector<std::string>{};
+}
+
+Status init_eggs(profile::Resolver& resolver, profile::Options& options, const Env& env, Eggs& r) {
+  r.env = env;
+  r.settings = SLAP_TRY(read_settings(resolver, options, env));
+  set_links_options(options, r.settings);
+  options.set("eggs-directory", r.settings.eggs_dir);
+  options.set("_e", r.settings.eggs_dir);
+  options.set("develop-eggs-directory", r.settings.develop_eggs_dir);
+  options.set("_d", r.settings.develop_eggs_dir);
+  options.set("executable", r.settings.executable);
+  auto eggs = SLAP_TRY(options.get("eggs"));
+  r.eggs = option_lines(eggs.value_or(options.name()));
+  for (const auto& spec : r.eggs)
+    if (auto req = Requirement::parse(spec); !req) return fail(option_error(options, "eggs", req.error().message));
+  r.patches = SLAP_TRY(read_patches(options));
+  return {};
+}
+
+Status init_script_paths(profile::Resolver& resolver, profile::Options& options, const Eggs& r, ScriptOptions& script,
+                         std::vector<std::string>& extra_paths) {
+  auto* b = SLAP_TRY(resolver.section("buildout"));
+  script.dest = SLAP_TRY(b->at("bin-directory"));
+  options.set("bin-directory", script.dest);
+  options.set("_b", script.dest);
+  for (const auto& p : option_lines(SLAP_TRY(optional(options, "extra-paths"))))
+    extra_paths.push_back(path::join(r.settings.buildout_dir, p));
+  if (!extra_paths.empty()) options.set("extra-paths", str::join(extra_paths, "\n"));
+  auto relative = SLAP_TRY(options.get("relative-paths"));
+  if (!relative) relative = SLAP_TRY(b->get("relative-paths"));
+  std::string rel = relative.value_or("false");
+  if (rel == "true") {
+    options.set("buildout-directory", r.settings.buildout_dir);
+    script.relative_paths = r.settings.buildout_dir;
+  } else if (rel != "false") {
+    return fail(option_error(options, "relative-paths", fmt::format("'{}' is neither true nor false", rel)));
+  }
+  return {};
+}
+
+}  // namespace egg
+
 namespace {
 
 using namespace egg;
-
-// Common to every recipe of the family: re-read [versions] once all sections have
-// initialised (inline init code may add pins), warn about unused options, and make the
-// pins part of the part's signature (a new pin reinstalls the part).
-class EggRecipe : public Recipe {
- public:
-  Env env;
-  EggSettings settings;
-
-  Status initialised(profile::Resolver& resolver, profile::Options& options) override {
-    SLAP_CHECK(read_versions(resolver, settings));
-    warn_unused(options, env.ctx);
-    checksum::Hasher h(checksum::Algorithm::md5);
-    for (const auto& [k, v] : settings.versions) h.update(k + "=" + v + "\n");
-    pins_digest_ = h.hex();
-    return {};
-  }
-  std::string signature() const override { return pins_digest_; }
-
- private:
-  std::string pins_digest_;
-};
-
-// zc.recipe.egg:eggs: the eggs and their dependencies, installed; nothing recorded (eggs
-// are shared by every part).
-class Eggs : public EggRecipe {
- public:
-  std::vector<std::string> eggs;
-  std::map<std::string, PatchSet> patches;
-
-  Result<std::vector<Distribution>> working_set(const InstallContext& ic, const std::vector<std::string>& extra = {}) {
-    auto ws = SLAP_TRY(Workspace::open(settings, env, ic, {{}, patches}));
-    auto specs = eggs;
-    specs.insert(specs.end(), extra.begin(), extra.end());
-    auto dists = SLAP_TRY(ws->installer(settings.eggs_dir, {settings.develop_eggs_dir}).install(specs));
-    return sort_working_set(dists, settings.eggs_dir, settings.develop_eggs_dir);
-  }
-  Result<std::vector<std::string>> install(const InstallContext& ic) override {
-    SLAP_TRY(working_set(ic));
-    return std::vector<std::string>{};
-  }
-};
 
 class Scripts final : public Eggs {
  public:
@@ -108,24 +129,6 @@ class Scripts final : public Eggs {
   }
 };
 
-// The Eggs constructor: settings, and the computed options upstream sets.
-Status init_eggs(profile::Resolver& resolver, profile::Options& options, const Env& env, Eggs& r) {
-  r.env = env;
-  r.settings = SLAP_TRY(read_settings(resolver, options, env));
-  set_links_options(options, r.settings);
-  options.set("eggs-directory", r.settings.eggs_dir);
-  options.set("_e", r.settings.eggs_dir);
-  options.set("develop-eggs-directory", r.settings.develop_eggs_dir);
-  options.set("_d", r.settings.develop_eggs_dir);
-  options.set("executable", r.settings.executable);
-  auto eggs = SLAP_TRY(options.get("eggs"));
-  r.eggs = option_lines(eggs.value_or(options.name()));
-  for (const auto& spec : r.eggs)
-    if (auto req = Requirement::parse(spec); !req) return fail(option_error(options, "eggs", req.error().message));
-  r.patches = SLAP_TRY(read_patches(options));
-  return {};
-}
-
 Result<EntryPoint> parse_entry_point(profile::Options& options, const std::string& text) {
   static const std::regex re(R"(^([^=]+)=(\w+(?:[.]\w+)*):(\w+(?:[.]\w+)*)$)");
   std::smatch m;
@@ -145,22 +148,7 @@ Result<std::unique_ptr<Recipe>> make_egg_eggs(profile::Resolver& resolver, profi
 Result<std::unique_ptr<Recipe>> make_egg_scripts(profile::Resolver& resolver, profile::Options& options, const Env& env) {
   auto r = std::make_unique<Scripts>();
   SLAP_CHECK(init_eggs(resolver, options, env, *r));
-  auto* b = SLAP_TRY(resolver.section("buildout"));
-  std::string bin = SLAP_TRY(b->at("bin-directory"));
-  options.set("bin-directory", bin);
-  options.set("_b", bin);
-  for (const auto& p : option_lines(SLAP_TRY(optional(options, "extra-paths"))))
-    r->extra_paths.push_back(path::join(r->settings.buildout_dir, p));
-  if (!r->extra_paths.empty()) options.set("extra-paths", str::join(r->extra_paths, "\n"));
-  auto relative = SLAP_TRY(options.get("relative-paths"));
-  if (!relative) relative = SLAP_TRY(b->get("relative-paths"));
-  std::string rel = relative.value_or("false");
-  if (rel == "true") {
-    options.set("buildout-directory", r->settings.buildout_dir);
-    r->script.relative_paths = r->settings.buildout_dir;
-  } else if (rel != "false") {
-    return fail(option_error(options, "relative-paths", fmt::format("'{}' is neither true nor false", rel)));
-  }
+  SLAP_CHECK(init_script_paths(resolver, options, *r, r->script, r->extra_paths));
   r->scripts_option = SLAP_TRY(options.get("scripts"));
   if (r->scripts_option && !str::strip(*r->scripts_option).empty()) {
     r->script.scripts.emplace();
@@ -178,7 +166,6 @@ Result<std::unique_ptr<Recipe>> make_egg_scripts(profile::Resolver& resolver, pr
     r->entry_points.push_back(SLAP_TRY(parse_entry_point(options, word)));
   r->dependent_scripts = SLAP_TRY(strict_bool(options, "dependent-scripts", false));
   r->script.python = r->settings.executable;
-  r->script.dest = bin;
   r->script.interpreter = SLAP_TRY(optional(options, "interpreter"));
   r->script.initialization = SLAP_TRY(optional(options, "initialization"));
   r->script.arguments = SLAP_TRY(optional(options, "arguments"));
