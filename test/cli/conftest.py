@@ -1,9 +1,12 @@
 """Fixtures for CLI tests: each test runs the built binary ($SLAP) in its own temporary
 directory with its own HOME, so no user configuration leaks in."""
+import functools
+import http.server
 import json
 import os
 import shutil
 import subprocess
+import threading
 
 import pytest
 
@@ -66,6 +69,27 @@ def copy_hello(dest):
                         ignore=shutil.ignore_patterns(".installed.cfg", ".slap", "bin", "etc", "parts",
                                                       "develop-eggs", "instance.cfg", "partition"))
     return dest / "examples" / "hello"
+
+
+@pytest.fixture
+def static_server(tmp_path):
+    """A static HTTP server on 127.0.0.1 (ephemeral port) serving tmp_path/www, stopped
+    after the test: yields (that directory, its base URL)."""
+    root = tmp_path / "www"
+    root.mkdir()
+    httpd, url = serve_directory(root)
+    yield root, url
+    httpd.shutdown()
+
+
+def serve_directory(root):
+    """Serves `root` on 127.0.0.1 from a daemon thread; returns (server, base URL). The
+    caller stops it with server.shutdown()."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.RequestHandlerClass.log_message = lambda *a: None
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
 
 
 def share_parts(slap):

@@ -1,11 +1,8 @@
 """slap build: incremental builds of examples/hello, verified downloads, failures, Ctrl-C."""
-import http.server
-import json
 import shutil
 import signal
 import subprocess
 import tarfile
-import threading
 import time
 
 import pytest
@@ -20,17 +17,8 @@ def release(slap):
 
 
 @pytest.fixture
-def server(tmp_path):
-    """A static HTTP server on 127.0.0.1 serving tmp_path/www; stops after the test."""
-    root = tmp_path / "www"
-    root.mkdir()
-    handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=str(root), **k)
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.RequestHandlerClass.log_message = lambda *a: None
-    t = threading.Thread(target=httpd.serve_forever, daemon=True)
-    t.start()
-    yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+def server(static_server):
+    return static_server
 
 
 def actions(run):

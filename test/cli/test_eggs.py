@@ -3,14 +3,12 @@ scripts as zc.buildout writes them, :custom C extensions built against another p
 :develop eggs, pins and allow-picked-versions, and real PyPI sdists from Debian's archive."""
 import functools
 import hashlib
-import http.server
 import io
 import os
 import subprocess
 import sys
 import tarfile
 import textwrap
-import threading
 import zipfile
 
 import pytest
@@ -323,17 +321,9 @@ def test_develop_egg_and_dry_run_plan_offline(slap, python, links):
 
 
 @pytest.fixture
-def index_server(tmp_path):
+def index_server(static_server):
     """A PEP 503 index on 127.0.0.1 serving tmp_path/www."""
-    root = tmp_path / "www"
-    root.mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.RequestHandlerClass.log_message = lambda *a: None
-    t = threading.Thread(target=httpd.serve_forever, daemon=True)
-    t.start()
-    yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    return static_server
 
 
 def test_pep503_index_wheel_pin_and_checksum(slap, python, index_server):

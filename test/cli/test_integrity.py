@@ -6,7 +6,6 @@ import http.client
 import http.server
 import json
 import os
-import signal
 import socket
 import stat
 import subprocess
@@ -17,16 +16,7 @@ import time
 import pytest
 
 from cache_server import CacheServer
-from conftest import SLAP, copy_hello
-
-
-def serve_directory(root):
-    """A static HTTP server on 127.0.0.1 for `root`; returns (server, base URL)."""
-    handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=str(root), **k)
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.RequestHandlerClass.log_message = lambda *a: None
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+from conftest import SLAP, copy_hello, serve_directory
 
 
 def profile(slap, text):
@@ -370,13 +360,17 @@ def test_zero_jobs_is_refused_everywhere(slap):
     assert "at least 1" in r.err
 
 
-def test_offline_remote_extends_are_refused_without_network(slap):
-    # A port nothing listens on: a connection attempt would fail only after retries.
+def unused_port():
+    """A loopback port nothing listens on: connecting there fails (after retries)."""
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()
-    profile(slap, f"extends = http://127.0.0.1:{port}/base.cfg\nparts =\n")
+    return port
+
+
+def test_offline_remote_extends_are_refused_without_network(slap):
+    profile(slap, f"extends = http://127.0.0.1:{unused_port()}/base.cfg\nparts =\n")
     start = time.monotonic()
     r = slap("show", "buildout:offline=true")
     assert r.code != 0, r
@@ -385,11 +379,7 @@ def test_offline_remote_extends_are_refused_without_network(slap):
 
 
 def test_an_unreachable_remote_extends_is_tried_once(slap):
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    profile(slap, f"extends = http://127.0.0.1:{port}/base.cfg\nparts =\n")
+    profile(slap, f"extends = http://127.0.0.1:{unused_port()}/base.cfg\nparts =\n")
     r = slap("show")
     assert r.code != 0, r
     assert r.err.count("retrying") <= 3, r.err

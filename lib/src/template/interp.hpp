@@ -148,30 +148,30 @@ class DepthGuard {
   Interp& in_;
 };
 
-// Swaps the output buffer for the lifetime of the guard.
-class OutputRedirect {
+// Gives one of the interpreter's pointers another value for the lifetime of the guard.
+template <class T>
+class Rebind {
  public:
-  OutputRedirect(Interp& in, std::string& to) : in_(in), saved_(in.out) { in.out = &to; }
-  ~OutputRedirect() { in_.out = saved_; }
-  OutputRedirect(const OutputRedirect&) = delete;
-  OutputRedirect& operator=(const OutputRedirect&) = delete;
+  Rebind(T*& slot, T* value) : slot_(slot), saved_(slot) { slot = value; }
+  ~Rebind() { slot_ = saved_; }
+  Rebind(const Rebind&) = delete;
+  Rebind& operator=(const Rebind&) = delete;
 
  private:
-  Interp& in_;
-  std::string* saved_;
+  T*& slot_;
+  T* saved_;
+};
+
+// Swaps the output buffer for the lifetime of the guard.
+class OutputRedirect : public Rebind<std::string> {
+ public:
+  OutputRedirect(Interp& in, std::string& to) : Rebind(in.out, &to) {}
 };
 
 // Makes `chain` the interpreter's inheritance chain for its lifetime.
-class InheritanceScope {
+class InheritanceScope : public Rebind<Interp::Inheritance> {
  public:
-  InheritanceScope(Interp& in, Interp::Inheritance* chain) : in_(in), saved_(in.inheritance) { in.inheritance = chain; }
-  ~InheritanceScope() { in_.inheritance = saved_; }
-  InheritanceScope(const InheritanceScope&) = delete;
-  InheritanceScope& operator=(const InheritanceScope&) = delete;
-
- private:
-  Interp& in_;
-  Interp::Inheritance* saved_;
+  InheritanceScope(Interp& in, Interp::Inheritance* chain) : Rebind(in.inheritance, chain) {}
 };
 
 }  // namespace slap::tmpl
