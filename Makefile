@@ -6,7 +6,7 @@ PACKAGES = g++ meson ninja-build pkg-config git scdoc \
   libcli11-dev libtomlplusplus-dev libyaml-cpp-dev libcurl4-openssl-dev libarchive-dev \
   libfmt-dev doctest-dev libssl-dev nlohmann-json3-dev libcpp-httplib-dev libvalijson-dev \
   python3 python3-pytest python3-yaml make patch xz-utils bzip2 zstd openssl \
-  libxml-parser-perl libexpat1-dev gettext
+  libxml-parser-perl libexpat1-dev gettext libsqlite3-dev supervisor
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MESON_ARGS ?=
 
