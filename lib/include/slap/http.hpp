@@ -36,6 +36,9 @@ struct Request {
   long connect_timeout_seconds = 30;
   long low_speed_seconds = 60;    // abort when below 1 byte/s for this long
   std::uint64_t limit_rate = 0;   // bytes per second, 0 = unlimited
+  // Connect to this unix socket instead of the URL's host (http:// only, over libcurl):
+  // how slap talks to supervisord.
+  std::string unix_socket;
 };
 
 struct Response {

@@ -24,6 +24,7 @@
 #include "slap/build.hpp"
 #include "slap/context.hpp"
 #include "slap/error.hpp"
+#include "slap/supervisor.hpp"
 
 namespace slap::node {
 
@@ -141,6 +142,12 @@ class State {
   std::unique_ptr<Impl> impl_;
 };
 
+// Checks a request against its release's software.cfg.json, when the release is a local
+// software.cfg with one beside it: the software type exists (shared requests: a type
+// declared "shared": true for it, when any is), the parameters follow its request schema.
+// Errors are ErrorKind::input.
+Status check_request(const InstanceRequest& request);
+
 // What `slap node` runs with.
 struct Options {
   Layout layout;
@@ -187,6 +194,9 @@ struct InstanceReport {
 
 std::string_view action_name(SoftwareOutcome::Action a);
 std::string_view action_name(PartitionOutcome::Action a);
+
+// supervisord's files under the node's root (ROOT/etc, ROOT/var/run, ROOT/var/log).
+supervisor::Settings supervisor_settings(const Layout& layout, const process::Environment& environment);
 
 // `slap node format`: the state database, the directories and N partitions.
 Result<std::vector<std::string>> format(const Layout& layout, unsigned partitions);

@@ -144,6 +144,7 @@ HeaderList set_transfer_options(CURL* h, Transfer& t, char* error_buffer) {
   curl_api().easy_setopt(h, CURLOPT_CONNECTTIMEOUT, rq.connect_timeout_seconds);
   curl_api().easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_api().easy_setopt(h, CURLOPT_LOW_SPEED_TIME, rq.low_speed_seconds);
+  if (!rq.unix_socket.empty()) curl_api().easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, rq.unix_socket.c_str());
   if (rq.limit_rate > 0) {
     curl_api().easy_setopt(h, CURLOPT_MAX_RECV_SPEED_LARGE, static_cast<curl_off_t>(rq.limit_rate));
     curl_api().easy_setopt(h, CURLOPT_MAX_SEND_SPEED_LARGE, static_cast<curl_off_t>(rq.limit_rate));

@@ -433,7 +433,7 @@ Result<Response> Exchange::run(const Url& url) {
 }  // namespace
 
 bool plain_suits(const Request& rq) {
-  return rq.limit_rate == 0 && parse_url(rq.url) && !has_line_break(rq.headers) && !proxy_configured();
+  return rq.limit_rate == 0 && rq.unix_socket.empty() && parse_url(rq.url) && !has_line_break(rq.headers) && !proxy_configured();
 }
 
 Result<Response> PlainTransport::perform(const Request& rq, const ProgressFn& progress) {

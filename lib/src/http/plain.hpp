@@ -16,8 +16,8 @@
 namespace slap::http::detail {
 
 // True when `rq` can go over the plain transport: an http:// URL of printable ASCII without
-// user information, no http_proxy/all_proxy in the environment, no rate limit, no line
-// break in a header.
+// user information, no http_proxy/all_proxy in the environment, no rate limit, no unix
+// socket, no line break in a header.
 bool plain_suits(const Request& rq);
 
 // One connection is kept alive between requests to the same host and port, as libcurl
