@@ -144,7 +144,9 @@ PartitionOutcome process_partition(Run& run, const Partition& p, bool anomaly) {
     out.error = message;
     out.promise_failed = promise;
     out.seconds = seconds();
-    plog.log(LogLevel::error, fmt::format("{}: {}", p.id, message));
+    // Not an error for the run's log yet: a later pass may well succeed (a request
+    // answered meanwhile); the command reports what failed in the end.
+    plog.log(LogLevel::info, fmt::format("{}: failed: {}", p.id, message));
     if (auto r = run.state.report(i.id, "error", message); !r) ctx.warn(r.error().describe());
     return out;
   };

@@ -326,7 +326,6 @@ Status State::publish(long long id, const std::string& connection_json) {
     SLAP_CHECK(SLAP_TRY(impl_->db.prepare("UPDATE instance SET connection = ?1 WHERE id = ?2")).bind(1, text).bind(2, id).run());
     // The requester reads these values back (connection-*): it has something new to see.
     if (i.requester) SLAP_CHECK(impl_->touch(*i.requester));
-    else SLAP_TRY(impl_->tick());
     return {};
   });
 }

@@ -25,6 +25,12 @@ SLAP_RECIPE_FACTORY(make_password);
 SLAP_RECIPE_FACTORY(make_promise_plugin);
 SLAP_RECIPE_FACTORY(make_jinja2);
 SLAP_RECIPE_FACTORY(make_python_script);
+SLAP_RECIPE_FACTORY(make_request);
+SLAP_RECIPE_FACTORY(make_request_serialised);
+SLAP_RECIPE_FACTORY(make_request_optional);
+SLAP_RECIPE_FACTORY(make_request_optional_serialised);
+SLAP_RECIPE_FACTORY(make_switch_softwaretype);
+SLAP_RECIPE_FACTORY(make_switch_softwaretype_noop);
 
 #undef SLAP_RECIPE_FACTORY
 

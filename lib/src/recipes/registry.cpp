@@ -27,6 +27,12 @@ const std::pair<std::string_view, Factory> registry[] = {
     {"slapos.recipe.template:jinja2", make_jinja2},
     {"slapos.cookbook:wrapper", make_wrapper},
     {"plone.recipe.command:default", make_command},
+    {"slapos.cookbook:request", make_request},
+    {"slapos.cookbook:request.serialised", make_request_serialised},
+    {"slapos.cookbook:requestoptional", make_request_optional},
+    {"slapos.cookbook:requestoptional.serialised", make_request_optional_serialised},
+    {"slapos.cookbook:switch-softwaretype", make_switch_softwaretype},
+    {"slapos.cookbook:switch-softwaretype.noop", make_switch_softwaretype_noop},
 };
 }  // namespace
 
