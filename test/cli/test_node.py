@@ -347,3 +347,153 @@ def test_status_json_and_format_grow(node, hello):
     assert [p["id"] for p in s["partitions"]] == [f"slappart{i}" for i in range(5)]
     assert s["supervisord"]["running"] is False
     assert node("node", "--once", "instance").code == 2
+
+
+@pytest.fixture
+def tree(slap, source_root):
+    import shutil
+    dest = slap.cwd / "examples" / "tree"
+    shutil.copytree(os.path.join(source_root, "examples", "tree"), dest)
+    return dest / "software.cfg"
+
+
+def test_tree_root_requests_a_backend_and_a_shared_page_and_reads_them_back(node, tree):
+    port = free_port()
+    r = node.request("tree", tree, "--param", f"port:={port}", "--param", "page-text=Shared hello")
+    assert r.code == 4, r
+    once = node("--json", "node", "--once")
+    assert once.code == 0, once
+    assert once.json["result"]["instance"]["passes"] >= 2
+    r = node.request("tree", tree, "--param", f"port:={port}", "--param", "page-text=Shared hello")
+    assert r.code == 0, r
+    c = r.json["result"]["connection"]
+    assert c["backend-url"] == f"http://127.0.0.1:{port}/"
+    assert c["page-url"].startswith(f"http://127.0.0.1:{port}/SOFT-")
+    assert "Hello from the backend (tree backend)" in http_get(c["backend-url"])[1]
+    assert "Shared hello (shared instance tree page)" in http_get(c["page-url"])[1]
+    s = node.status()
+    by_title = {p["instance"]["title"]: p for p in s["partitions"] if p["instance"]}
+    assert by_title["tree"]["instance"]["software_type"] == "default"
+    assert by_title["tree backend"]["instance"]["software_type"] == "backend"
+    assert [x["name"] for x in by_title["tree backend"]["services"]] == ["web"]
+    assert all(not p["failed"] for x in by_title.values() for p in x["promises"])
+    assert [(i["title"], i["status"]) for i in s["shared"]] == [("tree page", "started")]
+    # The shared page, as its requester sees it.
+    page = node.slap("--json", "request", "tree page", tree, "--type", "backend", "--shared", "--param",
+                     "text=Shared hello", "--root", node.root)
+    assert page.code == 0 and page.json["result"]["connection"] == {"url": c["page-url"]}, page
+    # Destroying the root destroys the tree.
+    assert node.request("tree", tree, "--state", "destroyed").code == 4
+    assert node("node", "--once").code == 0
+    s = node.status()
+    assert all(p["instance"] is None for p in s["partitions"])
+    assert [(i["title"], i["status"]) for i in s["shared"]] == [("tree page", "destroyed")]
+    assert not [c for _, c in processes_under(node.root) if "http.server" in c]
+
+
+FAMILY_SOFTWARE = """
+[buildout]
+parts = instance
+[instance]
+recipe = slapos.recipe.template
+url = ${:_profile_base_location_}/instance.cfg.in
+output = ${buildout:directory}/instance.cfg
+base = ${:_profile_base_location_}
+"""
+
+FAMILY_INSTANCE = """
+[buildout]
+parts = switch-softwaretype
+
+[slap-configuration]
+recipe = slapos.cookbook:slapconfiguration.serialised
+computer = $${slap-connection:computer-id}
+partition = $${slap-connection:partition-id}
+url = $${slap-connection:server-url}
+key = $${slap-connection:key-file}
+cert = $${slap-connection:cert-file}
+
+[root-profile]
+recipe = slapos.recipe.template:jinja2
+url = ${instance:base}/root.cfg.in
+output = $${buildout:directory}/root.cfg
+context = key children slap-configuration:configuration.children
+
+[child-profile]
+recipe = slapos.recipe.template
+url = ${instance:base}/child.cfg.in
+output = $${buildout:directory}/child.cfg
+
+[switch-softwaretype]
+recipe = slapos.cookbook:switch-softwaretype
+default = root-profile:output
+child = child-profile:output
+"""
+
+FAMILY_ROOT = """
+[buildout]
+parts = publish
+{% for i in range(children | int) %}
+[child-{{ i }}]
+<= slap-connection
+recipe = slapos.cookbook:request.serialised
+software-url = ${slap-connection:software-release-url}
+software-type = child
+name = child-{{ i }}
+config-number = {{ i }}
+return = title number
+{% endfor %}
+[publish]
+recipe = slapos.cookbook:publish.serialised
+{%- for i in range(children | int) %}
+child-{{ i }} = ${child-{{ i }}:connection-title} ${child-{{ i }}:connection-number}
+{%- endfor %}
+"""
+
+FAMILY_CHILD = """
+[buildout]
+parts = publish
+[publish]
+recipe = slapos.cookbook:publish.serialised
+title = ${slap-configuration:instance-title}
+number = ${slap-configuration:configuration.number}
+"""
+
+
+def test_serialised_requests_round_trip_and_children_no_longer_requested_are_destroyed(node, slap):
+    sr = slap.cwd / "family"
+    sr.mkdir()
+    for name, text in (("software.cfg", FAMILY_SOFTWARE), ("instance.cfg.in", FAMILY_INSTANCE),
+                       ("root.cfg.in", FAMILY_ROOT), ("child.cfg.in", FAMILY_CHILD)):
+        (sr / name).write_text(text)
+    url = sr / "software.cfg"
+    assert node.request("family", url, "--param", "children=2").code == 4
+    r = node("node", "--once")
+    assert r.code == 0, r
+    r = node.request("family", url, "--param", "children=2")
+    assert r.code == 0, r
+    assert r.json["result"]["connection"] == {"child-0": "child-0 0", "child-1": "child-1 1"}
+    assert sorted(p["instance"]["title"] for p in node.status()["partitions"] if p["instance"]) == [
+        "child-0", "child-1", "family"]
+    assert node.request("family", url, "--param", "children=1").code == 0
+    r = node("node", "--once")
+    assert r.code == 0, r
+    assert node.request("family", url, "--param", "children=1").json["result"]["connection"] == {
+        "child-0": "child-0 0"}
+    assert sorted(p["instance"]["title"] for p in node.status()["partitions"] if p["instance"]) == [
+        "child-0", "family"]
+
+
+def test_a_child_of_an_unknown_type_keeps_its_parent_pending(node, slap):
+    sr = slap.cwd / "family"
+    sr.mkdir()
+    for name, text in (("software.cfg", FAMILY_SOFTWARE), ("instance.cfg.in", FAMILY_INSTANCE),
+                       ("root.cfg.in", FAMILY_ROOT.replace("software-type = child", "software-type = nope")),
+                       ("child.cfg.in", FAMILY_CHILD)):
+        (sr / name).write_text(text)
+    assert node.request("family", sr / "software.cfg", "--param", "children=1").code == 4
+    r = node("--json", "node", "--once")
+    assert r.code == 1, r
+    parts = {p["title"]: p for p in r.json["result"]["instance"]["partitions"]}
+    assert "Connection parameter title not found" in parts["family"]["error"]
+    assert "This software type (nope) isn't mapped" in parts["child-0"]["error"]
