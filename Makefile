@@ -10,7 +10,7 @@ PACKAGES = g++ meson ninja-build pkg-config git scdoc \
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MESON_ARGS ?=
 
-.PHONY: all deps build demo test bench clean
+.PHONY: all deps build demo demo-node test bench clean
 
 all: build
 
@@ -30,6 +30,9 @@ build: deps $(BUILD)/build.ninja
 
 demo: build
 	examples/hello/demo $(SLAP)
+
+demo-node: build
+	examples/tree/demo $(SLAP)
 
 test: build
 	python3 test/run_all.py --build $(BUILD)
