@@ -31,6 +31,15 @@ SLAP_RECIPE_FACTORY(make_request_optional);
 SLAP_RECIPE_FACTORY(make_request_optional_serialised);
 SLAP_RECIPE_FACTORY(make_switch_softwaretype);
 SLAP_RECIPE_FACTORY(make_switch_softwaretype_noop);
+SLAP_RECIPE_FACTORY(make_cron);
+SLAP_RECIPE_FACTORY(make_cron_d);
+SLAP_RECIPE_FACTORY(make_logrotate);
+SLAP_RECIPE_FACTORY(make_logrotate_d);
+SLAP_RECIPE_FACTORY(make_free_port);
+SLAP_RECIPE_FACTORY(make_userinfo);
+SLAP_RECIPE_FACTORY(make_symbolic_link);
+SLAP_RECIPE_FACTORY(make_cns_symlink);
+SLAP_RECIPE_FACTORY(make_simplelogger);
 
 #undef SLAP_RECIPE_FACTORY
 

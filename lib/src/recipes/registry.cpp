@@ -33,6 +33,15 @@ const std::pair<std::string_view, Factory> registry[] = {
     {"slapos.cookbook:requestoptional.serialised", make_request_optional_serialised},
     {"slapos.cookbook:switch-softwaretype", make_switch_softwaretype},
     {"slapos.cookbook:switch-softwaretype.noop", make_switch_softwaretype_noop},
+    {"slapos.cookbook:cron", make_cron},
+    {"slapos.cookbook:cron.d", make_cron_d},
+    {"slapos.cookbook:logrotate", make_logrotate},
+    {"slapos.cookbook:logrotate.d", make_logrotate_d},
+    {"slapos.cookbook:free_port", make_free_port},
+    {"slapos.cookbook:userinfo", make_userinfo},
+    {"slapos.cookbook:symbolic.link", make_symbolic_link},
+    {"cns.recipe.symlink:default", make_cns_symlink},
+    {"slapos.cookbook:simplelogger", make_simplelogger},
 };
 }  // namespace
 

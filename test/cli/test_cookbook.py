@@ -1,0 +1,181 @@
+"""slapos.cookbook recipes of instance profiles, built by `slap build`: cron.d and cron,
+logrotate and logrotate.d, free_port, userinfo, symbolic.link, cns.recipe.symlink,
+simplelogger."""
+import grp
+import os
+import pwd
+import socket
+import subprocess
+
+
+def build(slap, text):
+    (slap.cwd / "buildout.cfg").write_text("[buildout]\n" + text)
+    return slap("build")
+
+
+def test_cron_d_writes_one_crontab_line_from_a_frequency_or_a_calendar_spec(slap):
+    r = build(slap, """parts = a b cron
+[a]
+recipe = slapos.cookbook:cron.d
+cron-entries = ${buildout:directory}/etc/cron.d
+name = logrotate
+frequency = 0 0 * * *
+command = ${buildout:directory}/bin/logrotate
+[b]
+recipe = slapos.cookbook:cron.d
+cron-entries = ${buildout:directory}/etc/cron.d
+name = check
+time = Mon,Fri 12:30
+command = echo hi
+[cron]
+recipe = slapos.cookbook:cron
+dcrond-binary = /opt/dcron/sbin/crond
+cron-entries = ${buildout:directory}/etc/cron.d
+crontabs = ${buildout:directory}/etc/crontabs
+cronstamps = ${buildout:directory}/etc/cronstamps
+catcher = ${buildout:directory}/bin/sendmail
+binary = ${buildout:directory}/etc/service/crond
+log-file = ${buildout:directory}/var/log/crond.log
+""")
+    assert r.code == 0, r
+    d = slap.cwd / "etc/cron.d"
+    assert (d / "logrotate").read_text() == f"0 0 * * * {slap.cwd}/bin/logrotate\n"
+    assert (d / "check").read_text() == "30 12 * * 1,5 echo hi\n"
+    wrapper = (slap.cwd / "etc/service/crond").read_text()
+    assert wrapper.startswith("#!/bin/sh -e\nexec /opt/dcron/sbin/crond -s ")
+    assert f"-f -l 5 -M {slap.cwd}/bin/sendmail -L {slap.cwd}/var/log/crond.log \"$@\"\n" in \
+        wrapper.replace(" \\\n\t", " ")
+    bad = build(slap, """parts = a
+[a]
+recipe = slapos.cookbook:cron.d
+cron-entries = ${buildout:directory}/etc/cron.d
+name = x
+time = 12:30:10
+command = true
+""")
+    assert bad.code == 3 and "[a] time: Invalid systemd calendar spec '12:30:10'" in bad.err, bad
+
+
+def test_logrotate_configuration_and_entries(slap):
+    for d in ("etc/logrotate.d", "bin"):
+        (slap.cwd / d).mkdir(parents=True)
+    r = build(slap, """parts = logrotate entry
+[logrotate]
+recipe = slapos.cookbook:logrotate
+logrotate-entries = ${buildout:directory}/etc/logrotate.d
+conf = ${buildout:directory}/etc/logrotate.conf
+gzip-binary = /bin/gzip
+gunzip-binary = /bin/gunzip
+logrotate-binary = /usr/sbin/logrotate
+state-file = ${buildout:directory}/srv/logrotate.status
+wrapper = ${buildout:directory}/bin/logrotate
+[entry]
+recipe = slapos.cookbook:logrotate.d
+logrotate-entries = ${buildout:directory}/etc/logrotate.d
+backup = ${buildout:directory}/srv/backup
+name = web
+log = ${buildout:directory}/var/log/web.log
+post = kill -HUP 1
+""")
+    assert r.code == 0, r
+    d = slap.cwd
+    assert (d / "etc/logrotate.conf").read_text() == (
+        f"compresscmd /bin/gzip\ncompressoptions -9\nuncompresscmd /bin/gunzip\ninclude {d}/etc/logrotate.d")
+    assert (d / "etc/logrotate.d/web").read_text() == (
+        f"{d}/var/log/web.log {{\ndaily\ndateext\nrotate 3650\ncompress\ndelaycompress\nnotifempty\n"
+        f"sharedscripts\ncreate\nolddir {d}/srv/backup\npostrotate\nkill -HUP 1\nendscript\n}}\n")
+    assert oct((d / "etc/logrotate.d/web").stat().st_mode & 0o777) == "0o600"
+    assert "exec /usr/sbin/logrotate -s" in (d / "bin/logrotate").read_text()
+
+
+def test_free_port_picks_the_first_free_port_and_keeps_it_once_installed(slap):
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    first = busy.getsockname()[1]
+    profile = f"""parts = show
+[port]
+recipe = slapos.cookbook:free_port
+ip = 127.0.0.1
+minimum = {first}
+maximum = {first + 50}
+[show]
+recipe = slapos.recipe.template
+output = ${{buildout:directory}}/port.txt
+inline = ${{port:port}}
+"""
+    r = build(slap, profile)
+    assert r.code == 0, r
+    chosen = int((slap.cwd / "port.txt").read_text())
+    assert first < chosen <= first + 50
+    busy.close()
+    # Installed: kept, although a smaller port is free now.
+    assert build(slap, profile).code == 0
+    assert int((slap.cwd / "port.txt").read_text()) == chosen
+    same = build(slap, profile.replace(f"maximum = {first + 50}", f"maximum = {first}"))
+    assert same.code == 0 and int((slap.cwd / "port.txt").read_text()) == chosen, same
+
+
+def test_userinfo_names_who_builds(slap):
+    r = build(slap, """parts = show
+[user]
+recipe = slapos.cookbook:userinfo
+[show]
+recipe = slapos.recipe.template
+output = ${buildout:directory}/user.txt
+inline = ${user:pw-name} ${user:pw-uid} ${user:pw-gid} ${user:pw-dir} ${user:gr-name} ${user:gr-gid}
+""")
+    assert r.code == 0, r
+    pw = pwd.getpwuid(os.getuid())
+    gr = grp.getgrgid(os.getgid())
+    assert (slap.cwd / "user.txt").read_text() == (
+        f"{pw.pw_name} {pw.pw_uid} {pw.pw_gid} {pw.pw_dir} {gr.gr_name} {gr.gr_gid}\n")
+
+
+def test_symbolic_links_both_recipes(slap):
+    (slap.cwd / "src").mkdir()
+    (slap.cwd / "src/tool").write_text("x")
+    (slap.cwd / "bin").mkdir()
+    (slap.cwd / "bin/old").symlink_to("/nowhere")
+    r = build(slap, """parts = links cns
+[links]
+recipe = slapos.cookbook:symbolic.link
+target-directory = ${buildout:directory}/bin
+link-binary =
+  ${buildout:directory}/src/tool
+  /nowhere/old
+[cns]
+recipe = cns.recipe.symlink
+symlink_base = ${buildout:directory}/src
+symlink =
+  tool = ${buildout:directory}/public/tool-link
+  tool
+symlink_target = ${buildout:directory}/public
+autocreate = true
+""")
+    assert r.code == 0, r
+    assert os.readlink(slap.cwd / "bin/tool") == str(slap.cwd / "src/tool")
+    assert os.readlink(slap.cwd / "bin/old") == "/nowhere/old"
+    assert os.readlink(slap.cwd / "public/tool-link") == str(slap.cwd / "src/tool")
+    assert os.readlink(slap.cwd / "public/tool") == str(slap.cwd / "src/tool")
+    (slap.cwd / "bin/y").write_text("a file in the way")
+    (slap.cwd / "buildout.cfg").write_text((slap.cwd / "buildout.cfg").read_text().replace("/nowhere/old", "/x/y"))
+    blocked = slap("build")
+    assert blocked.code == 1 and "already exists but is not a link" in blocked.err, blocked
+
+
+def test_simplelogger_appends_stdin_with_a_dated_prefix(slap):
+    r = build(slap, """parts = logger
+[logger]
+recipe = slapos.cookbook:simplelogger
+wrapper = ${buildout:directory}/bin/log
+log = ${buildout:directory}/var/log/notes.log
+""")
+    assert r.code == 0, r
+    (slap.cwd / "var/log").mkdir(parents=True)
+    for text in ("one\ntwo\n", "three"):
+        subprocess.run([str(slap.cwd / "bin/log")], input=text, text=True, check=True)
+    lines = (slap.cwd / "var/log/notes.log").read_text().splitlines()
+    assert [l.split(" ", 1)[1] for l in lines] == ["one", "two", "------------------------", "three",
+                                                  "------------------------"]
+    prefix = lines[0].split(" ", 1)[0]
+    assert len(prefix.split(".")) == 3 and prefix.endswith(":")
