@@ -240,6 +240,10 @@ def test_a_release_that_fails_to_build_fails_the_run_the_others_still_deploy(nod
     parts = {p["partition"]: p for p in result["instance"]["partitions"]}
     assert parts["slappart0"]["action"] == "failed"
     assert "is not installed yet" in parts["slappart0"]["error"]
+    # What check_partition_deployment_state reads.
+    error_log = node.partition("slappart0") / ".slapgrid-slappart0-error.log"
+    assert "is not installed yet" in error_log.read_text()
+    assert not (node.partition("slappart1") / ".slapgrid-slappart1-error.log").exists()
     assert parts["slappart1"]["action"] == "processed" and parts["slappart1"]["status"] == "started"
     assert http_get(f"http://127.0.0.1:{port}/")[0] == 200
     assert r.json["error"]["message"].startswith("2 releases or partitions failed: ")

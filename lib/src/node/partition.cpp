@@ -138,6 +138,7 @@ PartitionOutcome process_partition(Run& run, const Partition& p, bool anomaly) {
   PartitionLog plog(path::join(dir, ".slapgrid/log/instance.log"), run.ctx.log);
   Context ctx = run.ctx;
   ctx.log = &plog;
+  std::string error_log = path::join(dir, fmt::format(".slapgrid-{}-error.log", p.id));
   auto failed = [&](std::string message, bool promise = false) {
     out.action = PartitionOutcome::Action::failed;
     out.status = "error";
@@ -148,6 +149,8 @@ PartitionOutcome process_partition(Run& run, const Partition& p, bool anomaly) {
     // answered meanwhile); the command reports what failed in the end.
     plog.log(LogLevel::info, fmt::format("{}: failed: {}", p.id, message));
     if (auto r = run.state.report(i.id, "error", message); !r) ctx.warn(r.error().describe());
+    // What check_partition_deployment_state reads (promise failures are not written).
+    if (!promise) (void)fs::write_atomic(error_log, message + "\n", 0644, false);
     return out;
   };
   auto done = [&](Status s) -> std::optional<PartitionOutcome> {
@@ -178,11 +181,22 @@ PartitionOutcome process_partition(Run& run, const Partition& p, bool anomaly) {
   plog.log(LogLevel::info, fmt::format("{}: processing '{}' ({} {}, {})", p.id, i.title, i.software_url,
                                        i.software_type, i.state));
   if (auto e = done(fs::remove_all(path::join(dir, ".timestamp")))) return *e;
+  if (auto e = done(fs::remove_all(error_log))) return *e;
   auto deployed = deploy(run, p, i, ctx);
   if (!deployed) {
     if (auto e = done(Status(std::unexpected(std::move(deployed.error()))))) return *e;
   }
-  if (!deployed->empty()) return failed(*deployed);
+  if (!deployed->empty()) {
+    auto outcome = failed(*deployed);
+    // As slapgrid: a stopped instance is stopped even when its build failed; a started
+    // one has its promises' results brought up to date.
+    if (i.state == "stopped") {
+      if (Status s = update_services(run, service_group(p.id, dir, false)); !s) ctx.warn(s.error().describe());
+    } else {
+      refresh_promises(run, dir);
+    }
+    return outcome;
+  }
   if (i.state == "started") {
     auto promises = check_promises(run, dir);
     if (!promises) {

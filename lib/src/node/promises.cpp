@@ -47,6 +47,12 @@ Result<std::string> check_promises(Run& run, const std::string& dir) {
   }
 }
 
+void refresh_promises(Run& run, const std::string& dir) {
+  promise::RunOptions o = promise_options(run, dir, promise::Mode::test);
+  o.force = true;
+  if (auto r = promise::run(run.ctx, o); !r) run.ctx.debug(r.error().describe());
+}
+
 Result<bool> check_anomalies(Run& run, const std::string& dir) {
   auto report = SLAP_TRY(promise::run(run.ctx, promise_options(run, dir, promise::Mode::anomaly)));
   return report.bang.has_value();

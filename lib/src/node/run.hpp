@@ -30,6 +30,9 @@ Status update_services(Run& run, const supervisor::Group& group);
 // Deployment check after processing: failing promises are measured again until they pass
 // or Options::promise_wait has gone by. "" when all pass, else what failed.
 Result<std::string> check_promises(Run& run, const std::string& dir);
+// One deployment check whose verdict is not used: the results of a partition whose
+// processing failed stay current (what check_partition_deployment_state reports).
+void refresh_promises(Run& run, const std::string& dir);
 // Periodic anomaly check of an up-to-date partition; true when a promise banged.
 Result<bool> check_anomalies(Run& run, const std::string& dir);
 
