@@ -501,3 +501,46 @@ def test_a_child_of_an_unknown_type_keeps_its_parent_pending(node, slap):
     parts = {p["title"]: p for p in r.json["result"]["instance"]["partitions"]}
     assert "Connection parameter title not found" in parts["family"]["error"]
     assert "This software type (nope) isn't mapped" in parts["child-0"]["error"]
+
+
+EARLY_INSTANCE = """
+[buildout]
+parts = publish
+
+[slap-configuration]
+recipe = slapos.cookbook:slapconfiguration
+computer = ${slap-connection:computer-id}
+partition = ${slap-connection:partition-id}
+url = ${slap-connection:server-url}
+
+[gen-password]
+recipe = slapos.cookbook:generate.password
+storage-path =
+
+[publish-early]
+recipe = slapos.cookbook:publish-early
+-init =
+  password gen-password:passwd
+
+[publish]
+recipe = slapos.cookbook:publish.serialised
+-extends = publish-early
+title = ${slap-configuration:instance-title}
+"""
+
+
+def test_publish_early_keeps_what_was_published_across_runs(node, slap):
+    sr = slap.cwd / "early"
+    sr.mkdir()
+    (sr / "software.cfg").write_text(FAMILY_SOFTWARE)
+    (sr / "instance.cfg.in").write_text(EARLY_INSTANCE.replace("${", "$${"))
+    url = sr / "software.cfg"
+    assert node.request("early", url).code == 4
+    assert node("node", "--once").code == 0
+    first = node.request("early", url)
+    assert first.code == 0, first
+    password = first.json["result"]["connection"]["password"]
+    assert len(password) == 16 and first.json["result"]["connection"]["title"] == "early"
+    # Processed again: gen-password makes a new password (it stores none), the published one stays.
+    assert node("node", "--once", "--force").code == 0
+    assert node.request("early", url).json["result"]["connection"]["password"] == password

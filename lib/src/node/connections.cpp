@@ -38,7 +38,12 @@ std::string as_text(const json& v) { return v.is_string() ? v.get<std::string>()
 
 Status collect_connections(Run& run, const Instance& instance, const std::string& dir) {
   json own = json::object();
-  for (const auto& f : json_files(path::join(dir, ".slap/connection"))) {
+  // publish-early's files (.early-*) stand until another publication replaces them.
+  auto files = json_files(path::join(dir, ".slap/connection"));
+  auto early = [](const std::string& f) { return path::basename(f).starts_with(".early-"); };
+  if (std::any_of(files.begin(), files.end(), [&](const std::string& f) { return !early(f); }))
+    std::erase_if(files, early);
+  for (const auto& f : files) {
     json doc = SLAP_TRY(read_object(f));
     for (const auto& [k, v] : doc.items()) own[k] = as_text(v);
   }

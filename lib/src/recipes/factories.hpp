@@ -40,6 +40,7 @@ SLAP_RECIPE_FACTORY(make_userinfo);
 SLAP_RECIPE_FACTORY(make_symbolic_link);
 SLAP_RECIPE_FACTORY(make_cns_symlink);
 SLAP_RECIPE_FACTORY(make_simplelogger);
+SLAP_RECIPE_FACTORY(make_publish_early);
 
 #undef SLAP_RECIPE_FACTORY
 

@@ -42,6 +42,7 @@ const std::pair<std::string_view, Factory> registry[] = {
     {"slapos.cookbook:symbolic.link", make_symbolic_link},
     {"cns.recipe.symlink:default", make_cns_symlink},
     {"slapos.cookbook:simplelogger", make_simplelogger},
+    {"slapos.cookbook:publish-early", make_publish_early},
 };
 }  // namespace
 
