@@ -1,4 +1,4 @@
-// slap node [format|software|instance|status|supervisorctl]: deploy the requested instance
+// slap node [format|software|instance|status|supply|supervisorctl]: deploy the requested instance
 // trees on this machine (slap-node(1)). Without a subcommand: software then instance, in a
 // loop, or once with --once (for cron: quiet when all went well).
 #include <CLI/CLI.hpp>
@@ -22,11 +22,14 @@ struct NodeArgs {
   std::vector<std::string> only;
   unsigned partitions = 0;
   std::vector<std::string> ctl_args;
+  std::string supply_url;
+  std::string supply_state = "available";
   CLI::App* format = nullptr;
   CLI::App* software = nullptr;
   CLI::App* instance = nullptr;
   CLI::App* status = nullptr;
   CLI::App* ctl = nullptr;
+  CLI::App* supply = nullptr;
 };
 
 // Only warnings and errors: what `--once` shows of a run that went well.
@@ -141,6 +144,21 @@ Result<Outcome> run_status(Env& env, const NodeArgs& a) {
   return out;
 }
 
+Result<Outcome> run_supply(Env& env, const NodeArgs& a) {
+  node::Layout layout{node_root(env, a.root)};
+  if (!fs::exists(layout.database()))
+    return fail(ErrorKind::usage, fmt::format("no node in {}: create it with `slap node format --partitions N`", layout.root));
+  std::string url = path::is_url(a.supply_url) ? a.supply_url : path::normpath(path::abspath(a.supply_url, env.cwd));
+  auto state = SLAP_TRY(node::State::open(layout));
+  SLAP_CHECK(state.supply(url, a.supply_state));
+  Outcome out;
+  out.result = {{"url", url}, {"state", a.supply_state}, {"path", layout.software_dir(url)}};
+  if (!env.term.json())
+    env.term.note(fmt::format("{}: {} (the next `slap node software` {} it)", url, a.supply_state,
+                              a.supply_state == "destroyed" ? "removes" : "builds"));
+  return out;
+}
+
 // supervisorctl with the node's configuration, its output passed on.
 Result<Outcome> run_supervisorctl(Env& env, const NodeArgs& a) {
   node::Layout layout{node_root(env, a.root)};
@@ -162,6 +180,7 @@ Result<Outcome> run_node(Env& env, const NodeArgs& a) {
   if (a.format->parsed()) return run_format(env, a);
   if (a.status->parsed()) return run_status(env, a);
   if (a.ctl->parsed()) return run_supervisorctl(env, a);
+  if (a.supply->parsed()) return run_supply(env, a);
   bool sub = a.software->parsed() || a.instance->parsed();
   if (a.once && sub) return fail(ErrorKind::usage, "--once goes with `slap node` alone (software and instance are one run each)");
   node::Options o = SLAP_TRY(node_options(env, a));
@@ -189,7 +208,11 @@ void add_node_command(CLI::App& app, Action& action) {
   a->status = sub->add_subcommand("status", "partitions, instances, services and promise results");
   a->ctl = sub->add_subcommand("supervisorctl", "run supervisorctl on the node's supervisord");
   a->ctl->add_option("ARGS", a->ctl_args, "supervisorctl's command and arguments (e.g. status, shutdown)");
-  for (auto* s : {a->format, a->software, a->instance, a->status, a->ctl}) s->fallthrough();
+  a->supply = sub->add_subcommand("supply", "ask for a software release to be built (or removed) on this node");
+  a->supply->add_option("SOFTWARE_URL", a->supply_url, "a software.cfg path or an http(s) URL")->required();
+  a->supply->add_option("--state", a->supply_state, "available (default) or destroyed")
+      ->check(CLI::IsMember({"available", "destroyed"}));
+  for (auto* s : {a->format, a->software, a->instance, a->status, a->ctl, a->supply}) s->fallthrough();
   sub->callback([&action, a] { action = [a](Env& env) { return run_node(env, *a); }; });
 }
 

@@ -544,3 +544,43 @@ def test_publish_early_keeps_what_was_published_across_runs(node, slap):
     # Processed again: gen-password makes a new password (it stores none), the published one stays.
     assert node("node", "--once", "--force").code == 0
     assert node.request("early", url).json["result"]["connection"]["password"] == password
+
+
+def test_a_changed_wrapper_restarts_its_service_an_unchanged_one_keeps_running(node, hello):
+    port = free_port()
+    deploy_hello(node, hello, port, "One")
+    wait_for(lambda: [s["state"] for s in node.status()["partitions"][0]["services"]] == ["RUNNING"], 10, "running")
+    pid = node.service_pid("slappart0", "hello-web")
+    r = node.request("hello", hello, "--param", f"port:={port}", "--param", "greeting=Two")
+    assert node("node", "--once").code == 0
+    assert node.service_pid("slappart0", "hello-web") == pid  # only the page changed
+    assert "<p>Two (" in http_get(f"http://127.0.0.1:{port}/")[1]
+    other = free_port()
+    r = node.request("hello", hello, "--param", f"port:={other}", "--param", "greeting=Two")
+    assert r.code == 0, r
+    assert node("node", "--once").code == 0
+    assert node.service_pid("slappart0", "hello-web") != pid
+    assert http_get(f"http://127.0.0.1:{other}/")[0] == 200
+    assert http_get(f"http://127.0.0.1:{port}/")[0] is None
+
+
+def test_supply_destroyed_removes_a_release_no_instance_uses(node, hello):
+    port = free_port()
+    deploy_hello(node, hello, port)
+    refused = node.slap("node", "supply", hello, "--state", "destroyed", "--root", node.root)
+    assert refused.code == 3 and "is still used by 'hello'" in refused.err, refused
+    assert node.request("hello", hello, "--state", "destroyed").code == 4
+    assert node("node", "instance").code == 0
+    r = node.slap("--json", "node", "supply", hello, "--state", "destroyed", "--root", node.root)
+    assert r.code == 0, r
+    path = r.json["result"]["path"]
+    assert os.path.isdir(path)
+    sw = node("--json", "node", "software")
+    assert sw.code == 0, sw
+    assert [(s["url"], s["action"]) for s in sw.json["result"]["software"]] == [(str(hello), "removed")]
+    assert not os.path.exists(path)
+    assert node.status()["software"] == []
+    # Supplied again: built again.
+    assert node.slap("node", "supply", hello, "--root", node.root).code == 0
+    again = node("--json", "node", "software")
+    assert [s["action"] for s in again.json["result"]["software"]] == ["built"]

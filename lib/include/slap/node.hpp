@@ -128,6 +128,7 @@ class State {
   Result<std::vector<std::string>> keep_only_children(long long requester, const std::vector<std::string>& titles);
 
   Result<std::vector<Software>> software();
+  // available: build it; destroyed: remove it (refused while instances use it).
   Status supply(const std::string& url, const std::string& state);
   Status report_software(const std::string& url, const std::string& status, const std::string& message);
   // Removes a destroyed release once its directory is gone.

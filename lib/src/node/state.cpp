@@ -8,6 +8,7 @@
 
 #include "node/sqlite.hpp"
 #include "slap/node.hpp"
+#include "slap/strings.hpp"
 
 namespace slap::node {
 
@@ -371,7 +372,18 @@ Result<std::vector<Software>> State::software() {
 Status State::supply(const std::string& url, const std::string& state) {
   if (state != "available" && state != "destroyed")
     return fail(ErrorKind::usage, fmt::format("software state '{}': expected available or destroyed", state));
-  return impl_->db.transaction([&]() -> Status { return impl_->supply(url, state); });
+  return impl_->db.transaction([&]() -> Status {
+    if (state == "destroyed") {
+      std::vector<std::string> users;
+      for (const auto& i : SLAP_TRY(impl_->select("WHERE software_url = ?1 AND (state != 'destroyed' OR partition IS NOT NULL) "
+                                                  "ORDER BY id", url)))
+        users.push_back("'" + i.title + "'");
+      if (!users.empty())
+        return fail(ErrorKind::input, fmt::format("{} is still used by {}: destroy them first (`slap request ... --state "
+                                                  "destroyed`, then `slap node instance`)", url, str::join(users, ", ")));
+    }
+    return impl_->supply(url, state);
+  });
 }
 
 Status State::report_software(const std::string& url, const std::string& status, const std::string& message) {
