@@ -5,7 +5,9 @@ import grp
 import os
 import pwd
 import socket
+import signal
 import subprocess
+import time
 
 
 def build(slap, text):
@@ -179,3 +181,62 @@ log = ${buildout:directory}/var/log/notes.log
                                                   "------------------------"]
     prefix = lines[0].split(" ", 1)[0]
     assert len(prefix.split(".")) == 3 and prefix.endswith(":")
+
+
+CA = """parts = ca request
+[directory]
+recipe = slapos.cookbook:mkdirectory
+ca-dir = ${buildout:directory}/srv/ssl
+requests = ${:ca-dir}/requests
+private = ${:ca-dir}/private
+certs = ${:ca-dir}/certs
+newcerts = ${:ca-dir}/newcerts
+etc = ${buildout:directory}/etc
+service = ${:etc}/service
+[ca]
+recipe = slapos.cookbook:certificate_authority
+openssl-binary = openssl
+ca-dir = ${directory:ca-dir}
+requests-directory = ${directory:requests}
+wrapper = ${directory:service}/certificate-authority
+ca-private = ${directory:private}
+ca-certs = ${directory:certs}
+ca-newcerts = ${directory:newcerts}
+[request]
+recipe = slapos.cookbook:certificate_authority.request
+key-file = ${directory:etc}/web.key
+cert-file = ${directory:etc}/web.crt
+executable = /bin/true
+wrapper = ${directory:service}/web
+requests-directory = ${directory:requests}
+ca-private = ${directory:private}
+ca-certs = ${directory:certs}
+"""
+
+
+def test_certificate_authority_signs_what_is_requested(slap):
+    r = build(slap, CA)
+    assert r.code == 0, r
+    etc = slap.cwd / "etc"
+    assert os.readlink(etc / "web.key").startswith(str(slap.cwd / "srv/ssl/private/"))
+    requests = os.listdir(slap.cwd / "srv/ssl/requests")
+    assert len(requests) == 1 and len(requests[0]) == 128
+    assert "name = request\n" in (slap.cwd / "srv/ssl/requests" / requests[0]).read_text()
+    service = subprocess.Popen([str(etc / "service/certificate-authority")], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (etc / "web.crt").exists():
+            assert time.monotonic() < deadline, "no certificate signed"
+            time.sleep(0.1)
+    finally:
+        os.killpg(service.pid, signal.SIGTERM)
+        service.wait()
+    verify = subprocess.run(["openssl", "verify", "-CAfile", str(slap.cwd / "srv/ssl/cacert.pem"), str(etc / "web.crt")],
+                            capture_output=True, text=True)
+    assert verify.returncode == 0, verify
+    subject = subprocess.run(["openssl", "x509", "-noout", "-subject", "-in", str(etc / "web.crt")],
+                             capture_output=True, text=True).stdout
+    assert "CN = request" in subject
+    # The service waiting for both files runs once they exist.
+    assert subprocess.run([str(etc / "service/web")], timeout=10).returncode == 0

@@ -41,6 +41,8 @@ SLAP_RECIPE_FACTORY(make_symbolic_link);
 SLAP_RECIPE_FACTORY(make_cns_symlink);
 SLAP_RECIPE_FACTORY(make_simplelogger);
 SLAP_RECIPE_FACTORY(make_publish_early);
+SLAP_RECIPE_FACTORY(make_certificate_authority);
+SLAP_RECIPE_FACTORY(make_certificate_authority_request);
 
 #undef SLAP_RECIPE_FACTORY
 

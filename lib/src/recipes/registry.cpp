@@ -43,6 +43,8 @@ const std::pair<std::string_view, Factory> registry[] = {
     {"cns.recipe.symlink:default", make_cns_symlink},
     {"slapos.cookbook:simplelogger", make_simplelogger},
     {"slapos.cookbook:publish-early", make_publish_early},
+    {"slapos.cookbook:certificate_authority", make_certificate_authority},
+    {"slapos.cookbook:certificate_authority.request", make_certificate_authority_request},
 };
 }  // namespace
 
