@@ -240,3 +240,84 @@ def test_certificate_authority_signs_what_is_requested(slap):
     assert "CN = request" in subject
     # The service waiting for both files runs once they exist.
     assert subprocess.run([str(etc / "service/web")], timeout=10).returncode == 0
+
+
+def test_legacy_promise_recipes_write_promises_that_pass_and_fail(slap):
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    listening.listen()
+    port = listening.getsockname()[1]
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200 if self.path == "/ok" else 404)
+            self.end_headers()
+
+        def log_message(self, *a):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    web = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        r = build(slap, f"""parts = port port-closed url url-missing same differs ipv6 not-ipv4
+[port]
+recipe = slapos.cookbook:check_port_listening
+path = ${{buildout:directory}}/etc/promise/port
+hostname = 127.0.0.1
+port = {port}
+[port-closed]
+<= port
+path = ${{buildout:directory}}/etc/promise/port-closed
+port = 1
+[url]
+recipe = slapos.cookbook:check_url_available
+path = ${{buildout:directory}}/etc/promise/url
+url = {web}/ok
+dash_path = /bin/sh
+curl_path = curl
+[url-missing]
+<= url
+path = ${{buildout:directory}}/etc/promise/url-missing
+url = {web}/missing
+[same]
+recipe = slapos.cookbook:check_parameter
+path = ${{buildout:directory}}/etc/promise/same
+value = a b
+expected-value = a b
+[differs]
+<= same
+path = ${{buildout:directory}}/etc/promise/differs
+expected-value =
+expected-not-value = a b
+[ipv6]
+recipe = slapos.cookbook:check_parameter
+path = ${{buildout:directory}}/etc/promise/ipv6
+value = ::1
+expected-type = ipv6
+[not-ipv4]
+<= ipv6
+path = ${{buildout:directory}}/etc/promise/not-ipv4
+expected-type = ipv4
+""")
+        assert r.code == 0, r
+        runs = {}
+        for name in ("port", "port-closed", "url", "url-missing", "same", "differs", "ipv6", "not-ipv4"):
+            p = subprocess.run([str(slap.cwd / "etc/promise" / name)], capture_output=True, text=True, timeout=30)
+            runs[name] = (p.returncode, (p.stderr + p.stdout).strip())
+        promise = slap("--json", "promise", "run", "--only", "port", "--only", "url")
+        assert promise.code == 0, promise
+    finally:
+        server.shutdown()
+        server.server_close()
+        listening.close()
+    assert runs["port"] == (0, "")
+    assert runs["port-closed"] == (127, "127.0.0.1 on 1 is not listening")
+    assert runs["url"] == (0, "")
+    assert runs["url-missing"] == (2, f"{web}/missing is not available (returned 404, expected 200).")
+    assert runs["same"] == (0, "")
+    assert runs["differs"] == (127, "FAIL: a b == a b")
+    assert runs["ipv6"] == (0, "")
+    assert runs["not-ipv4"][0] == 127

@@ -43,6 +43,9 @@ SLAP_RECIPE_FACTORY(make_simplelogger);
 SLAP_RECIPE_FACTORY(make_publish_early);
 SLAP_RECIPE_FACTORY(make_certificate_authority);
 SLAP_RECIPE_FACTORY(make_certificate_authority_request);
+SLAP_RECIPE_FACTORY(make_check_port_listening);
+SLAP_RECIPE_FACTORY(make_check_url_available);
+SLAP_RECIPE_FACTORY(make_check_parameter);
 
 #undef SLAP_RECIPE_FACTORY
 

@@ -45,6 +45,9 @@ const std::pair<std::string_view, Factory> registry[] = {
     {"slapos.cookbook:publish-early", make_publish_early},
     {"slapos.cookbook:certificate_authority", make_certificate_authority},
     {"slapos.cookbook:certificate_authority.request", make_certificate_authority_request},
+    {"slapos.cookbook:check_port_listening", make_check_port_listening},
+    {"slapos.cookbook:check_url_available", make_check_url_available},
+    {"slapos.cookbook:check_parameter", make_check_parameter},
 };
 }  // namespace
 
