@@ -584,3 +584,25 @@ def test_supply_destroyed_removes_a_release_no_instance_uses(node, hello):
     assert node.slap("node", "supply", hello, "--root", node.root).code == 0
     again = node("--json", "node", "software")
     assert [s["action"] for s in again.json["result"]["software"]] == ["built"]
+
+
+def test_the_retention_lock_delays_destruction(node, hello):
+    port = free_port()
+    deploy_hello(node, hello, port)
+    part = node.partition("slappart0")
+    (part / ".slapos-retention-lock-delay").write_text("0.00003\n")  # days: 2.6 s
+    assert node.request("hello", hello, "--state", "destroyed").code == 4
+    r = node("--json", "node", "instance")
+    assert r.code == 0, r
+    p = r.json["result"]["instance"]["partitions"][0]
+    assert (p["action"], p["status"]) == ("skipped", "destroying")
+    until = int((part / ".slapos-retention-lock-date").read_text())
+    assert abs(until - (time.time() + 2.6)) < 2
+    assert node.request("hello", hello, "--state", "destroyed").json["result"]["message"].startswith(
+        "retention lock: destroyed in ")
+    assert http_get(f"http://127.0.0.1:{port}/")[0] is None  # stopped meanwhile
+    assert [x["state"] for x in node.status()["partitions"][0]["services"]] == ["STOPPED"]
+    time.sleep(max(0, until - time.time()) + 0.5)
+    r = node("--json", "node", "instance")
+    assert r.json["result"]["instance"]["partitions"][0]["action"] == "destroyed", r
+    assert os.listdir(part) == []

@@ -1,6 +1,7 @@
 // Destroying a partition's instance: its services stop, its content goes, the partition
 // is free again. A release may ask for a delay (.slapos-retention-lock-delay, in days):
-// the destruction then waits until the date it records in .slapos-retention-lock-date.
+// the services are stopped, the rest waits until the date recorded in
+// .slapos-retention-lock-date.
 #include <fmt/format.h>
 
 #include <chrono>
@@ -62,6 +63,8 @@ PartitionOutcome destroy_partition(Run& run, const Partition& p, const Instance&
     (void)run.state.report(i.id, "error", out.error);
     return out;
   };
+  // Stopped at once, as slapgrid does, also while the retention lock delays the rest.
+  if (Status s = update_services(run, service_group(p.id, dir, false)); !s) return failed(s.error());
   auto until = retained_until(dir);
   if (!until) return failed(until.error());
   auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
