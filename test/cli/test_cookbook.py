@@ -321,3 +321,54 @@ expected-type = ipv4
     assert runs["differs"] == (127, "FAIL: a b == a b")
     assert runs["ipv6"] == (0, "")
     assert runs["not-ipv4"][0] == 127
+
+
+def test_simplehttpserver_serves_and_writes_when_allowed(slap):
+    port = socket.socket()
+    port.bind(("127.0.0.1", 0))
+    number = port.getsockname()[1]
+    port.close()
+    (slap.cwd / "www").mkdir()
+    (slap.cwd / "www/index.html").write_text("served")
+    r = build(slap, f"""parts = server
+[server]
+recipe = slapos.cookbook:simplehttpserver
+host = 127.0.0.1
+port = {number}
+base-path = ${{buildout:directory}}/www
+wrapper = ${{buildout:directory}}/bin/server
+log-file = ${{buildout:directory}}/server.log
+allow-write = true
+""")
+    assert r.code == 0, r
+    import urllib.parse
+    import urllib.request
+    server = subprocess.Popen([str(slap.cwd / "bin/server")], stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{number}/index.html", timeout=2).read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, server.stderr.read()
+                time.sleep(0.1)
+        assert page == b"served"
+        data = urllib.parse.urlencode({"path": "sub/new.txt", "content": "hello", "clear": "1"}).encode()
+        answer = urllib.request.urlopen(f"http://127.0.0.1:{number}/", data=data, timeout=5).read()
+        assert answer == b"Content written to sub/new.txt"
+        assert (slap.cwd / "www/sub/new.txt").read_text() == "hello"
+        escape = urllib.parse.urlencode({"path": "../out.txt", "content": "x"}).encode()
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{number}/", data=escape, timeout=5)
+            assert False, "a path out of base-path was written"
+        except urllib.error.HTTPError as e:
+            assert e.code == 403
+        assert not (slap.cwd / "out.txt").exists()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert "Writing received content to file" in (slap.cwd / "server.log").read_text()
+    bad = build(slap, "parts = s\n[s]\nrecipe = slapos.cookbook:simplehttpserver\nhost = 127.0.0.1\n"
+                      "socketpath = /tmp/x\nport = 1\nbase-path = /\nwrapper = /tmp/w\nlog-file = /tmp/l\n")
+    assert bad.code == 3 and "Specify one of (host, port) | socketpath | abstract" in bad.err, bad

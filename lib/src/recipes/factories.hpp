@@ -46,6 +46,7 @@ SLAP_RECIPE_FACTORY(make_certificate_authority_request);
 SLAP_RECIPE_FACTORY(make_check_port_listening);
 SLAP_RECIPE_FACTORY(make_check_url_available);
 SLAP_RECIPE_FACTORY(make_check_parameter);
+SLAP_RECIPE_FACTORY(make_simplehttpserver);
 
 #undef SLAP_RECIPE_FACTORY
 

@@ -48,6 +48,7 @@ const std::pair<std::string_view, Factory> registry[] = {
     {"slapos.cookbook:check_port_listening", make_check_port_listening},
     {"slapos.cookbook:check_url_available", make_check_url_available},
     {"slapos.cookbook:check_parameter", make_check_parameter},
+    {"slapos.cookbook:simplehttpserver", make_simplehttpserver},
 };
 }  // namespace
 
