@@ -7,11 +7,11 @@ PACKAGES = g++ meson ninja-build pkg-config git scdoc \
   libfmt-dev doctest-dev libssl-dev nlohmann-json3-dev libcpp-httplib-dev libvalijson-dev \
   python3 python3-pytest python3-yaml make patch xz-utils bzip2 zstd openssl \
   libxml-parser-perl libexpat1-dev gettext \
-  python3-pip python3-setuptools python3-wheel python3-dev ruby
+  python3-pip python3-setuptools python3-wheel python3-dev ruby libsqlite3-dev supervisor
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MESON_ARGS ?=
 
-.PHONY: all deps build demo test bench clean
+.PHONY: all deps build demo demo-node test bench clean
 
 all: build
 
@@ -31,6 +31,9 @@ build: deps $(BUILD)/build.ninja
 
 demo: build
 	examples/hello/demo $(SLAP)
+
+demo-node: build
+	examples/tree/demo $(SLAP)
 
 test: build
 	python3 test/run_all.py --build $(BUILD)

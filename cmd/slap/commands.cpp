@@ -17,6 +17,8 @@ void add_promise_command(CLI::App& app, Action& action);
 void add_freeze_command(CLI::App& app, Action& action);
 void add_release_command(CLI::App& app, Action& action);
 void add_render_command(CLI::App& app, Action& action);
+void add_request_command(CLI::App& app, Action& action);
+void add_node_command(CLI::App& app, Action& action);
 
 namespace {
 const CommandSpec table[] = {
@@ -31,6 +33,8 @@ const CommandSpec table[] = {
     {"freeze", "pin every download checksum and git revision of a profile", add_freeze_command},
     {"release", "lint, freeze, update template hashes, tag, archive and pre-cache a release", add_release_command},
     {"render", "render a Jinja2 template with a JSON context", add_render_command},
+    {"request", "ask the node for an instance and print its connection parameters", add_request_command},
+    {"node", "deploy the requested instances on this machine, and keep them running", add_node_command},
 };
 }  // namespace
 

@@ -51,6 +51,20 @@ struct Request {
   std::string partition_id = "slappart0";
   std::string computer_id = "slap-local";
   build::Options build;        // profile/cwd are set by instantiate()
+  // What a node sets (slap node instance); `slap instantiate` keeps the defaults.
+  std::string software_url;    // software-release-url; default SOFTWARE_DIR/software.cfg
+  // The software.cfg.json describing the types; default SOFTWARE_DIR/software.cfg.json.
+  // When set and absent, the type is taken as it is, without schema.
+  std::string software_json;
+  std::string state = "started";
+  std::string title;           // instance-title; default: the partition id
+  std::string root_title;      // root-instance-title; default: the title
+  std::string guid;            // instance-guid; default: SOFT-<partition id>
+  std::string timestamp;       // default: a digest of the request
+  std::string shared_instances_json = "[]";  // slave_instance_list
+  std::vector<std::string> ipv4{"127.0.0.1"};
+  std::vector<std::string> ipv6{"::1"};
+  std::string node_state;      // the node's state database, for request recipes; "" outside a node
 };
 
 struct Result_ {

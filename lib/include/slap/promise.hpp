@@ -23,7 +23,8 @@
 //
 // Natively implemented modules: check_socket_listening, check_port_listening,
 // check_url_available, check_file_state, check_command_execute, check_free_disk_space,
-// check_process_running. Any other module fails with
+// check_process_running, check_partition_deployment_state, monitor_bootstrap_status,
+// check_certificate. Any other module fails with
 // "unknown promise module X (not implemented natively by slap)".
 //
 // Files kept under DIR/.slapgrid/ (every write is atomic or an append):

@@ -7,6 +7,7 @@
 // needs. install()/update() then run on a worker thread and must not touch the resolver.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,16 @@ class Pool;
 
 namespace slap::recipes {
 
+// A buildout run inside the build (slapos.cookbook:switch-softwaretype): another profile
+// built in the same directory with the same settings, its parts recorded in its own
+// installed file (set through `overrides`, e.g. buildout:installed).
+struct NestedBuild {
+  std::string profile;
+  std::vector<profile::OptionOverride> overrides;
+};
+
+struct InstallContext;
+
 // What recipes get from the build engine.
 struct Env {
   const Context* ctx = nullptr;
@@ -36,6 +47,7 @@ struct Env {
   process::Environment environment;        // what commands start from
   unsigned jobs = 1;
   python::Pool* python = nullptr;          // the build's Python helpers (started on first use)
+  std::function<Status(const NestedBuild&, const InstallContext&)> nested_build;
 };
 
 // Where one install writes its command output.

@@ -77,7 +77,9 @@ bool paths_exist(const std::vector<std::string>& paths) {
 
 class Builder {
  public:
-  Builder(const Options& o, const Context& ctx) : opts_(o), ctx_(ctx), fetcher_(o.fetch, ctx), hook_(env_) {}
+  // A nested build runs inside a part of its parent, which holds the directory's lock.
+  Builder(const Options& o, const Context& ctx, bool nested = false)
+      : opts_(o), ctx_(ctx), nested_(nested), fetcher_(o.fetch, ctx), hook_(env_) {}
 
   Result<Report> run(Report* partial) {
     auto profile = SLAP_TRY(load());
@@ -88,7 +90,7 @@ class Builder {
     if (SLAP_TRY(buildout->get("offline")).value_or("false") == "true") fetcher_.go_offline();
     SLAP_CHECK(setup_env(resolver, *buildout));
     std::optional<FileLock> lock;
-    if (!opts_.dry_run) lock = SLAP_TRY(lock_build_dir());
+    if (!opts_.dry_run && !nested_) lock = SLAP_TRY(lock_build_dir());
     SLAP_CHECK(initialise_parts(resolver, *buildout));
     SLAP_CHECK(compute_options(resolver));
     installed_file_ = SLAP_TRY(buildout->at("installed"));
@@ -143,6 +145,15 @@ class Builder {
         .log_file = path::join(log_dir_, "python.log"),
         .ctx = &ctx_});
     env_.python = python_.get();
+    env_.nested_build = [this](const recipes::NestedBuild& nb, const recipes::InstallContext&) -> Status {
+      Options o = opts_;
+      o.profile = nb.profile;
+      o.cwd = env_.buildout_dir;
+      o.overrides = nb.overrides;
+      o.only_parts.clear();
+      SLAP_TRY(Builder(o, ctx_, true).run(nullptr));
+      return {};
+    };
     return {};
   }
 
@@ -373,6 +384,7 @@ class Builder {
 
   const Options& opts_;
   const Context& ctx_;
+  bool nested_;
   fetch::Fetcher fetcher_;
   std::unique_ptr<python::Pool> python_;  // helpers start on first use, stop with the build
   recipes::Env env_;

@@ -54,6 +54,14 @@ Config Config::defaults(const std::string& home, unsigned cpus) {
       "promises run at once (they mostly wait); core.jobs wins when it is set explicitly");
   add("promise.timeout", ConfigType::integer, "20", "seconds before a promise is killed");
   add("promise.bang-command", ConfigType::string, "", "command run when a promise fails");
+  add("node.root", ConfigType::path, path::join(data, "node"), "where `slap node` keeps its state, releases and partitions");
+  add("node.period", ConfigType::integer, "60", "seconds between two runs of `slap node` (without --once)");
+  add("node.maximum-periodicity", ConfigType::integer, "86400",
+      "seconds after which `slap node` processes an unchanged partition again");
+  add("node.promise-wait", ConfigType::integer, "10",
+      "seconds `slap node` gives a processed partition's failing promises to pass");
+  add("node.ipv4", ConfigType::string, "127.0.0.1", "the IPv4 address of every partition");
+  add("node.ipv6", ConfigType::string, "::1", "the IPv6 address of every partition");
   add("serve.root", ConfigType::path, path::join(data, "cache"), "directory of `slap cache-serve`");
   add("serve.listen", ConfigType::string, "127.0.0.1:8080", "address of `slap cache-serve`");
   add("serve.upload-token-file", ConfigType::path, "", "upload token of `slap cache-serve`; empty: ROOT/upload-token");

@@ -27,6 +27,10 @@ Result<std::string> instance_profile(const std::string& software_dir) {
                                 "(run `slap build` there first)", software_dir)));
 }
 
+std::string software_url(const Request& r) {
+  return r.software_url.empty() ? path::join(r.software_dir, "software.cfg") : r.software_url;
+}
+
 std::string tail(const Request& r, const std::string& instance_file) {
   std::string shared = str::join(r.build.shared_dirs, "\n  ");
   return fmt::format(R"(
@@ -44,7 +48,7 @@ key-file =
 cert-file =
 shared-part-list =
   {4}
-requested-state = started
+requested-state = {5}
 
 [slap_connection]
 # Kept for backward compatiblity
@@ -62,20 +66,24 @@ storage-home =
 global-ipv4-network =
 # This is end of zc.buildout profile's tail added by slap instantiate
 )",
-                     r.computer_id, r.partition_id, instance_file, path::join(r.software_dir, "software.cfg"), shared);
+                     r.computer_id, r.partition_id, instance_file, software_url(r), shared, r.state);
 }
 
 // What the native slapconfiguration recipe reads instead of asking a master.
 Status write_instance_file(const Request& r, const SoftwareType& st, const std::string& file) {
   json params = json::parse(r.parameters_json);
   if (st.serialised) params = json{{"_", params.dump()}};
+  std::string title = r.title.empty() ? r.partition_id : r.title;
   json doc = {{"software-type", st.name}, {"parameters", params}, {"partition-id", r.partition_id},
-              {"computer-id", r.computer_id}, {"software-release-url", path::join(r.software_dir, "software.cfg")},
-              {"state", "started"}, {"instance-title", r.partition_id}, {"root-instance-title", r.partition_id},
-              {"instance-guid", "SOFT-" + r.partition_id}, {"ipv4", {"127.0.0.1"}}, {"ipv6", {"::1"}},
-              {"slave-instance-list", json::array()}};
+              {"computer-id", r.computer_id}, {"software-release-url", software_url(r)},
+              {"state", r.state}, {"instance-title", title},
+              {"root-instance-title", r.root_title.empty() ? title : r.root_title},
+              {"instance-guid", r.guid.empty() ? "SOFT-" + r.partition_id : r.guid}, {"ipv4", r.ipv4}, {"ipv6", r.ipv6},
+              {"slave-instance-list", json::parse(r.shared_instances_json)}};
+  if (!r.node_state.empty()) doc["node-state"] = r.node_state;
   // The timestamp changes only when the request changes (as a master's would).
-  doc["timestamp"] = std::to_string(std::hash<std::string>{}(doc.dump()) % 10000000000ULL);
+  doc["timestamp"] = r.timestamp.empty() ? std::to_string(std::hash<std::string>{}(doc.dump()) % 10000000000ULL)
+                                         : r.timestamp;
   return fs::write_atomic(file, doc.dump(1) + "\n", 0640);
 }
 
@@ -113,10 +121,17 @@ class PreviousRequest {
   std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
 };
 
+// The software type as software.cfg.json describes it.
+Result<SoftwareType> described_type(const Request& r) {
+  if (r.software_json.empty()) return software_type(r.software_dir, r.software_type);
+  if (fs::exists(r.software_json)) return software_type_of(r.software_json, r.software_type);
+  return SoftwareType{r.software_type == "RootSoftwareInstance" ? "default" : r.software_type, "", false};
+}
+
 }  // namespace
 
 Result<Result_> instantiate(const Request& r, const Context& ctx) {
-  SoftwareType st = SLAP_TRY(software_type(r.software_dir, r.software_type));
+  SoftwareType st = SLAP_TRY(described_type(r));
   if (!st.request_schema.empty())
     SLAP_CHECK(validate(r.parameters_json, st.request_schema));
   std::string profile_file = SLAP_TRY(instance_profile(r.software_dir));

@@ -13,9 +13,10 @@ namespace slap::promise {
 namespace {
 
 constexpr Threshold once{1, 1};
+constexpr Threshold twice{2, 2};
 constexpr Threshold thrice{3, 3};
 
-const std::array<CheckModule, 7> modules = {{
+const std::array<CheckModule, 10> modules = {{
     {"check_socket_listening", sense_socket_listening, {2, thrice, thrice}},
     {"check_port_listening", sense_socket_listening, {2, once, thrice}},
     {"check_url_available", sense_url_available, {2, once, thrice}},
@@ -23,6 +24,9 @@ const std::array<CheckModule, 7> modules = {{
     {"check_command_execute", sense_command_execute, {2, once, thrice}},
     {"check_free_disk_space", sense_free_disk_space, {3, once, thrice}},
     {"check_process_running", sense_process_running, {2, once, thrice}},
+    {"check_partition_deployment_state", sense_partition_deployment_state, {1, once, twice}},
+    {"monitor_bootstrap_status", sense_bootstrap_status, {2, once, thrice}},
+    {"check_certificate", sense_certificate, {2, once, thrice}},
 }};
 
 // slapgrid's wrapper for executables: last sense for test, 3 in a row for anomaly.

@@ -50,5 +50,8 @@ Measure sense_file_state(const CheckInput& in);
 Measure sense_free_disk_space(const CheckInput& in);
 Measure sense_command_execute(const CheckInput& in);
 Measure sense_process_running(const CheckInput& in);
+Measure sense_partition_deployment_state(const CheckInput& in);
+Measure sense_bootstrap_status(const CheckInput& in);
+Measure sense_certificate(const CheckInput& in);
 
 }  // namespace slap::promise

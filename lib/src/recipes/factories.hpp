@@ -31,6 +31,28 @@ SLAP_RECIPE_FACTORY(make_egg_custom);
 SLAP_RECIPE_FACTORY(make_egg_develop);
 SLAP_RECIPE_FACTORY(make_testrunner);
 SLAP_RECIPE_FACTORY(make_rubygems);
+SLAP_RECIPE_FACTORY(make_request);
+SLAP_RECIPE_FACTORY(make_request_serialised);
+SLAP_RECIPE_FACTORY(make_request_optional);
+SLAP_RECIPE_FACTORY(make_request_optional_serialised);
+SLAP_RECIPE_FACTORY(make_switch_softwaretype);
+SLAP_RECIPE_FACTORY(make_switch_softwaretype_noop);
+SLAP_RECIPE_FACTORY(make_cron);
+SLAP_RECIPE_FACTORY(make_cron_d);
+SLAP_RECIPE_FACTORY(make_logrotate);
+SLAP_RECIPE_FACTORY(make_logrotate_d);
+SLAP_RECIPE_FACTORY(make_free_port);
+SLAP_RECIPE_FACTORY(make_userinfo);
+SLAP_RECIPE_FACTORY(make_symbolic_link);
+SLAP_RECIPE_FACTORY(make_cns_symlink);
+SLAP_RECIPE_FACTORY(make_simplelogger);
+SLAP_RECIPE_FACTORY(make_publish_early);
+SLAP_RECIPE_FACTORY(make_certificate_authority);
+SLAP_RECIPE_FACTORY(make_certificate_authority_request);
+SLAP_RECIPE_FACTORY(make_check_port_listening);
+SLAP_RECIPE_FACTORY(make_check_url_available);
+SLAP_RECIPE_FACTORY(make_check_parameter);
+SLAP_RECIPE_FACTORY(make_simplehttpserver);
 
 #undef SLAP_RECIPE_FACTORY
 

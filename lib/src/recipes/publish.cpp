@@ -1,6 +1,7 @@
 // slapos.cookbook:publish (.serialised): connection parameters of the instance. slap
-// writes them to DIRECTORY/.slap/connection/SECTION.json, where `slap instantiate` reads
-// them back.
+// writes them to DIRECTORY/.slap/connection/SECTION.json, where `slap instantiate` and
+// `slap node` read them back; with `-slave-reference`, for that shared instance, to
+// DIRECTORY/.slap/connection-shared/SECTION.json as {"reference": ..., "parameters": ...}.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -66,7 +67,14 @@ Result<std::unique_ptr<Recipe>> make(profile::Resolver& resolver, profile::Optio
   SLAP_CHECK(collect(resolver, options, params, serialised, seen));
   r->published = serialised ? json{{"_", params.dump()}} : params;
   auto* buildout = SLAP_TRY(resolver.section("buildout"));
-  r->file = path::join(SLAP_TRY(buildout->at("directory")), ".slap/connection/" + options.name() + ".json");
+  std::string directory = SLAP_TRY(buildout->at("directory"));
+  std::string shared = std::string(str::strip(SLAP_TRY(optional(options, "-slave-reference"))));
+  if (shared.empty()) {
+    r->file = path::join(directory, ".slap/connection/" + options.name() + ".json");
+  } else {
+    r->file = path::join(directory, ".slap/connection-shared/" + options.name() + ".json");
+    r->published = json{{"reference", shared}, {"parameters", std::move(r->published)}};
+  }
   return std::unique_ptr<Recipe>(std::move(r));
 }
 

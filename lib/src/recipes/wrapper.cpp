@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "recipes/common.hpp"
+#include "recipes/exec_script.hpp"
 #include "recipes/factories.hpp"
 #include "slap/checksum.hpp"
 #include "slap/fs.hpp"
@@ -57,20 +58,7 @@ class Wrapper final : public Recipe {
       s += fmt::format("if [ -e {0} ] && kill -0 \"$(cat {0})\" 2>/dev/null; then\n"
                        "  echo \"already running (pid $(cat {0}))\" >&2; exit 1\nfi\necho $$ > {0}\n", q);
     }
-    std::string line = "exec";
-    std::size_t width = line.size();
-    for (const auto& a : argv) {
-      std::string q = process::shell_quote(a);
-      if (width > 40) {
-        line += " \\\n\t";
-        width = 1;
-      } else {
-        line += ' ';
-      }
-      line += q;
-      width += q.size() + 1;
-    }
-    return s + line + " \"$@\"\n";
+    return s + exec_line(argv);
   }
 };
 

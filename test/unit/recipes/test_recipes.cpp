@@ -49,3 +49,32 @@ TEST_CASE("process::run captures output, exit status and timeouts") {
   REQUIRE_FALSE(missing);
   CHECK(missing.error().message == "cannot run 'no-such-program-xyz': not found or not executable");
 }
+
+#include "recipes/cron.hpp"
+
+TEST_CASE("cron.d: systemd calendar specs become crontab lines as upstream converts them") {
+  const std::pair<const char*, const char*> cases[] = {
+      {"daily", "0 0 * * *"},
+      {"hourly", "0 * * * *"},
+      {"weekly", "0 0 * * 0"},
+      {"*-*-* 00:00:00", "00 00 * * *"},
+      {"Mon,Fri 12:30", "30 12 * * 1,5"},
+      {"mon-fri *-*-* 1:2", "2 1 * * 1-5"},
+      {"*:0/15", "0-45/15 * * * *"},
+      {"*-*-01 3:4", "4 3 01 * *"},
+      {"0/5:0", "0 0-20/5 * * *"},
+      {"sat-sun", "0 0 * * 6-0"},
+      {"*-* 23:0/20", "0-40/20 23 * * *"},
+      {"*:0/15,1", "0-45/15 * * * *"},
+  };
+  for (const auto& [spec, cron] : cases) {
+    CAPTURE(spec);
+    auto converted = systemd_to_cron(spec);
+    REQUIRE(converted);
+    CHECK(*converted == cron);
+  }
+  for (const char* bad : {"12:30:10", "2024-*-* 1:1", "Tue 1-2-3", "", "*:61", "Mon *-*-02 1:1"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(systemd_to_cron(bad));
+  }
+}
