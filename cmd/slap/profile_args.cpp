@@ -11,6 +11,7 @@
 #include "slap/fetch.hpp"
 #include "slap/fs.hpp"
 #include "slap/paths.hpp"
+#include "slap/python.hpp"
 #include "slap/strings.hpp"
 #include "slap_layout.h"
 
@@ -99,6 +100,10 @@ Result<profile::Profile> load_profile(const Env& env, const ProfileArgs& args,
   opts.executable = python.empty() ? "@PYTHON@" : python;
   if (auto it = env.environ.find("HOME"); it != env.environ.end()) opts.home = it->second;
   opts.read_url = fetch::url_reader(SLAP_TRY(fetch::options_from_config(env.config)), env.ctx);
+  process::Environment environment(env.environ.begin(), env.environ.end());
+  opts.python_conditions = [python = python_executable(env), environment](std::string_view e, const Location& where) {
+    return python::eval_section_condition(python, environment, e, where);
+  };
   return profile::load(opts);
 }
 

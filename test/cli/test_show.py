@@ -122,3 +122,35 @@ def test_unknown_section_in_show(slap):
     r = slap("show", "nosuch")
     assert r.code == 3, r
     assert "no section [nosuch]" in r.err
+
+
+CONDITIONS = [  # (expression, what zc.buildout's eval() makes of it on this machine)
+    ("2 + 2 == 4", "1"),
+    ("len('ab') == 3", "0"),
+    ("any(x == 'a' for x in ['a'])", "1"),
+    ("list(map(str, [1])) == ['1']", "1"),
+    ("(lambda x: x)(0)", "0"),
+    ("sys.version[0] == '3'", "1"),
+    ("[x for x in range(3)] == [0, 1, 2]", "1"),
+    ("'a' * 2 == 'aa' and bits64 and linux", "1"),
+    ("os.environ.get('SLAP_TEST_MARK') == 'on'", "1"),
+    ("re.match('win', sys.platform) is not None", "0"),
+    ("python3 and sys.version_info >= (3, 8)", "1"),  # the built-in evaluator's own
+]
+
+
+def test_section_conditions_python_accepts(slap):
+    for expression, expected in CONDITIONS:
+        write(slap.cwd / "buildout.cfg", f"[buildout]\nparts =\n[s]\nx = 0\n[s: {expression}]\nx = 1\n")
+        r = slap("show", "s:x", env={"SLAP_TEST_MARK": "on"})
+        assert (r.code, r.out) == (0, expected + "\n"), (expression, r)
+
+
+def test_section_condition_errors_are_pythons(slap):
+    write(slap.cwd / "buildout.cfg", "[buildout]\nparts =\n[s: no_such_name > 1]\nx = 1\n")
+    r = slap("show")
+    assert r.code == 3, r
+    assert f"{slap.cwd}/buildout.cfg:3:1: NameError: name 'no_such_name' is not defined" in r.err
+    write(slap.cwd / "buildout.cfg", "[buildout]\nparts =\n[s: 1 +]\nx = 1\n")
+    r = slap("show")
+    assert r.code == 3 and "SyntaxError" in r.err, r

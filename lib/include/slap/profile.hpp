@@ -176,6 +176,8 @@ struct OptionOverride {
 // Reads a remote profile (http/https). Returns the text or an error; a later issue backs
 // this with libcurl, tests with a map.
 using UrlReader = std::function<Result<std::string>(const std::string& url)>;
+// Evaluates a section condition `[name:EXPR]` in Python (python::eval_section_condition).
+using ConditionEvaluator = std::function<Result<bool>(std::string_view expression, const Location& where)>;
 
 struct LoadOptions {
   std::string profile;  // path (relative to cwd) or URL
@@ -185,6 +187,9 @@ struct LoadOptions {
   // [buildout] executable default: the Python interpreter egg-style recipes run with.
   std::string executable;
   UrlReader read_url;   // null: remote extends are an error
+  // Asked for the section conditions the built-in evaluator refuses (zc.buildout evaluates
+  // every one with Python's eval); null: those are errors.
+  ConditionEvaluator python_conditions;
 };
 
 class Profile {

@@ -183,4 +183,10 @@ class Pool {
   std::vector<std::pair<std::string, Error>> failed_;  // a helper that failed to start is not retried
 };
 
+// A section condition `[name:EXPR]` evaluated as zc.buildout does (eval() in its
+// _default_globals namespace) by `interpreter`, with `env` as its environment. An exception
+// is an ErrorKind::input error of that class, located at `where`.
+Result<bool> eval_section_condition(const std::string& interpreter, const process::Environment& env,
+                                    std::string_view expression, const Location& where);
+
 }  // namespace slap::python

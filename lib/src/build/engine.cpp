@@ -125,6 +125,9 @@ class Builder {
     lo.home = opts_.home;
     lo.executable = opts_.executable;
     lo.read_url = fetch::url_reader(opts_.fetch, ctx_);
+    lo.python_conditions = [this](std::string_view e, const Location& where) {
+      return python::eval_section_condition(opts_.executable, opts_.environment, e, where);
+    };
     return profile::load(lo);
   }
 

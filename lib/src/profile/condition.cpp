@@ -100,8 +100,18 @@ class Evaluator {
     return true;
   }
 
+  struct Nested {
+    int& depth;
+    explicit Nested(int& d) : depth(++d) {}
+    ~Nested() { --depth; }
+  };
+
   // `or` / `and` short-circuit as in Python: the skipped operand is parsed, not evaluated.
   Result<Value> expr() {
+    // Nesting is bounded so that hostile input cannot exhaust the stack; Python itself
+    // refuses 200 nested parentheses.
+    if (depth_ >= 100) return error("expression nested too deeply");
+    Nested nested{depth_};
     auto left = SLAP_TRY(and_expr());
     while (word("or")) {
       bool skip = truthy(left);
@@ -127,6 +137,8 @@ class Evaluator {
   }
   Result<Value> not_expr() {
     if (word("not")) {
+      if (depth_ >= 100) return error("expression nested too deeply");
+      Nested nested{depth_};
       auto v = SLAP_TRY(not_expr());
       return Value{!truthy(v)};
     }
@@ -369,8 +381,10 @@ class Evaluator {
     }
     if (std::isdigit(static_cast<unsigned char>(c))) {
       long n = 0;
-      while (pos_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[pos_])))
-        n = n * 10 + (s_[pos_++] - '0');
+      std::size_t start = pos_;
+      while (pos_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+      auto [end, ec] = std::from_chars(s_.data() + start, s_.data() + pos_, n);
+      if (ec != std::errc()) return error("integer literal too large");  // Python's are unbounded
       return Value{n};
     }
     std::string name = identifier();
@@ -499,14 +513,18 @@ class Evaluator {
   Location where_;
   std::size_t pos_ = 0;
   int skip_ = 0;  // > 0 while parsing an operand that short-circuiting skips
+  int depth_ = 0;  // expressions being parsed inside one another
   std::map<std::string, Value> locals_;  // comprehension variables
 };
 
 }  // namespace
 
+std::string condition_text(std::string_view expression) {
+  return str::replace_all(str::replace_all(expression, "\\x23", "#"), "\\x3b", ";");
+}
+
 Result<bool> eval_condition(std::string_view expression, const Location& where) {
-  std::string text = str::replace_all(str::replace_all(expression, "\\x23", "#"), "\\x3b", ";");
-  return Evaluator(text, where).run();
+  return Evaluator(condition_text(expression), where).run();
 }
 
 }  // namespace slap::profile

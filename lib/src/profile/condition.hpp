@@ -4,6 +4,7 @@
 // machine, as the conformance oracle ran. Anything else is an error, never a guess.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "slap/error.hpp"
@@ -11,5 +12,8 @@
 namespace slap::profile {
 
 Result<bool> eval_condition(std::string_view expression, const Location& where);
+
+// The expression as Python reads it: buildout's escapes \x23 ('#') and \x3b (';') decoded.
+std::string condition_text(std::string_view expression);
 
 }  // namespace slap::profile

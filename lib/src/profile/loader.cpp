@@ -293,7 +293,7 @@ class Loader {
 
   Result<std::shared_ptr<const ParsedFile>> parse_cached(const std::string& key, const std::string& text) {
     if (auto it = parsed_.find(key); it != parsed_.end()) return it->second;
-    auto parsed = SLAP_TRY(parse(text, key));
+    auto parsed = SLAP_TRY(parse(text, key, opts_.python_conditions));
     auto shared = std::make_shared<const ParsedFile>(std::move(parsed));
     parsed_.emplace(key, shared);
     return shared;

@@ -124,7 +124,8 @@ std::uint32_t first_bad_utf8_line(std::string_view text) {
 
 class FileParser {
  public:
-  FileParser(const std::string& file) : file_(file) {}
+  FileParser(const std::string& file, const std::function<Result<bool>(std::string_view, const Location&)>& python)
+      : file_(file), python_(python) {}
 
   Result<ParsedFile> run(std::string_view raw_text) {
     if (!str::valid_utf8(raw_text))
@@ -196,7 +197,12 @@ class FileParser {
   Status header_(const Header& header, std::uint32_t lineno) {
     condition_ = true;
     if (!header.expression.empty()) {
-      condition_ = SLAP_TRY(eval_condition(header.expression, {file_, static_cast<int>(lineno), 1}));
+      Location where{file_, static_cast<int>(lineno), 1};
+      auto verdict = eval_condition(header.expression, where);
+      // Python has the last word on what the built-in evaluator refuses, as zc.buildout
+      // evaluates conditions with eval().
+      if (!verdict && python_) verdict = python_(condition_text(header.expression), where);
+      condition_ = SLAP_TRY(std::move(verdict));
       // A false section is skipped without closing the previous one (as upstream).
       if (!condition_) return {};
     }
@@ -237,6 +243,7 @@ class FileParser {
   }
 
   const std::string& file_;
+  const std::function<Result<bool>(std::string_view, const Location&)>& python_;
   ParsedFile parsed_;
   // Pointers into parsed_ stay valid: sections are only appended when current_ is reset,
   // and options only when option_ is reset.
@@ -251,8 +258,9 @@ class FileParser {
 
 }  // namespace
 
-Result<ParsedFile> parse(std::string_view text, const std::string& display_name) {
-  return FileParser(display_name).run(text);
+Result<ParsedFile> parse(std::string_view text, const std::string& display_name,
+                         const std::function<Result<bool>(std::string_view, const Location&)>& python) {
+  return FileParser(display_name, python).run(text);
 }
 
 }  // namespace slap::profile

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,7 +30,9 @@ struct ParsedFile {
   const ParsedSection* find(std::string_view name) const;
 };
 
-// `display_name` is used in messages and locations.
-Result<ParsedFile> parse(std::string_view text, const std::string& display_name);
+// `display_name` is used in messages and locations. Section conditions that the built-in
+// evaluator refuses go to `python` when it is set.
+Result<ParsedFile> parse(std::string_view text, const std::string& display_name,
+                         const std::function<Result<bool>(std::string_view, const Location&)>& python = {});
 
 }  // namespace slap::profile

@@ -87,6 +87,8 @@ Result<json> LiteralParser::value() {
 }
 
 Result<json> LiteralParser::container(char close) {
+  // Bounded, so that a hostile file cannot exhaust the stack (pprint output nests far less).
+  if (depth_ >= 100) return fail(error_here("containers nested too deeply"));
   ++depth_;
   const bool is_dict = close == '}';
   json out = is_dict ? json::object() : json::array();

@@ -66,9 +66,10 @@ class Reader {
   void skip_prolog() {
     for (;;) {
       skip_space();
-      if (s_.substr(pos_).starts_with("<?")) pos_ = std::min(s_.size(), s_.find("?>", pos_) + 2);
-      else if (s_.substr(pos_).starts_with("<!--")) pos_ = std::min(s_.size(), s_.find("-->", pos_) + 3);
-      else return;
+      std::string_view close = s_.substr(pos_).starts_with("<?") ? "?>" : s_.substr(pos_).starts_with("<!--") ? "-->" : "";
+      if (close.empty()) return;
+      std::size_t end = s_.find(close, pos_ + 2);
+      pos_ = end == std::string_view::npos ? s_.size() : end + close.size();
     }
   }
 

@@ -29,6 +29,17 @@ bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// A run of more digits than a long holds: such a version is compared as legacy text
+// rather than read into numbers (packaging's are unbounded).
+bool has_huge_number(std::string_view s) {
+  std::size_t run = 0;
+  for (char c : s) {
+    run = (c >= '0' && c <= '9') ? run + 1 : 0;
+    if (run > 18) return true;
+  }
+  return false;
+}
+
 // -1: "negative infinity" slot, +1: "positive infinity", 0: a real value follows.
 struct Slot {
   int inf = 0;
@@ -56,7 +67,7 @@ Version Version::parse(std::string_view text) {
   Version v;
   v.text_ = std::string(str::strip(text));
   std::smatch m;
-  if (!std::regex_match(v.text_, m, version_pattern())) {
+  if (has_huge_number(v.text_) || !std::regex_match(v.text_, m, version_pattern())) {
     v.legacy_ = true;
     return v;
   }
