@@ -71,6 +71,7 @@ Result<Child> start(const Spec& spec, const std::vector<int>& inherit);
 
 // KEY=VALUE strings (environ) to pairs; later duplicates win.
 Environment parse_environment(char** environ);
+Environment parse_environment(const std::vector<std::string>& assignments);
 // Value of `key` in env, or "".
 std::string lookup(const Environment& env, std::string_view key);
 // Sets or replaces `key`.

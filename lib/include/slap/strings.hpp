@@ -35,6 +35,10 @@ std::string dedent(std::string_view text);
 
 std::string to_lower(std::string_view s);
 
+// %XX escapes decoded (urllib.parse.unquote_to_bytes); a '%' not followed by two hex
+// digits stays as it is.
+std::string percent_decode(std::string_view s);
+
 // Levenshtein distance, for "did you mean".
 std::size_t edit_distance(std::string_view a, std::string_view b);
 

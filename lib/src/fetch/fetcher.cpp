@@ -13,26 +13,6 @@ namespace slap::fetch {
 
 namespace {
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 // Where `url` lives on this machine, or "" when it must be downloaded.
 Result<std::string> local_path(const std::string& url, const std::string& base_dir) {
   if (!path::is_url(url)) {
@@ -47,7 +27,7 @@ Result<std::string> local_path(const std::string& url, const std::string& base_d
   std::string_view host = rest.substr(0, rest.find('/'));
   if (!host.empty() && host != "localhost")
     return fail(ErrorKind::input, fmt::format("cannot read {}: file URLs on another host are not supported", url));
-  return percent_decode(rest.substr(host.size()));
+  return str::percent_decode(rest.substr(host.size()));
 }
 
 Error offline_miss(const std::string& url, const std::string& cache_dir) {

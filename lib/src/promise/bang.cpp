@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "promise/subprocess.hpp"
 #include "promise/text.hpp"
+#include "slap/process.hpp"
 #include "slap/strings.hpp"
 
 namespace slap::promise {
@@ -11,25 +11,28 @@ namespace slap::promise {
 namespace {
 
 void run_bang_command(const RunOptions& o, Bang& b) {
-  Command c;
-  c.argv = {"/bin/sh", "-c", b.command, "slap-promise-bang", b.title, b.message};
-  c.cwd = o.partition;
-  c.environment = o.environment;
-  c.environment.push_back("SLAP_PROMISE_NAME=" + b.title);
-  c.environment.push_back("SLAP_PROMISE_MESSAGE=" + b.message);
-  c.environment.push_back("SLAP_PARTITION=" + o.partition);
-  c.deadline = std::chrono::steady_clock::now() + o.timeout;
-  Completion done = run_command(c);
-  b.command_status = done.end == Completion::End::exited ? done.status : -1;
-  std::string output = std::string(str::strip(done.err));
-  switch (done.end) {
-    case Completion::End::exited:
-      if (done.status != 0) b.command_error = fmt::format("exited with status {}", done.status);
+  process::Spec spec{.argv = {"/bin/sh", "-c", b.command, "slap-promise-bang", b.title, b.message},
+                     .cwd = o.partition,
+                     .env = process::parse_environment(o.environment),
+                     .deadline = std::chrono::steady_clock::now() + o.timeout};
+  process::set(spec.env, "SLAP_PROMISE_NAME", b.title);
+  process::set(spec.env, "SLAP_PROMISE_MESSAGE", b.message);
+  process::set(spec.env, "SLAP_PARTITION", o.partition);
+  auto done = process::run(spec);
+  if (!done) {
+    b.command_status = -1;
+    b.command_error = done.error().message;
+    return;
+  }
+  b.command_status = done->end == process::Outcome::End::exited ? done->status : -1;
+  std::string output = std::string(str::strip(done->err));
+  switch (done->end) {
+    case process::Outcome::End::exited:
+      if (done->status != 0) b.command_error = fmt::format("exited with status {}", done->status);
       break;
-    case Completion::End::timed_out: b.command_error = fmt::format("killed after {} seconds", o.timeout.count()); break;
-    case Completion::End::signaled: b.command_error = fmt::format("killed by signal {}", done.status); break;
-    case Completion::End::cancelled: b.command_error = "interrupted"; break;
-    case Completion::End::not_started: b.command_error = done.error; break;
+    case process::Outcome::End::timed_out: b.command_error = fmt::format("killed after {} seconds", o.timeout.count()); break;
+    case process::Outcome::End::signaled: b.command_error = fmt::format("killed by signal {}", done->status); break;
+    case process::Outcome::End::cancelled: b.command_error = "interrupted"; break;
   }
   if (!b.command_error.empty() && !output.empty()) b.command_error += ": " + bound_message(output);
 }

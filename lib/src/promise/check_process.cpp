@@ -7,28 +7,32 @@
 #include <fmt/format.h>
 
 #include "promise/checks.hpp"
-#include "promise/subprocess.hpp"
 #include "promise/text.hpp"
 #include "slap/fs.hpp"
 #include "slap/paths.hpp"
+#include "slap/process.hpp"
 #include "slap/strings.hpp"
 
 namespace slap::promise {
 
 namespace {
 
-Completion run_in_partition(const CheckInput& in, std::vector<std::string> argv) {
-  return run_command({std::move(argv), in.partition, in.environment, in.deadline, in.cancel});
+Result<process::Outcome> run_in_partition(const CheckInput& in, std::vector<std::string> argv) {
+  return process::run({.argv = std::move(argv),
+                       .cwd = in.partition,
+                       .env = process::parse_environment(in.environment),
+                       .deadline = in.deadline,
+                       .cancel = in.cancel});
 }
 
-// Why a finished process did not succeed, when that is not its exit status.
-std::optional<std::string> abnormal_end(const Completion& c, const CheckInput& in) {
-  switch (c.end) {
-    case Completion::End::not_started: return c.error;
-    case Completion::End::timed_out: return timeout_message(in.promise_timeout);
-    case Completion::End::cancelled: return std::string("Error: interrupted");
-    case Completion::End::signaled: return fmt::format("killed by signal {} ({})", c.status, ::strsignal(c.status));
-    case Completion::End::exited: return std::nullopt;
+// Why a process did not succeed, when that is not its exit status.
+std::optional<std::string> abnormal_end(const Result<process::Outcome>& c, const CheckInput& in) {
+  if (!c) return c.error().message;
+  switch (c->end) {
+    case process::Outcome::End::timed_out: return timeout_message(in.promise_timeout);
+    case process::Outcome::End::cancelled: return std::string("Error: interrupted");
+    case process::Outcome::End::signaled: return fmt::format("killed by signal {} ({})", c->status, ::strsignal(c->status));
+    case process::Outcome::End::exited: return std::nullopt;
   }
   return std::nullopt;
 }
@@ -73,20 +77,20 @@ Measure pidfile_running(const std::string& pidfile) {
 }  // namespace
 
 Measure sense_legacy(const CheckInput& in) {
-  Completion c = run_in_partition(in, {in.promise.path});
-  std::string output = std::string(str::strip(c.err).empty() ? str::strip(c.out) : str::strip(c.err));
+  auto c = run_in_partition(in, {in.promise.path});
+  std::string output = !c ? "" : std::string(str::strip(c->err).empty() ? str::strip(c->out) : str::strip(c->err));
   if (auto why = abnormal_end(c, in)) return {true, output.empty() ? *why : *why + "\n" + output};
-  if (c.status != 0) return {true, output.empty() ? fmt::format("exited with status {}", c.status) : output};
+  if (c->status != 0) return {true, output.empty() ? fmt::format("exited with status {}", c->status) : output};
   return {false, output};
 }
 
 Measure sense_command_execute(const CheckInput& in) {
   std::string command = in.get("command");
   if (command.empty()) return {true, "ERROR: 'command' is not set"};
-  Completion c = run_in_partition(in, {"/bin/sh", "-c", command});
+  auto c = run_in_partition(in, {"/bin/sh", "-c", command});
   if (auto why = abnormal_end(c, in)) return {true, *why};
-  if (c.status != 0)
-    return {true, fmt::format("ERROR {} run with failure, output: {}", tmpl::string_repr(command), tmpl::string_repr(bound_message(c.out + c.err)))};
+  if (c->status != 0)
+    return {true, fmt::format("ERROR {} run with failure, output: {}", tmpl::string_repr(command), tmpl::string_repr(bound_message(c->out + c->err)))};
   return {false, fmt::format("OK {} run with success", tmpl::string_repr(command))};
 }
 

@@ -29,24 +29,6 @@ std::string url_quote(std::string_view s, std::string_view safe) {
   return out;
 }
 
-std::string url_unquote(std::string_view s) {
-  auto hexval = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    c = static_cast<char>(c | 0x20);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-  };
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-      out += static_cast<char>(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 namespace {
 
 // Python's urlsplit/urlparse result: a named tuple.
@@ -211,13 +193,13 @@ Value f_quote_plus(Interp& in, Args& args) {
 }
 
 Value f_unquote(Interp&, Args& args) {
-  return Value(url_unquote(str_arg(bind_args(args, "unquote", {{"string", Value()}}, 1)[0], "unquote")));
+  return Value(str::percent_decode(str_arg(bind_args(args, "unquote", {{"string", Value()}}, 1)[0], "unquote")));
 }
 
 Value f_unquote_plus(Interp&, Args& args) {
   std::string s = str_arg(bind_args(args, "unquote_plus", {{"string", Value()}}, 1)[0], "unquote_plus");
   std::replace(s.begin(), s.end(), '+', ' ');
-  return Value(url_unquote(s));
+  return Value(str::percent_decode(s));
 }
 
 Value f_urlencode(Interp& in, Args& args) {
@@ -252,7 +234,7 @@ std::vector<Value> parse_pairs(const std::string& qs, bool keep_blank) {
     if (v.empty() && !keep_blank) continue;
     std::replace(k.begin(), k.end(), '+', ' ');
     std::replace(v.begin(), v.end(), '+', ' ');
-    out.push_back(Value::tuple({Value(url_unquote(k)), Value(url_unquote(v))}));
+    out.push_back(Value::tuple({Value(str::percent_decode(k)), Value(str::percent_decode(v))}));
   }
   return out;
 }

@@ -11,7 +11,6 @@ namespace slap::tmpl {
 
 // Percent-encodes the UTF-8 bytes of `s` except letters, digits, "_.-~" and `safe`.
 std::string url_quote(std::string_view s, std::string_view safe);
-std::string url_unquote(std::string_view s);
 
 // The urllib.parse module object.
 Value urllib_parse_module();

@@ -309,14 +309,22 @@ Outcome Child::stop(std::chrono::milliseconds grace) {
   return ended_.value_or(Outcome{});
 }
 
+namespace {
+void add_assignment(Environment& env, std::string_view kv) {
+  auto eq = kv.find('=');
+  if (eq != std::string_view::npos) set(env, std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
+}
+}  // namespace
+
 Environment parse_environment(char** environ) {
   Environment env;
-  for (char** e = environ; e && *e; ++e) {
-    std::string_view kv = *e;
-    auto eq = kv.find('=');
-    if (eq == std::string_view::npos) continue;
-    set(env, std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
-  }
+  for (char** e = environ; e && *e; ++e) add_assignment(env, *e);
+  return env;
+}
+
+Environment parse_environment(const std::vector<std::string>& assignments) {
+  Environment env;
+  for (const auto& kv : assignments) add_assignment(env, kv);
   return env;
 }
 
