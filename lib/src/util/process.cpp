@@ -216,8 +216,11 @@ Result<Outcome> run(const Spec& spec) {
       pollfd fds[3] = {{out_r.get(), POLLIN, 0}, {err_r.get(), POLLIN, 0}, {exited.get(), POLLIN, 0}};
       ::poll(fds, 3, 50);
       char buf[8192];
+      int i = 0;
       for (auto [fd, target] : {std::pair{&out_r, &outcome.out}, std::pair{&err_r, &outcome.err}}) {
-        if (fd->get() < 0) continue;
+        // Only a stream poll() reported: a read on a silent pipe would block past the deadline.
+        short revents = fds[i++].revents;
+        if (fd->get() < 0 || !(revents & (POLLIN | POLLHUP | POLLERR))) continue;
         ssize_t n = ::read(fd->get(), buf, sizeof buf);
         if (n > 0) {
           target->append(buf, static_cast<std::size_t>(n));
