@@ -8,6 +8,7 @@
 
 #include "node_view.hpp"
 #include "profile_args.hpp"
+#include "usage_view.hpp"
 #include "slap/fs.hpp"
 #include "slap/paths.hpp"
 
@@ -101,6 +102,9 @@ Result<Outcome> run_once(Env& env, const node::Options& o, bool software, bool i
     inst = SLAP_TRY(node::converge_instances(o, ctx));
     out.result["instance"] = instance_report_json(*inst);
     if (!env.term.json()) print_instances(env.term, *inst, quiet);
+    // What the partitions consumed since the last pass: a failure to record it is no
+    // reason to fail the deployment.
+    if (Status u = collect_node_usage(env, o.layout); !u) ctx.warn("usage not recorded: " + u.error().describe());
   }
   out.error = run_error(sw, inst ? &*inst : nullptr);
   return out;

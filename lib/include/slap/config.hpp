@@ -1,5 +1,7 @@
 // slap's own settings (slap.toml), with the origin of every value.
 //
+// Keys may nest: `usage.price.cpu-hour` is `cpu-hour` in the table [usage.price].
+//
 // Precedence, lowest first: built-in defaults < /etc/slap/slap.toml <
 // $XDG_CONFIG_HOME/slap/slap.toml < ./slap.toml (or --config FILE) < SLAP_* environment
 // variables < command-line flags. Keys are "table.key" (`core.jobs`); the environment
@@ -7,6 +9,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,7 +17,8 @@
 
 namespace slap {
 
-enum class ConfigType { string, integer, boolean, path, choice };
+// number: a decimal >= 0 (a price), or empty for none.
+enum class ConfigType { string, integer, boolean, path, choice, number };
 
 struct ConfigEntry {
   std::string key;
@@ -40,6 +44,8 @@ class Config {
   const std::string& get(const std::string& key) const;
   long get_int(const std::string& key) const;
   bool get_bool(const std::string& key) const;
+  // A number setting; nullopt when it is empty.
+  std::optional<double> get_number(const std::string& key) const;
   const ConfigEntry* find(const std::string& key) const;
   const std::vector<ConfigEntry>& entries() const { return entries_; }
 

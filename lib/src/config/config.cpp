@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <toml++/toml.h>
 
 #include "slap/fs.hpp"
@@ -21,6 +23,31 @@ std::string env_name(const std::string& key) {
   std::string out = "SLAP_";
   for (char c : key) out += (c == '.' || c == '-') ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
+}
+
+Status merge_table(Config& config, const std::string& file, const std::string& prefix, const toml::table& table) {
+  for (auto&& [key, value] : table) {
+    std::string full = fmt::format("{}.{}", prefix, key.str());
+    Location where{file, static_cast<int>(value.source().begin.line), static_cast<int>(value.source().begin.column)};
+    if (const toml::table* nested = value.as_table()) {
+      SLAP_CHECK(merge_table(config, file, full, *nested));
+      continue;
+    }
+    std::string text_value;
+    if (auto s = value.value<std::string>(); s && value.is_string()) text_value = *s;
+    else if (auto b = value.value<bool>(); b && value.is_boolean()) text_value = *b ? "true" : "false";
+    else if (auto i = value.value<int64_t>(); i && value.is_integer()) text_value = std::to_string(*i);
+    else if (auto f = value.value<double>(); f && value.is_floating_point()) text_value = fmt::format("{}", *f);
+    else return fail(config_error(fmt::format("'{}' must be a string, number or boolean", full), where));
+    auto r = config.set(full, text_value, fmt::format("{}:{}", file, value.source().begin.line));
+    if (!r) {
+      Error e = r.error();
+      e.where = where;
+      e.message = e.message.substr(e.message.find(": ") + 2);
+      return fail(std::move(e));
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -62,6 +89,14 @@ Config Config::defaults(const std::string& home, unsigned cpus) {
       "seconds `slap node` gives a processed partition's failing promises to pass");
   add("node.ipv4", ConfigType::string, "127.0.0.1", "the IPv4 address of every partition");
   add("node.ipv6", ConfigType::string, "::1", "the IPv6 address of every partition");
+  add("usage.disk-period", ConfigType::integer, "600",
+      "seconds between two measures of a partition directory's disk usage by the usage collector");
+  add("usage.price.cpu-hour", ConfigType::number, "", "price of one CPU-hour; empty: CPU is not charged");
+  add("usage.price.memory-gib-hour", ConfigType::number, "",
+      "price of one GiB of resident memory for one hour; empty: memory is not charged");
+  add("usage.price.disk-gib-hour", ConfigType::number, "",
+      "price of one GiB of partition disk for one hour; empty: disk is not charged");
+  add("usage.currency", ConfigType::string, "", "currency of the usage prices, shown with costs (e.g. EUR)");
   add("serve.root", ConfigType::path, path::join(data, "cache"), "directory of `slap cache-serve`");
   add("serve.listen", ConfigType::string, "127.0.0.1:8080", "address of `slap cache-serve`");
   add("serve.upload-token-file", ConfigType::path, "", "upload token of `slap cache-serve`; empty: ROOT/upload-token");
@@ -93,6 +128,12 @@ long Config::get_int(const std::string& key) const {
 }
 
 bool Config::get_bool(const std::string& key) const { return get(key) == "true"; }
+
+std::optional<double> Config::get_number(const std::string& key) const {
+  const std::string& v = get(key);
+  if (v.empty()) return std::nullopt;
+  return std::strtod(v.c_str(), nullptr);
+}
 
 Status Config::set(const std::string& key, const std::string& value, const std::string& origin) {
   auto it = std::find_if(entries_.begin(), entries_.end(), [&](const ConfigEntry& e) { return e.key == key; });
@@ -127,6 +168,14 @@ Status Config::set(const std::string& key, const std::string& value, const std::
     case ConfigType::path:
       if (v == "~" || v.starts_with("~/")) v = home_ + v.substr(1);
       break;
+    case ConfigType::number: {
+      if (v.empty()) break;
+      char* end = nullptr;
+      double d = std::strtod(v.c_str(), &end);
+      if (end != v.c_str() + v.size() || !std::isfinite(d) || d < 0 || std::isspace(static_cast<unsigned char>(v[0])))
+        return fail(config_error(fmt::format("{}: '{}' must be a number, 0 or more, not '{}'", origin, key, v)));
+      break;
+    }
     case ConfigType::string: break;
   }
   it->value = std::move(v);
@@ -154,23 +203,7 @@ Status Config::merge_file(const std::string& file, bool optional) {
     if (!inner)
       return fail(config_error(fmt::format("'{}' must be a table like [{}]", section.str(), section.str()),
                                {file, static_cast<int>(node.source().begin.line), 1}));
-    for (auto&& [key, value] : *inner) {
-      std::string full = fmt::format("{}.{}", section.str(), key.str());
-      std::string text_value;
-      if (auto s = value.value<std::string>(); s && value.is_string()) text_value = *s;
-      else if (auto b = value.value<bool>(); b && value.is_boolean()) text_value = *b ? "true" : "false";
-      else if (auto i = value.value<int64_t>(); i && value.is_integer()) text_value = std::to_string(*i);
-      else
-        return fail(config_error(fmt::format("'{}' must be a string, integer or boolean", full),
-                                 {file, static_cast<int>(value.source().begin.line), static_cast<int>(value.source().begin.column)}));
-      auto r = set(full, text_value, fmt::format("{}:{}", file, value.source().begin.line));
-      if (!r) {
-        Error e = r.error();
-        e.where = {file, static_cast<int>(value.source().begin.line), static_cast<int>(value.source().begin.column)};
-        e.message = e.message.substr(e.message.find(": ") + 2);
-        return fail(std::move(e));
-      }
-    }
+    SLAP_CHECK(merge_table(*this, file, std::string(section.str()), *inner));
   }
   return {};
 }

@@ -32,6 +32,11 @@ Statement& Statement::bind(int index, long long value) {
   return *this;
 }
 
+Statement& Statement::bind(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+  return *this;
+}
+
 Statement& Statement::bind(int index, std::nullptr_t) {
   sqlite3_bind_null(stmt_, index);
   return *this;
@@ -55,6 +60,12 @@ Status Statement::run() {
   return {};
 }
 
+Status Statement::reset() {
+  sqlite3_clear_bindings(stmt_);
+  if (sqlite3_reset(stmt_) != SQLITE_OK) return fail(sqlite_error(sqlite3_db_handle(stmt_), file_, sqlite3_sql(stmt_)));
+  return {};
+}
+
 std::string Statement::text(int column) const {
   const unsigned char* p = sqlite3_column_text(stmt_, column);
   if (!p) return {};
@@ -62,6 +73,8 @@ std::string Statement::text(int column) const {
 }
 
 long long Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
 
 std::optional<long long> Statement::optional_integer(int column) const {
   if (is_null(column)) return std::nullopt;

@@ -30,6 +30,7 @@ class Statement {
   Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
   Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
   Statement& bind(int index, long long value);
+  Statement& bind(int index, double value);
   Statement& bind(int index, std::nullptr_t);
   Statement& bind(int index, const std::optional<long long>& value);
 
@@ -37,9 +38,12 @@ class Statement {
   Result<bool> step();
   // Steps to the end (statements without rows).
   Status run();
+  // Ready to run again with new parameters (bindings cleared).
+  Status reset();
 
   std::string text(int column) const;
   long long integer(int column) const;
+  double real(int column) const;
   std::optional<long long> optional_integer(int column) const;
   bool is_null(int column) const;
 
