@@ -21,6 +21,14 @@ INSTANCE = """
 [buildout]
 parts = switch-softwaretype
 
+[slap-configuration]
+recipe = slapos.cookbook:slapconfiguration
+computer = $${slap-connection:computer-id}
+partition = $${slap-connection:partition-id}
+url = $${slap-connection:server-url}
+key = $${slap-connection:key-file}
+cert = $${slap-connection:cert-file}
+
 [switch-softwaretype]
 recipe = slapos.cookbook:switch-softwaretype
 default = burn-profile:output
