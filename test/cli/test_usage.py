@@ -133,6 +133,7 @@ def test_a_service_burning_3_cpu_seconds_is_charged_3_its_idle_neighbour_nothing
     done = node.partition(burn) / "burnt"
     wait_for(lambda: done.exists(), 30, "the service burning its 3 CPU-seconds")
     collect(node)
+    print(f"burn charged {charged(node, burn):.3f} s, idle {charged(node, idle):.3f} s")
     assert 2.7 <= charged(node, burn) <= 3.3
     assert charged(node, idle) <= 0.05
     # Nothing more is charged while it sleeps, however often the collector runs.
@@ -156,6 +157,7 @@ def test_a_service_forking_short_lived_children_is_charged_their_cpu(node, relea
     truth = float(done.read_text())
     assert truth >= 1.7  # 6 x 0.3 s, and the interpreters' starts
     collect(node)
+    print(f"forks charged {charged(node, forks):.3f} s, kernel counted {truth:.3f} s")
     assert abs(charged(node, forks) - truth) <= 0.1 * truth + 0.05
 
 
@@ -180,6 +182,7 @@ def test_kill_9_of_the_collector_at_random_points_never_corrupts_nor_counts_twic
     done = node.partition(burn) / "burnt"
     wait_for(lambda: done.exists(), 30, "the service burning its 3 CPU-seconds")
     collect(node)
+    print(f"{killed} of 20 collectors killed; burn charged {charged(node, burn):.3f} s")
     assert 2.7 <= charged(node, burn) <= 3.3
     with sqlite3.connect(ledger) as db:
         rows = db.execute("SELECT time, interval FROM sample WHERE partition = ? ORDER BY id", (burn,)).fetchall()
