@@ -19,6 +19,7 @@ void add_release_command(CLI::App& app, Action& action);
 void add_render_command(CLI::App& app, Action& action);
 void add_request_command(CLI::App& app, Action& action);
 void add_node_command(CLI::App& app, Action& action);
+void add_completion_command(CLI::App& app, Action& action);
 
 namespace {
 const CommandSpec table[] = {
@@ -35,6 +36,7 @@ const CommandSpec table[] = {
     {"render", "render a Jinja2 template with a JSON context", add_render_command},
     {"request", "ask the node for an instance and print its connection parameters", add_request_command},
     {"node", "deploy the requested instances on this machine, and keep them running", add_node_command},
+    {"completion", "print a bash or zsh completion script for slap", add_completion_command},
 };
 }  // namespace
 
