@@ -1,5 +1,11 @@
 #include "targets.hpp"
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
 #include "cache/range.hpp"
 #include "profile/condition.hpp"
 #include "profile/parser.hpp"
@@ -7,10 +13,14 @@
 #include "recipes/egg/marker.hpp"
 #include "recipes/egg/requirement.hpp"
 #include "recipes/egg/version.hpp"
+#include "slap/archive.hpp"
 #include "slap/cache.hpp"
+#include "slap/context.hpp"
 #include "slap/error.hpp"
 #include "supervisor/xmlrpc.hpp"
+#include "slap/template.hpp"
 #include "template/parser.hpp"
+#include "../test/unit/cache/test_keys.hpp"  // a fixed certificate
 
 namespace slap::fuzz {
 
@@ -35,6 +45,69 @@ void template_source(std::string_view input) {
     (void)tmpl::parse_template(input, "fuzz.j2", options);
   } catch (const Error&) {
   }
+}
+
+// Parses, then renders what parses: with an empty context, then with a few values of each
+// type, so that filters and methods see something other than Undefined.
+void template_render(std::string_view input) {
+  static const tmpl::Environment env;
+  auto parsed = env.parse(input, "fuzz.j2");
+  if (!parsed) return;
+  tmpl::Dict context;
+  context.set("s", tmpl::Value(std::string("a,b c")));
+  context.set("n", tmpl::Value(std::int64_t{3}));
+  context.set("l", tmpl::Value::list({tmpl::Value(std::int64_t{2}), tmpl::Value(std::string("x"))}));
+  try {
+    (void)env.render(*parsed, tmpl::Dict{});
+    (void)env.render(*parsed, context);
+  } catch (const Error&) {
+  }
+}
+
+// A scratch directory per fuzzing process, emptied before each input.
+std::filesystem::path scratch() {
+  static const std::filesystem::path dir = [] {
+    auto base = std::filesystem::exists("/dev/shm") ? std::filesystem::path("/dev/shm") : std::filesystem::temp_directory_path();
+    return base / ("slap-fuzz-archive-" + std::to_string(::getpid()));
+  }();
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "outside");
+  return dir;
+}
+
+// Extracts the input as an archive. Whatever it holds, nothing may land outside `dest`
+// (the sibling `outside` stays empty) and no extracted symlink may resolve outside it.
+void archive_extract(std::string_view input) {
+  auto dir = scratch();
+  auto file = dir / "input.bin";
+  std::ofstream(file, std::ios::binary).write(input.data(), static_cast<std::streamsize>(input.size()));
+  auto dest = dir / "dest";
+  for (auto strip : {archive::Strip::never, archive::Strip::automatic}) {
+    std::filesystem::remove_all(dest);
+    (void)archive::extract(file.string(), dest.string(), {.strip = strip});
+    if (!std::filesystem::is_empty(dir / "outside")) std::abort();
+    for (const auto& name : std::filesystem::directory_iterator(dir))
+      if (name.path() != file && name.path() != dest && name.path() != dir / "outside") std::abort();
+    if (!std::filesystem::exists(dest)) continue;
+    auto root = std::filesystem::weakly_canonical(dest).string() + "/";
+    std::error_code ec;
+    for (auto it = std::filesystem::recursive_directory_iterator(dest, ec); !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+      if (!it->is_symlink()) continue;
+      auto target = std::filesystem::weakly_canonical(it->path(), ec).string();
+      if (!ec && target.rfind(root, 0) != 0 && target + "/" != root) std::abort();
+    }
+  }
+}
+
+// A Shadir entry list whose signatures are checked against a certificate that signed none
+// of them (verification must refuse, never crash); the input also read as a PEM list.
+void shadir_signatures(std::string_view input) {
+  static const Context ctx;
+  static const cache::TrustStore trust = cache::TrustStore::from_pem_list(test::trusted_cert, ctx);
+  if (auto entries = cache::parse_entries(input))
+    for (const auto& e : *entries) (void)trust.verify(e.info, e.signature);
+  (void)trust.verify(input, input);
+  (void)cache::TrustStore::from_pem_list(input, ctx).verify(input, input);
 }
 
 void range_header(std::string_view input) {
@@ -66,6 +139,9 @@ constexpr Target all[] = {
     {"pyliteral", python_literal},
     {"xmlrpc", xmlrpc_response},
     {"egg", egg_requirement},
+    {"render", template_render},
+    {"archive", archive_extract},
+    {"signature", shadir_signatures},
 };
 
 }  // namespace

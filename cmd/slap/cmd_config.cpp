@@ -14,7 +14,7 @@ Result<Outcome> run_config(Env& env, const std::string& only) {
   for (const auto& e : env.config.entries()) {
     if (!only.empty() && e.key != only) continue;
     found = true;
-    out.result[e.key] = {{"value", e.value}, {"origin", e.origin}};
+    out.result[e.key] = {{"value", e.value}, {"origin", e.origin}, {"help", e.help}};
     if (!env.term.json()) {
       if (!only.empty()) env.term.out(e.value + "\n");
       else env.term.out(fmt::format("{} = {}  {}\n", e.key, e.value.empty() ? "\"\"" : e.value,

@@ -20,6 +20,7 @@ void add_render_command(CLI::App& app, Action& action);
 void add_request_command(CLI::App& app, Action& action);
 void add_node_command(CLI::App& app, Action& action);
 void add_usage_command(CLI::App& app, Action& action);
+void add_completion_command(CLI::App& app, Action& action);
 
 namespace {
 const CommandSpec table[] = {
@@ -37,6 +38,7 @@ const CommandSpec table[] = {
     {"request", "ask the node for an instance and print its connection parameters", add_request_command},
     {"node", "deploy the requested instances on this machine, and keep them running", add_node_command},
     {"usage", "what each partition consumed: collect it into a ledger, report it, export it", add_usage_command},
+    {"completion", "print a bash or zsh completion script for slap", add_completion_command},
 };
 }  // namespace
 

@@ -44,9 +44,11 @@ def test_config_origins_and_precedence(slap):
     r = slap("config", "--json", env={"SLAP_CORE_OFFLINE": "true"})
     assert r.code == 0, r
     res = r.json["result"]
-    assert res["core.jobs"] == {"value": "3", "origin": str(slap.home / ".config/slap/slap.toml") + ":2"}
+    assert res["core.jobs"] == {"value": "3", "origin": str(slap.home / ".config/slap/slap.toml") + ":2",
+                                "help": "parallel jobs (builds, promises, transfers)"}
     assert res["promise.timeout"]["value"] == "7"
-    assert res["core.offline"] == {"value": "true", "origin": "env SLAP_CORE_OFFLINE"}
+    assert res["core.offline"]["value"] == "true"
+    assert res["core.offline"]["origin"] == "env SLAP_CORE_OFFLINE"
     r = slap("-j", "5", "config", "core.jobs")
     assert (r.code, r.out) == (0, "5\n"), r
 

@@ -298,6 +298,29 @@ class Evaluator {
     return error("an integer is required");
   }
 
+  // Whether the display opening before pos_ is a comprehension: a `for` at its own level,
+  // found by scanning (skipping strings and inner brackets) rather than by parsing the
+  // first element twice, which nested displays would make exponential.
+  bool comprehension_ahead() const {
+    int level = 0;
+    for (std::size_t i = pos_; i < s_.size(); ++i) {
+      char c = s_[i];
+      if (c == '\'' || c == '"') {
+        for (++i; i < s_.size() && s_[i] != c; ++i)
+          if (s_[i] == '\\') ++i;
+      } else if (c == '(' || c == '[' || c == '{') {
+        ++level;
+      } else if (c == ')' || c == ']' || c == '}') {
+        if (level-- == 0) return false;
+      } else if (level == 0 && s_.compare(i, 3, "for") == 0 && (i == 0 || !ident_char(s_[i - 1])) &&
+                 (i + 3 == s_.size() || !ident_char(s_[i + 3]))) {
+        return true;
+      }
+    }
+    return false;
+  }
+  static bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
   // [a, b] and [EXPR for NAME in ITERABLE]; lists behave as tuples here.
   Result<Value> list_display() {
     std::size_t start = pos_;
@@ -305,11 +328,12 @@ class Evaluator {
       ++pos_;
       return Value{Tuple{}};
     }
-    ++skip_;
-    auto first = expr();
-    --skip_;
-    if (!first) return first;
-    if (word("for")) {
+    if (comprehension_ahead()) {
+      ++skip_;
+      auto first = expr();
+      --skip_;
+      if (!first) return first;
+      if (!word("for")) return error("expected 'for'");
       std::string var = identifier();
       if (var.empty() || !word("in")) return error("expected 'for NAME in'");
       auto iterable = SLAP_TRY(expr());
@@ -328,7 +352,6 @@ class Evaluator {
       pos_ = end;
       return Value{out};
     }
-    pos_ = start;
     Tuple out;
     while (!peek("]")) {
       out.push_back(SLAP_TRY(expr()));

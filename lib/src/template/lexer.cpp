@@ -1,6 +1,7 @@
 #include "lexer.hpp"
 
 #include <cstring>
+#include <limits>
 
 #include "errors.hpp"
 #include "slap/strings.hpp"
@@ -345,7 +346,12 @@ void Lexer::lex_number() {
     if (pos_ < s_.size() && s_[pos_] == '_') ++pos_;
     if (!digits(ok)) fail("invalid integer literal", b);
     Token t{Tok::integer, pos_of(b), s_.substr(b, pos_ - b)};
-    t.integer = static_cast<std::int64_t>(std::stoull(clean(from), nullptr, base));
+    std::string text = clean(from);
+    errno = 0;
+    unsigned long long value = std::strtoull(text.c_str(), nullptr, base);
+    if (errno == ERANGE || value > static_cast<unsigned long long>(std::numeric_limits<std::int64_t>::max()))
+      fail("integer literal too large: " + std::string(s_.substr(b, pos_ - b)), b);
+    t.integer = static_cast<std::int64_t>(value);
     out_.push_back(std::move(t));
     return;
   }

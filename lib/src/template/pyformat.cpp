@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <fmt/format.h>
+#include <limits>
 
 #include "errors.hpp"
 #include "ops.hpp"
@@ -21,6 +23,26 @@ struct Spec {
   int precision = -1;
   char type = 0;
 };
+
+// A width or precision read from `s` at `i`. Python refuses one that overflows its integer
+// type with a ValueError (`too_big`); slap also refuses, as a MemoryError, one that would
+// make a string over 256 MiB, which Python would try to allocate.
+constexpr std::int64_t max_field = std::int64_t{1} << 28;
+
+int field_size(std::int64_t n, const char* too_big) {
+  if (n > max_field) raise("MemoryError", fmt::format("a field of {} characters", n));
+  if (n < -max_field) raise("ValueError", too_big);
+  return static_cast<int>(n);
+}
+
+int read_decimal(std::string_view s, std::size_t& i, const char* too_big) {
+  std::int64_t n = 0;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
+    if (n > (std::numeric_limits<std::int64_t>::max() - 9) / 10) raise("ValueError", too_big);
+    n = n * 10 + (s[i++] - '0');
+  }
+  return field_size(n, too_big);
+}
 
 Spec parse_spec(std::string_view s) {
   Spec sp;
@@ -50,11 +72,7 @@ Spec parse_spec(std::string_view s) {
     if (!sp.align) sp.align = '=';
     ++i;
   }
-  auto number = [&] {
-    int n = 0;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) n = n * 10 + (s[i++] - '0');
-    return n;
-  };
+  auto number = [&] { return read_decimal(s, i, "Too many decimal digits in format string"); };
   if (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) sp.width = number();
   if (i < s.size() && (s[i] == ',' || s[i] == '_')) sp.grouping = s[i++];
   if (i < s.size() && s[i] == '.') {
@@ -273,19 +291,18 @@ std::string percent_format(std::string_view fmt, const Value& args) {
       if (sp.align == '<') sp.fill = " ";
       else sp.align = '=';
     }
-    auto read_number = [&]() -> int {
+    auto read_number = [&](const char* too_big) -> int {
       if (i < fmt.size() && fmt[i] == '*') {
         ++i;
-        return static_cast<int>(to_int(st.take()).as_int());
+        return field_size(to_int(st.take()).as_int(), too_big);
       }
-      int n = 0;
-      while (i < fmt.size() && std::isdigit(static_cast<unsigned char>(fmt[i]))) n = n * 10 + (fmt[i++] - '0');
-      return n;
+      return read_decimal(fmt, i, too_big);
     };
-    if (i < fmt.size() && (std::isdigit(static_cast<unsigned char>(fmt[i])) || fmt[i] == '*')) sp.width = read_number();
+    if (i < fmt.size() && (std::isdigit(static_cast<unsigned char>(fmt[i])) || fmt[i] == '*'))
+      sp.width = read_number("width too big");
     if (i < fmt.size() && fmt[i] == '.') {
       ++i;
-      sp.precision = read_number();
+      sp.precision = read_number("precision too big");
     }
     while (i < fmt.size() && (fmt[i] == 'h' || fmt[i] == 'l' || fmt[i] == 'L')) ++i;
     if (i >= fmt.size()) value_error("incomplete format");
