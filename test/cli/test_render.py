@@ -73,4 +73,4 @@ def test_check_many_templates(slap):
     assert r.code == 3
     assert r.json["result"]["failed"] == 1
     assert r.json["result"]["errors"][0]["template"] == bad
-    assert r.json["result"]["errors"][0]["error"]["message"] == "no filter named 'no_such_filter'"
+    assert r.json["result"]["errors"][0]["error"]["message"] == "TemplateAssertionError: No filter named 'no_such_filter'."

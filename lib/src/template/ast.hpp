@@ -82,7 +82,7 @@ struct TestFn;
 struct FilterExpr : Expr {
   ExprPtr subject;  // null inside {% filter %} blocks: the block's text is the subject
   std::string name;
-  const FilterFn* fn = nullptr;
+  const FilterFn* fn = nullptr;  // null: unknown, fails when run
   CallArgs args;
   FilterExpr(Pos p, ExprPtr s, std::string n) : Expr(ExprKind::filter, p), subject(std::move(s)), name(std::move(n)) {}
 };
@@ -90,7 +90,7 @@ struct FilterExpr : Expr {
 struct TestExpr : Expr {
   ExprPtr subject;
   std::string name;
-  const TestFn* fn = nullptr;
+  const TestFn* fn = nullptr;  // null: unknown, fails when run
   CallArgs args;
   TestExpr(Pos p, ExprPtr s, std::string n) : Expr(ExprKind::test, p), subject(std::move(s)), name(std::move(n)) {}
 };

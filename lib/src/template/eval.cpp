@@ -88,6 +88,7 @@ Value Interp::eval_call(const CallExpr& c, const ScopePtr& scope) {
 Value Interp::eval_filter(const FilterExpr& f, Value subject, const ScopePtr& scope) {
   Args args = eval_args(f.args, scope);
   try {
+    if (!f.fn) raise("TemplateRuntimeError", "No filter named '" + f.name + "' found.");
     return f.fn->fn(*this, subject, args);
   } catch (Error& e) {
     locate(e, *scope, f.pos);
@@ -175,6 +176,7 @@ Value Interp::eval(const Expr& e, const ScopePtr& scope) {
         const auto& t = static_cast<const TestExpr&>(e);
         Value subject = eval(*t.subject, scope);
         Args args = eval_args(t.args, scope);
+        if (!t.fn) raise("TemplateRuntimeError", "No test named '" + t.name + "' found.");
         return Value(t.fn->fn(*this, subject, args));
       }
       case ExprKind::unary: {

@@ -312,7 +312,7 @@ const FilterFn* find_filter(std::string_view name) {
 
 Value call_filter(Interp& in, const Value& name, const Value& subject, Args& args) {
   const FilterFn* f = name.is_string() ? find_filter(name.as_string()) : nullptr;
-  if (!f) raise("TemplateRuntimeError", "No filter named " + name.repr() + " found.");
+  if (!f) raise("TemplateRuntimeError", "No filter named " + name.repr() + ".");
   return f->fn(in, subject, args);
 }
 

@@ -27,11 +27,23 @@ std::shared_ptr<TemplateData> parse_template(std::string_view source, const std:
   data->name = name;
   Parser p(tokenize(source, options, name), name);
   data->body = p.parse_all();
+  p.check_names();
   data->blocks = std::move(p.blocks);
   return data;
 }
 
 void Parser::fail(const std::string& msg, const Token& at) const { syntax_error(msg, name_, at.pos.line, at.pos.column); }
+
+void Parser::note_unknown(std::string message, const Token& at) {
+  if (!soft_) unknown_.emplace_back(std::move(message), at.pos);
+}
+
+void Parser::check_names() const {
+  if (unknown_.empty()) return;
+  const auto& [message, pos] = unknown_.front();
+  throw Error(ErrorKind::input, "TemplateAssertionError: " + message, Location{name_, pos.line, pos.column})
+      .with_class("TemplateAssertionError");
+}
 
 bool Parser::skip_op(std::string_view op) {
   if (!is_op(op)) return false;
@@ -174,6 +186,7 @@ StmtPtr Parser::parse_for() {
   node->target = parse_target(false, {"in"}, false);
   expect_name("in");
   node->iter = parse_tuple(false, {"recursive"});
+  SoftFrame hard(*this, false);
   if (skip_name("if")) node->filter = parse_expression();
   node->recursive = skip_name("recursive");
   uses_.push_back(0);
@@ -191,6 +204,7 @@ StmtPtr Parser::parse_for() {
 StmtPtr Parser::parse_if() {
   Pos p = advance().pos;
   auto node = std::make_unique<IfStmt>(p);
+  SoftFrame soft(*this, true);
   while (true) {
     ExprPtr test = parse_tuple(false);
     Body body = parse_body("if", p.line, {"elif", "else", "endif"}, false);
@@ -214,12 +228,14 @@ StmtPtr Parser::parse_set() {
   }
   auto node = std::make_unique<SetBlockStmt>(p);
   node->target = std::move(target);
+  SoftFrame hard(*this, false);
   if (is_op("|")) node->filter = parse_filter(nullptr, false);
   node->body = parse_body("set", p.line, {"endset"}, true);
   return node;
 }
 
 void Parser::parse_signature(MacroDef& def) {
+  SoftFrame hard(*this, false);
   expect_op("(");
   while (!is_op(")")) {
     if (!def.params.empty()) expect_op(",");
@@ -236,6 +252,7 @@ void Parser::parse_signature(MacroDef& def) {
 }
 
 unsigned Parser::parse_macro_body(MacroDef& def, const std::string& tag, int line, const std::string& end) {
+  SoftFrame hard(*this, false);
   uses_.push_back(0);
   int saved_depth = loop_depth_;
   loop_depth_ = 0;
@@ -275,6 +292,7 @@ StmtPtr Parser::parse_call_block() {
 StmtPtr Parser::parse_filter_block() {
   Pos p = advance().pos;
   auto node = std::make_unique<FilterBlockStmt>(p);
+  SoftFrame hard(*this, false);
   node->filter = parse_filter(nullptr, true);
   node->body = parse_body("filter", p.line, {"endfilter"}, true);
   return node;
@@ -345,6 +363,7 @@ StmtPtr Parser::parse_with() {
     expect_op("=");
     node->assignments.emplace_back(std::move(t), parse_expression());
   }
+  SoftFrame hard(*this, false);
   node->body = parse_body("with", p.line, {"endwith"}, true);
   return node;
 }
@@ -360,6 +379,7 @@ StmtPtr Parser::parse_block() {
   // A block is a new loop context: break/continue of an enclosing loop do not reach in.
   int loops = loop_depth_;
   loop_depth_ = 0;
+  SoftFrame hard(*this, false);
   node->body = parse_body("block", p.line, {"endblock"}, true);
   loop_depth_ = loops;
   if (cur().type == Tok::name) {

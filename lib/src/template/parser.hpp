@@ -35,6 +35,28 @@ class Parser {
 
  private:
 
+  // Jinja2 3 checks filter and test names when it compiles, except inside `if` tests and
+  // bodies and conditional expressions (its "soft frames"), where an unknown name fails
+  // only when it runs; a loop, macro, block or filter body starts a hard frame again.
+  class SoftFrame {
+   public:
+    SoftFrame(Parser& p, bool soft) : p_(p), saved_(p.soft_) { p.soft_ = soft; }
+    ~SoftFrame() { p_.soft_ = saved_; }
+    SoftFrame(const SoftFrame&) = delete;
+    SoftFrame& operator=(const SoftFrame&) = delete;
+
+   private:
+    Parser& p_;
+    bool saved_;
+  };
+  void note_unknown(std::string message, const Token& at);
+
+ public:
+  // Fails with the first unknown filter or test outside a soft frame (after the whole
+  // template parsed: syntax errors come first, as in Jinja2).
+  void check_names() const;
+
+ private:
   // token stream
   const Token& cur() const { return toks_[i_]; }
   const Token& peek(std::size_t n = 1) const { return toks_[std::min(i_ + n, toks_.size() - 1)]; }
@@ -114,6 +136,8 @@ class Parser {
   std::vector<OpenBlock> open_;
   std::vector<unsigned> uses_{0};
   int loop_depth_ = 0;
+  bool soft_ = false;
+  std::vector<std::pair<std::string, Pos>> unknown_;  // unknown filters/tests in hard frames
 };
 
 }  // namespace slap::tmpl

@@ -93,7 +93,7 @@ const TestFn* find_test(std::string_view name) {
 
 bool call_test(Interp& in, const Value& name, const Value& subject, Args& args) {
   const TestFn* t = name.is_string() ? find_test(name.as_string()) : nullptr;
-  if (!t) raise("TemplateRuntimeError", "No test named " + name.repr() + " found.");
+  if (!t) raise("TemplateRuntimeError", "No test named " + name.repr() + ".");
   return t->fn(in, subject, args);
 }
 
