@@ -3,6 +3,7 @@
 #include "errors.hpp"
 #include "filters.hpp"
 #include "interp.hpp"
+#include "markup.hpp"
 #include "methods.hpp"
 #include "ops.hpp"
 
@@ -33,6 +34,11 @@ std::vector<Value> guarded_items(Interp& in, const Value& v) {
 
 Value sf_join(Interp& in, const Value& v, Args& args) {
   auto a = bind_args(args, "join", {{"d", Value("")}, {"attribute", Value()}}, 0);
+  if (in.autoescape) {
+    std::vector<Value> parts;
+    for (const auto& item : in.iterate(v)) parts.push_back(a[1].is_none() ? item : lookup_path(in, item, a[1]));
+    return markup_join(in, parts, a[0]);
+  }
   std::string sep = in.to_str(a[0]);
   std::string out;
   bool first = true;
@@ -230,7 +236,10 @@ Value sf_batch(Interp& in, const Value& v, Args& args) {
 Value sf_slice(Interp& in, const Value& v, Args& args) {
   auto a = bind_args(args, "slice", {{"slices", Value()}, {"fill_with", Value()}}, 1);
   std::vector<Value> seq = in.iterate(v);
-  auto slices = static_cast<std::size_t>(std::max<std::int64_t>(1, int_arg(a[0])));
+  std::int64_t count = int_arg(a[0]);
+  if (count == 0) raise("ZeroDivisionError", "integer division or modulo by zero");
+  if (count < 0) return Value::list();  // range(slices) is empty
+  auto slices = static_cast<std::size_t>(std::max<std::int64_t>(0, count));
   std::size_t per = seq.size() / slices, extra = seq.size() % slices, offset = 0;
   std::vector<Value> out;
   for (std::size_t k = 0; k < slices; ++k) {
@@ -281,7 +290,7 @@ Value sf_groupby(Interp& in, const Value& v, Args& args) {
     std::vector<Value> group;
     while (j < items.size() && sorted_keys[j] == sorted_keys[i]) group.push_back(items[j++]);
     Value grouper = key_of(group.front(), false);
-    out.push_back(Value::tuple({grouper, Value::list(std::move(group))}));
+    out.push_back(Value::named_tuple({grouper, Value::list(std::move(group))}, {"grouper", "list"}));
     i = j;
   }
   return Value::list(std::move(out));

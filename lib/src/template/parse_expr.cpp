@@ -10,11 +10,11 @@ ExprPtr Parser::parse_expression(bool with_condexpr) { return with_condexpr ? pa
 
 ExprPtr Parser::parse_condexpr() {
   Pos p = here();
-  std::size_t unknown_mark = unknown_.size();
+  std::size_t assertions_mark = assertions_.size();
   ExprPtr expr = parse_or();
   while (skip_name("if")) {
     // The branches of a conditional expression fail on unknown filters only when run.
-    unknown_.resize(std::min(unknown_.size(), unknown_mark));
+    assertions_.resize(std::min(assertions_.size(), assertions_mark));
     SoftFrame soft(*this, true);
     auto node = std::make_unique<ConditionExpr>(p);
     node->then = std::move(expr);

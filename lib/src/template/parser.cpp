@@ -18,8 +18,6 @@ std::string quoted_list(const std::vector<std::string>& names) {
   return out;
 }
 
-bool is_jinja_only_tag(const std::string& name) { return name == "autoescape" || name == "endautoescape"; }
-
 }  // namespace
 
 std::shared_ptr<TemplateData> parse_template(std::string_view source, const std::string& name, const Options& options) {
@@ -35,12 +33,12 @@ std::shared_ptr<TemplateData> parse_template(std::string_view source, const std:
 void Parser::fail(const std::string& msg, const Token& at) const { syntax_error(msg, name_, at.pos.line, at.pos.column); }
 
 void Parser::note_unknown(std::string message, const Token& at) {
-  if (!soft_) unknown_.emplace_back(std::move(message), at.pos);
+  if (!soft_) note_assertion(std::move(message), at.pos);
 }
 
 void Parser::check_names() const {
-  if (unknown_.empty()) return;
-  const auto& [message, pos] = unknown_.front();
+  if (assertions_.empty()) return;
+  const auto& [message, pos] = assertions_.front();
   throw Error(ErrorKind::input, "TemplateAssertionError: " + message, Location{name_, pos.line, pos.column})
       .with_class("TemplateAssertionError");
 }
@@ -88,7 +86,7 @@ void Parser::fail_eof() const {
        std::to_string(b.line));
 }
 
-void Parser::fail_unknown_tag(const Token& tag) const {
+void Parser::fail_assertions_tag(const Token& tag) const {
   for (const auto& b : open_) {
     if (std::find(b.ends.begin(), b.ends.end(), tag.text) == b.ends.end()) continue;
     const OpenBlock& inner = open_.back();
@@ -96,7 +94,6 @@ void Parser::fail_unknown_tag(const Token& tag) const {
              "' from line " + std::to_string(inner.line),
          tag);
   }
-  if (is_jinja_only_tag(tag.text)) fail("tag '" + tag.text + "' is not supported by slap templates", tag);
   if (tag.text.starts_with("end") || tag.text == "else" || tag.text == "elif")
     fail("unexpected '" + tag.text + "': no block is open here", tag);
   fail("unknown tag '" + tag.text + "'", tag);
@@ -168,6 +165,7 @@ StmtPtr Parser::parse_statement() {
   if (n == "with") return parse_with();
   if (n == "block") return parse_block();
   if (n == "extends") return parse_extends();
+  if (n == "autoescape") return parse_autoescape();
   if (n == "do") {
     Pos p = advance().pos;
     return std::make_unique<DoStmt>(p, parse_tuple());
@@ -177,11 +175,12 @@ StmtPtr Parser::parse_statement() {
     StmtKind k = n == "break" ? StmtKind::break_ : StmtKind::continue_;
     return std::make_unique<LoopControlStmt>(k, advance().pos);
   }
-  fail_unknown_tag(t);
+  fail_assertions_tag(t);
 }
 
 StmtPtr Parser::parse_for() {
   Pos p = advance().pos;
+  std::size_t loop_stores = loop_stores_.size();
   auto node = std::make_unique<ForStmt>(p);
   node->target = parse_target(false, {"in"}, false);
   expect_name("in");
@@ -198,6 +197,8 @@ StmtPtr Parser::parse_for() {
   uses_.back() |= uses;
   node->uses_loop = (uses & use_loop) != 0;
   if (advance().text == "else") node->otherwise = parse_body("for", p.line, {"endfor"}, true);
+  if (loop_stores_.size() > loop_stores)
+    note_assertion("Can't assign to special loop variable in for-loop target", loop_stores_[loop_stores]);
   return node;
 }
 
@@ -264,6 +265,14 @@ unsigned Parser::parse_macro_body(MacroDef& def, const std::string& tag, int lin
   def.uses_varargs = uses & use_varargs;
   def.uses_kwargs = uses & use_kwargs;
   def.uses_caller = uses & use_caller;
+  // A `caller` parameter is an ordinary one, which must have a default when the body calls it.
+  for (const auto& param : def.params) {
+    if (param.name != "caller" || !def.uses_caller) continue;
+    if (!param.default_value)
+      note_assertion("When defining macros or call blocks the special \"caller\" argument must be omitted or be given a "
+                     "default.", Pos{line, 0});
+    def.caller_is_param = true;
+  }
   return uses;
 }
 
@@ -394,6 +403,15 @@ StmtPtr Parser::parse_block() {
   return node;
 }
 
+StmtPtr Parser::parse_autoescape() {
+  Pos p = advance().pos;
+  auto node = std::make_unique<AutoescapeStmt>(p);
+  node->value = parse_expression();
+  SoftFrame hard(*this, false);
+  node->body = parse_body("autoescape", p.line, {"endautoescape"}, true);
+  return node;
+}
+
 StmtPtr Parser::parse_extends() {
   Pos p = advance().pos;
   return std::make_unique<ExtendsStmt>(p, parse_expression());
@@ -443,6 +461,7 @@ Target Parser::parse_target_item() {
   Target t;
   t.pos = tok.pos;
   t.name = advance().text;
+  if (t.name == "loop") loop_stores_.push_back(t.pos);
   return t;
 }
 

@@ -50,6 +50,7 @@ class Parser {
     bool saved_;
   };
   void note_unknown(std::string message, const Token& at);
+  void note_assertion(std::string message, Pos at) { assertions_.emplace_back(std::move(message), at); }
 
  public:
   // Fails with the first unknown filter or test outside a soft frame (after the whole
@@ -77,7 +78,7 @@ class Parser {
   Body subparse(const std::vector<std::string>& ends);
   Body parse_body(std::string tag, int line, std::vector<std::string> ends, bool drop_end);
   [[noreturn]] void fail_eof() const;
-  [[noreturn]] void fail_unknown_tag(const Token& tag) const;
+  [[noreturn]] void fail_assertions_tag(const Token& tag) const;
   StmtPtr parse_statement();
   StmtPtr parse_for();
   StmtPtr parse_if();
@@ -91,6 +92,7 @@ class Parser {
   StmtPtr parse_with();
   StmtPtr parse_block();
   StmtPtr parse_extends();
+  StmtPtr parse_autoescape();
   bool parse_context_clause(bool default_value);
   void parse_signature(MacroDef& def);
   unsigned parse_macro_body(MacroDef& def, const std::string& tag, int line, const std::string& end);
@@ -137,7 +139,10 @@ class Parser {
   std::vector<unsigned> uses_{0};
   int loop_depth_ = 0;
   bool soft_ = false;
-  std::vector<std::pair<std::string, Pos>> unknown_;  // unknown filters/tests in hard frames
+  // What Jinja2's compiler refuses (TemplateAssertionError): unknown filters/tests in hard
+  // frames, `loop` assigned inside a for loop, a macro's `caller` parameter without default.
+  std::vector<std::pair<std::string, Pos>> assertions_;
+  std::vector<Pos> loop_stores_;  // where `loop` is an assignment target
 };
 
 }  // namespace slap::tmpl

@@ -28,7 +28,7 @@ bool t_number(Interp&, const Value& v, Args&) { return v.is_number(); }
 bool t_string(Interp&, const Value& v, Args&) { return v.is_string(); }
 bool t_mapping(Interp&, const Value& v, Args&) { return v.is_dict(); }
 bool t_callable(Interp&, const Value& v, Args&) { return v.is_object() && v.as_object()->callable(); }
-bool t_escaped(Interp&, const Value&, Args&) { return false; }
+bool t_escaped(Interp&, const Value& v, Args&) { return v.is_markup(); }
 
 bool t_sequence(Interp& in, const Value& v, Args&) {
   in.use(v);

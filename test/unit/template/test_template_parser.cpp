@@ -29,7 +29,8 @@ TEST_CASE("template parser: unclosed and misnested blocks") {
 
 TEST_CASE("template parser: unknown tags, filters and tests") {
   CHECK(parse_error("{% frobnicate %}") == "t.in:1:4: unknown tag 'frobnicate'");
-  CHECK(parse_error("{% autoescape true %}") == "t.in:1:4: tag 'autoescape' is not supported by slap templates");
+  CHECK(parse_error("{% autoescape true %}") ==
+        "t.in:1:22: unexpected end of template: expected 'endautoescape' to close the 'autoescape' from line 1");
   CHECK(parse_error("{% endblock %}") == "t.in:1:4: unexpected 'endblock': no block is open here");
   CHECK(parse_error("{% block a %}{% endblock b %}") == "t.in:1:28: mismatching name 'b' for block 'a'");
   CHECK(parse_error("{% block a required %}x{% endblock %}") ==
