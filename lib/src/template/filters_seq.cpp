@@ -1,4 +1,6 @@
 // Filters over sequences and mappings (join, map, select*, sort, dictsort, ...).
+#include <random>
+
 #include "builtins.hpp"
 #include "errors.hpp"
 #include "filters.hpp"
@@ -200,6 +202,15 @@ Value sf_first(Interp& in, const Value& v, Args& args) {
   return items.front();
 }
 
+// random.choice(seq); an empty one gives an undefined value, as in Jinja2.
+Value sf_random(Interp& in, const Value& v, Args& args) {
+  no_args(args, "random");
+  std::vector<Value> items = in.iterate(v);
+  if (items.empty()) return Value::undefined("No random item, sequence was empty.");
+  static std::mt19937_64 engine{std::random_device{}()};
+  return items[std::uniform_int_distribution<std::size_t>(0, items.size() - 1)(engine)];
+}
+
 Value sf_last(Interp& in, const Value& v, Args& args) {
   no_args(args, "last");
   if (v.is_object() && !v.as_object()->length()) type_error("'" + v.type_name() + "' object is not reversible");
@@ -302,7 +313,7 @@ const FilterFn sequence_filters[] = {
     {"join", sf_join}, {"list", sf_list}, {"length", sf_length}, {"count", sf_length}, {"dictsort", sf_dictsort},
     {"sort", sf_sort}, {"unique", sf_unique}, {"min", sf_min}, {"max", sf_max}, {"map", sf_map},
     {"select", sf_select}, {"reject", sf_reject}, {"selectattr", sf_selectattr}, {"rejectattr", sf_rejectattr},
-    {"first", sf_first}, {"last", sf_last}, {"sum", sf_sum}, {"batch", sf_batch}, {"slice", sf_slice},
+    {"first", sf_first}, {"last", sf_last}, {"random", sf_random}, {"sum", sf_sum}, {"batch", sf_batch}, {"slice", sf_slice},
     {"items", sf_items}, {"reverse", sf_reverse}, {"groupby", sf_groupby},
 };
 const std::size_t sequence_filter_count = std::size(sequence_filters);
