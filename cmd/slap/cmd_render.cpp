@@ -31,22 +31,50 @@ Result<bool> parse_bool(const std::string& key, const std::string& v) {
   return fail(ErrorKind::usage, fmt::format("--option {}: expected true or false, got '{}'", key, v));
 }
 
+// Jinja2's Environment arguments, by the names it gives them.
 Status apply_option(tmpl::Options& o, const std::string& kv) {
   auto eq = kv.find('=');
   if (eq == std::string::npos) return fail(ErrorKind::usage, fmt::format("--option expects KEY=VALUE, got '{}'", kv));
   std::string key = kv.substr(0, eq), value = kv.substr(eq + 1);
-  if (key == "keep_trailing_newline") o.keep_trailing_newline = SLAP_TRY(parse_bool(key, value));
-  else if (key == "trim_blocks") o.trim_blocks = SLAP_TRY(parse_bool(key, value));
-  else if (key == "lstrip_blocks") o.lstrip_blocks = SLAP_TRY(parse_bool(key, value));
-  else if (key == "strict_undefined") o.strict_undefined = SLAP_TRY(parse_bool(key, value));
-  else if (key == "undefined" && (value == "strict" || value == "default")) o.strict_undefined = value == "strict";
-  else if (key == "line_statement_prefix") o.line_statement_prefix = value;
-  else if (key == "line_comment_prefix") o.line_comment_prefix = value;
-  else
-    return fail(ErrorKind::usage,
-                fmt::format("unknown --option '{}' (known: keep_trailing_newline, trim_blocks, lstrip_blocks, "
-                            "undefined=strict|default, line_statement_prefix, line_comment_prefix)", kv));
-  return {};
+  const std::pair<const char*, bool tmpl::Options::*> flags[] = {
+      {"keep_trailing_newline", &tmpl::Options::keep_trailing_newline}, {"trim_blocks", &tmpl::Options::trim_blocks},
+      {"lstrip_blocks", &tmpl::Options::lstrip_blocks}, {"strict_undefined", &tmpl::Options::strict_undefined},
+      {"autoescape", &tmpl::Options::autoescape}};
+  const std::pair<const char*, std::string tmpl::Options::*> texts[] = {
+      {"block_start_string", &tmpl::Options::block_start}, {"block_end_string", &tmpl::Options::block_end},
+      {"variable_start_string", &tmpl::Options::variable_start}, {"variable_end_string", &tmpl::Options::variable_end},
+      {"comment_start_string", &tmpl::Options::comment_start}, {"comment_end_string", &tmpl::Options::comment_end},
+      {"line_statement_prefix", &tmpl::Options::line_statement_prefix},
+      {"line_comment_prefix", &tmpl::Options::line_comment_prefix}};
+  for (const auto& [name, member] : flags)
+    if (key == name) {
+      o.*member = SLAP_TRY(parse_bool(key, value));
+      return {};
+    }
+  for (const auto& [name, member] : texts)
+    if (key == name) {
+      if (value.empty() && !key.starts_with("line_"))
+        return fail(ErrorKind::usage, fmt::format("--option {}: a delimiter cannot be empty", key));
+      o.*member = value;
+      return {};
+    }
+  if (key == "undefined" && (value == "strict" || value == "default")) {
+    o.strict_undefined = value == "strict";
+    return {};
+  }
+  if (key == "newline_sequence") {
+    // The newline itself, or as written in a shell: \n, \r\n, \r.
+    std::string nl = str::replace_all(str::replace_all(value, "\\r", "\r"), "\\n", "\n");
+    if (nl == "\n" || nl == "\r\n" || nl == "\r") {
+      o.newline_sequence = nl;
+      return {};
+    }
+  }
+  return fail(ErrorKind::usage,
+              fmt::format("unknown --option '{}' (known: keep_trailing_newline, trim_blocks, lstrip_blocks, "
+                          "undefined=strict|default, autoescape, newline_sequence=\\n|\\r\\n|\\r, "
+                          "{{block,variable,comment}}_{{start,end}}_string, line_statement_prefix, line_comment_prefix)",
+                          kv));
 }
 
 Result<tmpl::Dict> load_context(const RenderOptions& o, const tmpl::Environment& env) {

@@ -73,4 +73,20 @@ def test_check_many_templates(slap):
     assert r.code == 3
     assert r.json["result"]["failed"] == 1
     assert r.json["result"]["errors"][0]["template"] == bad
-    assert r.json["result"]["errors"][0]["error"]["message"] == "no filter named 'no_such_filter'"
+    assert r.json["result"]["errors"][0]["error"]["message"] == "TemplateAssertionError: No filter named 'no_such_filter'."
+
+
+def test_render_environment_options(slap):
+    t = write(slap.cwd / "t.in", "a\n<% if x %>[[ x ]]<% endif %>\n")
+    ctx = write(slap.cwd / "ctx.json", json.dumps({"x": "<b>"}))
+    r = slap("render", t, "--context", ctx, "--option", "block_start_string=<%", "--option", "block_end_string=%>",
+             "--option", "variable_start_string=[[", "--option", "variable_end_string=]]",
+             "--option", "autoescape=true", "--option", "newline_sequence=\\r\\n", "-o", "out.txt")
+    assert r.code == 0, r
+    assert (slap.cwd / "out.txt").read_bytes() == b"a\r\n&lt;b&gt;"
+    r = slap("render", t, "--option", "newline_sequence=\\t")
+    assert r.code == 2
+    assert "unknown --option 'newline_sequence=\\t'" in r.err
+    r = slap("render", t, "--option", "block_start_string=")
+    assert r.code == 2
+    assert "a delimiter cannot be empty" in r.err

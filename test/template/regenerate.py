@@ -6,9 +6,10 @@
 A case is a directory test/template/cases/NNN-name/ holding:
   template.in     the template
   context.json    its variables (a JSON object; optional)
-  options.json    optional: keep_trailing_newline, trim_blocks, lstrip_blocks (booleans),
+  options.json    optional: keep_trailing_newline, trim_blocks, lstrip_blocks, autoescape (booleans),
                   undefined ("default" or "strict"), line_statement_prefix,
-                  line_comment_prefix, imports ({"NAME": "python.module"}, what the
+                  line_comment_prefix, newline_sequence, block_start_string (and the
+                  other delimiters: block_end, variable_start/end, comment_start/end), imports ({"NAME": "python.module"}, what the
                   slapos.recipe.template:jinja2 `import` context lines do), source
                   (the corpus file a real template was copied from; informative)
   other files     templates reachable by {% import %} / {% include %} by file name
@@ -39,6 +40,10 @@ BUILTINS = ["abs", "all", "any", "bin", "bool", "callable", "chr", "dict", "divm
             "zip", "getattr", "hasattr"]
 
 
+DELIMITERS = ["block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
+              "comment_start_string", "comment_end_string"]
+
+
 def environment(case_dir, options):
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(case_dir),
@@ -49,7 +54,8 @@ def environment(case_dir, options):
         lstrip_blocks=options.get("lstrip_blocks", False),
         line_statement_prefix=options.get("line_statement_prefix"),
         line_comment_prefix=options.get("line_comment_prefix"),
-        autoescape=False)
+        autoescape=options.get("autoescape", False),
+        **{name: options[name] for name in DELIMITERS + ["newline_sequence"] if name in options})
     for name in BUILTINS:
         env.globals[name] = getattr(builtins, name)
     env.globals["six"] = six

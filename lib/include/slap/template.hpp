@@ -9,8 +9,8 @@
 // Known differences from CPython / Jinja2, all outside what the SlapOS corpus relies on:
 // ints are 64-bit; str.lower()/upper() map ASCII only; sets iterate in insertion order
 // (CPython's order is hash-dependent); str.encode() returns the same str (there is no
-// bytes type); dict.keys()/values()/items() views are snapshots; Markup (autoescape) does
-// not exist: escape/tojson return plain strings.
+// bytes type); dict.keys()/values()/items() views are snapshots. Markup (markupsafe's
+// safe string) is a str flagged safe: type() says string, is_markup() tells them apart.
 #pragma once
 
 #include <cstdint>
@@ -57,13 +57,19 @@ class Value {
 
   // An undefined value; `hint` is the error text its misuse produces ("'x' is undefined").
   static Value undefined(std::string hint);
+  // A jinja2.Undefined whatever the policy: what a false `a if b` without else yields.
+  static Value lenient_undefined(std::string hint);
   static Value list(std::vector<Value> items = {});
   static Value tuple(std::vector<Value> items);
+  // A named tuple: a tuple whose items are also attributes `fields` (groupby's results).
+  static Value named_tuple(std::vector<Value> items, std::vector<std::string> fields);
   static Value dict();
   static Value dict(Dict d);
   static Value dict(std::initializer_list<std::pair<Value, Value>> items);
   static Value set(std::vector<Value> items = {});
   static Value object(std::shared_ptr<Object> o);
+  // markupsafe.Markup(s): text that autoescaping leaves as it is.
+  static Value markup(std::string s);
   // A dict of str -> str, e.g. the options of a buildout section.
   static Value string_dict(const std::map<std::string, std::string>& items);
   static Value string_list(const std::vector<std::string>& items);
@@ -74,7 +80,11 @@ class Value {
   // cannot hold (sets, functions, undefined) and on non-string keys that are not scalars.
   Result<std::string> to_json(bool sort_keys = false) const;
 
-  Type type() const noexcept { return static_cast<Type>(v_.index()); }
+  Type type() const noexcept {
+    std::size_t i = v_.index();
+    return i == markup_index ? Type::string : static_cast<Type>(i);
+  }
+  bool is_markup() const noexcept { return v_.index() == markup_index; }
   bool is_undefined() const noexcept { return type() == Type::undefined; }
   bool is_none() const noexcept { return type() == Type::none; }
   bool is_bool() const noexcept { return type() == Type::boolean; }
@@ -92,14 +102,19 @@ class Value {
   bool as_bool() const { return std::get<bool>(v_); }
   std::int64_t as_int() const { return std::get<std::int64_t>(v_); }
   double as_float() const { return std::get<double>(v_); }
-  const std::string& as_string() const { return std::get<std::string>(v_); }
+  const std::string& as_string() const {
+    const std::string* s = std::get_if<std::string>(&v_);
+    return s ? *s : std::get<Markup>(v_).text;
+  }
   // Items of a list or a tuple.
   const std::vector<Value>& items() const;
   std::vector<Value>& list_items() const;  // list only (mutable, shared)
+  const std::vector<std::string>& tuple_fields() const;  // tuple only
   Dict& as_dict() const;                   // dict only (mutable, shared)
   Dict& as_set() const;                    // set only: keys of a Dict whose values are None
   const std::shared_ptr<Object>& as_object() const;
   const std::string& undefined_hint() const;
+  bool is_lenient_undefined() const noexcept;
 
   // Python semantics.
   bool truthy() const;
@@ -117,13 +132,16 @@ class Value {
  private:
   struct Undef {
     std::shared_ptr<const std::string> hint;
+    bool lenient = false;
   };
   struct List { std::shared_ptr<ListData> p; };
   struct Tuple { std::shared_ptr<const TupleData> p; };
   struct DictRef { std::shared_ptr<DictData> p; };
   struct SetRef { std::shared_ptr<SetData> p; };
+  struct Markup { std::string text; };
+  static constexpr std::size_t markup_index = 11;
   std::variant<Undef, std::monostate, bool, std::int64_t, double, std::string, List, Tuple, DictRef, SetRef,
-               std::shared_ptr<Object>>
+               std::shared_ptr<Object>, Markup>
       v_;
 };
 
@@ -167,6 +185,7 @@ struct ListData {
 };
 struct TupleData {
   std::vector<Value> items;
+  std::vector<std::string> fields;  // attribute names of a named tuple's items; empty otherwise
 };
 struct DictData {
   Dict dict;
@@ -223,6 +242,12 @@ struct Options {
   bool trim_blocks = false;            // drop the first newline after a block tag
   bool lstrip_blocks = false;          // strip spaces before a block tag on its line
   bool strict_undefined = false;       // jinja2.StrictUndefined instead of Undefined
+  bool autoescape = false;             // {{ }} escapes what is not Markup
+  std::string newline_sequence = "\n";  // what template newlines become: "\n", "\r\n" or "\r"
+  // Tag delimiters (Jinja2's block_start_string, ...).
+  std::string block_start = "{%", block_end = "%}";
+  std::string variable_start = "{{", variable_end = "}}";
+  std::string comment_start = "{#", comment_end = "#}";
   // Line statements (`# for x in y`) and line comments; empty = disabled.
   std::string line_statement_prefix;
   std::string line_comment_prefix;

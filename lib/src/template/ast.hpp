@@ -82,7 +82,7 @@ struct TestFn;
 struct FilterExpr : Expr {
   ExprPtr subject;  // null inside {% filter %} blocks: the block's text is the subject
   std::string name;
-  const FilterFn* fn = nullptr;
+  const FilterFn* fn = nullptr;  // null: unknown, fails when run
   CallArgs args;
   FilterExpr(Pos p, ExprPtr s, std::string n) : Expr(ExprKind::filter, p), subject(std::move(s)), name(std::move(n)) {}
 };
@@ -90,7 +90,7 @@ struct FilterExpr : Expr {
 struct TestExpr : Expr {
   ExprPtr subject;
   std::string name;
-  const TestFn* fn = nullptr;
+  const TestFn* fn = nullptr;  // null: unknown, fails when run
   CallArgs args;
   TestExpr(Pos p, ExprPtr s, std::string n) : Expr(ExprKind::test, p), subject(std::move(s)), name(std::move(n)) {}
 };
@@ -144,7 +144,7 @@ struct SequenceExpr : Expr {
 
 enum class StmtKind : std::uint8_t {
   text, output, if_, for_, set, set_block, macro, call_block, filter_block, import, from_import, include,
-  with, do_, break_, continue_, block, extends,
+  with, do_, break_, continue_, block, extends, autoescape,
 };
 
 struct Stmt {
@@ -214,6 +214,7 @@ struct MacroDef {
   std::vector<Param> params;
   Body body;
   bool uses_varargs = false, uses_kwargs = false, uses_caller = false;
+  bool caller_is_param = false;  // `caller` is declared (with a default): an ordinary parameter
 };
 
 struct MacroStmt : Stmt {
@@ -270,6 +271,13 @@ struct BlockStmt : Stmt {
   Body body;
   bool scoped = false, required = false;
   explicit BlockStmt(Pos p) : Stmt(StmtKind::block, p) {}
+};
+
+// {% autoescape expr %}: its body runs with autoescaping on or off, in its own scope.
+struct AutoescapeStmt : Stmt {
+  ExprPtr value;
+  Body body;
+  explicit AutoescapeStmt(Pos p) : Stmt(StmtKind::autoescape, p) {}
 };
 
 struct ExtendsStmt : Stmt {

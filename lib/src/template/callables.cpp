@@ -41,6 +41,9 @@ ScopePtr Macro::bind(Interp& in, Args& args) const {
       type_error("macro '" + d.name + "' takes no keyword argument '" + k + "'");
     }
   }
+  // A default sees the parameters before it; a later one is undefined until bound.
+  for (std::size_t i = 0; i < n; ++i)
+    if (!given[i]) scope->vars.set(Value(d.params[i].name), Value::undefined(string_repr(d.params[i].name) + " is undefined"));
   for (std::size_t i = 0; i < n; ++i) {
     if (given[i]) continue;
     const Param& p = d.params[i];
@@ -53,14 +56,16 @@ ScopePtr Macro::bind(Interp& in, Args& args) const {
                     Value::tuple(pos.size() > n ? std::vector<Value>(pos.begin() + static_cast<std::ptrdiff_t>(n), pos.end())
                                                 : std::vector<Value>{}));
   if (d.uses_kwargs) scope->vars.set(Value("kwargs"), Value::dict(std::move(kwargs)));
-  if (d.uses_caller) scope->vars.set(Value("caller"), caller ? *caller : Value::undefined("No caller defined"));
+  if (d.uses_caller && !d.caller_is_param)
+    scope->vars.set(Value("caller"), caller ? *caller : Value::undefined("No caller defined"));
   return scope;
 }
 
 Value Macro::invoke(Interp& in, Args& args) const {
   DepthGuard guard(in);
+  AutoescapeScope escaping(in, autoescape_);
   ScopePtr scope = bind(in, args);
-  return Value(in.capture(def_->body, scope));
+  return in.rendered(in.capture(def_->body, scope));
 }
 
 std::optional<Value> Macro::attr(std::string_view name) const {
@@ -120,7 +125,7 @@ Value LoopObject::invoke(Interp& in, Args& args) const {
   std::string buf;
   OutputRedirect redirect(in, buf);
   run_loop(in, node_, outer_, in.iterate(args.positional[0]), depth_ + 1);
-  return Value(std::move(buf));
+  return in.rendered(std::move(buf));
 }
 
 Flow run_loop(Interp& in, const ForStmt& node, const ScopePtr& scope, std::vector<Value> items, int depth) {

@@ -8,7 +8,8 @@ namespace slap::tmpl {
 
 class Macro final : public InternalObject {
  public:
-  Macro(std::shared_ptr<const MacroDef> def, ScopePtr closure) : def_(std::move(def)), closure_(std::move(closure)) {}
+  Macro(std::shared_ptr<const MacroDef> def, ScopePtr closure, bool autoescape)
+      : def_(std::move(def)), closure_(std::move(closure)), autoescape_(autoescape) {}
   std::string type_name() const override { return "Macro"; }
   std::string repr() const override { return "<Macro '" + def_->name + "'>"; }
   bool callable() const override { return true; }
@@ -19,6 +20,7 @@ class Macro final : public InternalObject {
   ScopePtr bind(Interp& in, Args& args) const;
   std::shared_ptr<const MacroDef> def_;
   ScopePtr closure_;
+  bool autoescape_;  // as where it was defined
 };
 
 // `loop` inside a for body. One object per loop, advanced in place.

@@ -1,6 +1,7 @@
 // Expression evaluation.
 #include "errors.hpp"
 #include "interp.hpp"
+#include "markup.hpp"
 #include "methods.hpp"
 #include "ops.hpp"
 #include "registry.hpp"
@@ -34,7 +35,8 @@ Value Interp::eval_slice(const Value& obj, const SliceExpr& s, const ScopePtr& s
   if (obj.is_undefined()) raise_undefined(obj);
   if (!obj.is_string() && !obj.is_list() && !obj.is_tuple())
     return Value::undefined(obj.type_name() + " object has no element slice");
-  return slice(obj, start, stop, step);
+  Value r = slice(obj, start, stop, step);
+  return obj.is_markup() ? Value::markup(r.as_string()) : r;
 }
 
 Args Interp::eval_args(const CallArgs& a, const ScopePtr& scope) {
@@ -73,6 +75,11 @@ Value Interp::eval_call(const CallExpr& c, const ScopePtr& scope) {
     if (!obj.is_object() && !obj.is_undefined()) {
       if (MethodFn m = find_method(obj, g.attr)) {
         Args args = eval_args(c.args, scope);
+        if (obj.is_markup() && markup_wraps_method(g.attr)) {
+          escape_arguments(*this, g.attr, args);
+          Value r = m(*this, obj, args);
+          return r.is_string() ? Value::markup(r.as_string()) : r;
+        }
         return m(*this, obj, args);
       }
     }
@@ -88,6 +95,7 @@ Value Interp::eval_call(const CallExpr& c, const ScopePtr& scope) {
 Value Interp::eval_filter(const FilterExpr& f, Value subject, const ScopePtr& scope) {
   Args args = eval_args(f.args, scope);
   try {
+    if (!f.fn) raise("TemplateRuntimeError", "No filter named '" + f.name + "' found.");
     return f.fn->fn(*this, subject, args);
   } catch (Error& e) {
     locate(e, *scope, f.pos);
@@ -175,6 +183,7 @@ Value Interp::eval(const Expr& e, const ScopePtr& scope) {
         const auto& t = static_cast<const TestExpr&>(e);
         Value subject = eval(*t.subject, scope);
         Args args = eval_args(t.args, scope);
+        if (!t.fn) raise("TemplateRuntimeError", "No test named '" + t.name + "' found.");
         return Value(t.fn->fn(*this, subject, args));
       }
       case ExprKind::unary: {
@@ -191,6 +200,11 @@ Value Interp::eval(const Expr& e, const ScopePtr& scope) {
         return eval(*l.right, scope);
       }
       case ExprKind::concat: {
+        if (autoescape) {
+          std::vector<Value> parts;
+          for (const auto& part : static_cast<const ConcatExpr&>(e).parts) parts.push_back(eval(*part, scope));
+          return markup_join(*this, parts, Value(""));
+        }
         std::string out;
         for (const auto& part : static_cast<const ConcatExpr&>(e).parts) append_text(out, eval(*part, scope));
         return Value(std::move(out));
@@ -200,7 +214,7 @@ Value Interp::eval(const Expr& e, const ScopePtr& scope) {
         const auto& c = static_cast<const ConditionExpr&>(e);
         if (truth(eval(*c.test, scope))) return eval(*c.then, scope);
         if (c.otherwise) return eval(*c.otherwise, scope);
-        return Value::undefined("the inline if-expression on line " + std::to_string(e.pos.line) +
+        return Value::lenient_undefined("the inline if-expression on line " + std::to_string(e.pos.line) +
                                 " evaluated to false and no else section was defined.");
       }
       case ExprKind::list:

@@ -1,6 +1,7 @@
 // Statement execution.
 #include "callables.hpp"
 #include "errors.hpp"
+#include "markup.hpp"
 #include "text.hpp"
 
 namespace slap::tmpl {
@@ -58,7 +59,9 @@ Flow Interp::exec(const Body& body, const ScopePtr& scope) {
 
 void Interp::exec_output(const OutputStmt& s, const ScopePtr& scope) {
   Value scratch;
-  append_text(*out, eval_ref(*s.expr, scope, scratch));  // {{ name }} prints without a copy
+  const Value& v = eval_ref(*s.expr, scope, scratch);  // {{ name }} prints without a copy
+  if (autoescape && !v.is_markup()) *out += html_escape(to_str(v));
+  else append_text(*out, v);
 }
 
 Flow Interp::exec_stmt(const Stmt& s, const ScopePtr& scope) {
@@ -83,14 +86,17 @@ Flow Interp::exec_stmt(const Stmt& s, const ScopePtr& scope) {
       }
       case StmtKind::set_block: {
         const auto& node = static_cast<const SetBlockStmt&>(s);
-        Value v(capture(node.body, Scope::child(scope)));
-        if (node.filter) v = apply_chain(*this, *node.filter, std::move(v), scope);
+        Value v = rendered(capture(node.body, Scope::child(scope)));
+        if (node.filter) {
+          v = apply_chain(*this, *node.filter, std::move(v), scope);
+          if (autoescape && !v.is_markup()) v = Value::markup(to_str(v));
+        }
         assign(node.target, std::move(v), *scope);
         break;
       }
       case StmtKind::macro: {
         const auto& def = static_cast<const MacroStmt&>(s).def;
-        scope->vars.set(Value(def->name), Value::object(std::make_shared<Macro>(def, scope)));
+        scope->vars.set(Value(def->name), Value::object(std::make_shared<Macro>(def, scope, autoescape)));
         macro_scopes.push_back(scope);
         break;
       }
@@ -99,13 +105,13 @@ Flow Interp::exec_stmt(const Stmt& s, const ScopePtr& scope) {
         const auto& call = static_cast<const CallExpr&>(*node.call);
         Value fn = eval(*call.callee, scope);
         Args args = eval_args(call.args, scope);
-        args.keywords.emplace_back("caller", Value::object(std::make_shared<Macro>(node.caller, scope)));
+        args.keywords.emplace_back("caller", Value::object(std::make_shared<Macro>(node.caller, scope, autoescape)));
         append_text(*out, this->call(fn, args));
         break;
       }
       case StmtKind::filter_block: {
         const auto& node = static_cast<const FilterBlockStmt&>(s);
-        Value text(capture(node.body, Scope::child(scope)));
+        Value text = rendered(capture(node.body, Scope::child(scope)));
         append_text(*out, apply_chain(*this, *node.filter, std::move(text), scope));
         break;
       }
@@ -128,6 +134,11 @@ Flow Interp::exec_stmt(const Stmt& s, const ScopePtr& scope) {
         break;
       }
       case StmtKind::extends: exec_extends(static_cast<const ExtendsStmt&>(s), scope); break;
+      case StmtKind::autoescape: {
+        const auto& node = static_cast<const AutoescapeStmt&>(s);
+        AutoescapeScope escaping(*this, truth(eval(*node.value, scope)));
+        return exec(node.body, Scope::child(scope));
+      }
       case StmtKind::break_: return Flow::break_;
       case StmtKind::continue_: return Flow::continue_;
     }
@@ -145,6 +156,7 @@ Value Interp::make_module(const std::shared_ptr<const TemplateData>& t, Dict bas
   scope->owner = root;
   {
     DepthGuard guard(*this);
+    AutoescapeScope escaping(*this, options.autoescape);
     Inheritance own;  // an imported template's blocks are its own
     own.add(t);
     own.top = scope;

@@ -9,8 +9,10 @@
 #include "errors.hpp"
 #include "interp.hpp"
 #include "json.hpp"
+#include "markup.hpp"
 #include "methods.hpp"
 #include "ops.hpp"
+#include "pprint.hpp"
 #include "pyformat.hpp"
 #include "slap/strings.hpp"
 #include "text.hpp"
@@ -22,6 +24,11 @@ Value fold_case(const Value& v) { return v.is_string() ? Value(py_lower(v.as_str
 
 namespace {
 
+// Filters that call a str method on their subject keep a Markup one a Markup.
+Value like(const Value& subject, Value result) {
+  return subject.is_markup() && result.is_string() ? Value::markup(result.as_string()) : result;
+}
+
 Value f_default(Interp& in, const Value& v, Args& args) {
   auto a = bind_args(args, "default", {{"default_value", Value("")}, {"boolean", Value(false)}}, 0);
   if (v.is_undefined() || (in.truth(a[1]) && !v.truthy())) return a[0];
@@ -30,21 +37,21 @@ Value f_default(Interp& in, const Value& v, Args& args) {
 
 Value f_string(Interp& in, const Value& v, Args& args) {
   no_args(args, "string");
-  return Value(in.to_str(v));
+  return v.is_markup() ? v : Value(in.to_str(v));
 }
 
 Value f_lower(Interp& in, const Value& v, Args& args) {
   no_args(args, "lower");
-  return Value(py_lower(in.to_str(v)));
+  return like(v, Value(py_lower(in.to_str(v))));
 }
 
 Value f_upper(Interp& in, const Value& v, Args& args) {
   no_args(args, "upper");
-  return Value(py_upper(in.to_str(v)));
+  return like(v, Value(py_upper(in.to_str(v))));
 }
 
 Value str_method(Interp& in, const Value& v, const char* name, Args& args) {
-  return find_str_method(name)(in, Value(in.to_str(v)), args);
+  return like(v, find_str_method(name)(in, Value(in.to_str(v)), args));
 }
 
 Value f_capitalize(Interp& in, const Value& v, Args& args) { return str_method(in, v, "capitalize", args); }
@@ -80,8 +87,17 @@ Value f_trim(Interp& in, const Value& v, Args& args) {
 
 Value f_replace(Interp& in, const Value& v, Args& args) {
   auto a = bind_args(args, "replace", {{"old", Value()}, {"new", Value()}, {"count", Value()}}, 2);
-  Args r{{Value(in.to_str(a[0])), Value(in.to_str(a[1])), a[2].is_none() ? Value(-1) : a[2]}, {}};
-  return str_method(in, v, "replace", r);
+  Value count = a[2].is_none() ? Value(-1) : a[2];
+  if (!in.autoescape) {
+    Args r{{Value(in.to_str(a[0])), Value(in.to_str(a[1])), count}, {}};
+    return str_method(in, Value(in.to_str(v)), "replace", r);
+  }
+  // Under autoescape a Markup old or new makes the subject Markup (escaped), whose replace
+  // escapes its plain arguments.
+  Value subject = a[0].is_markup() || (a[1].is_markup() && !v.is_markup()) ? escape(in, v) : v;
+  Args r{{a[0], a[1], count}, {}};
+  if (subject.is_markup()) r.positional = {escape(in, a[0]), escape(in, a[1]), count};
+  return str_method(in, subject, "replace", r);
 }
 
 // Jinja 3.1 indent: the first line and blank lines stay as they are unless asked.
@@ -100,7 +116,7 @@ Value f_indent(Interp& in, const Value& v, Args& args) {
     out += line;
   }
   if (in.truth(a[1])) out = pad + out;
-  return Value(std::move(out));
+  return like(v, Value(std::move(out)));
 }
 
 Value f_int(Interp&, const Value& v, Args& args) {
@@ -148,30 +164,19 @@ Value f_round(Interp&, const Value& v, Args& args) {
   return Value((method == "ceil" ? std::ceil(x) : std::floor(x)) / scale);
 }
 
-std::string html_escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&#34;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 Value f_escape(Interp& in, const Value& v, Args& args) {
   no_args(args, "escape");
-  return Value(html_escape(in.to_str(v)));
+  return escape(in, v);
 }
 
-Value f_safe(Interp&, const Value& v, Args& args) {
+Value f_forceescape(Interp& in, const Value& v, Args& args) {
+  no_args(args, "forceescape");
+  return Value::markup(html_escape(in.to_str(v)));
+}
+
+Value f_safe(Interp& in, const Value& v, Args& args) {
   no_args(args, "safe");
-  return v;
+  return v.is_markup() ? v : Value::markup(in.to_str(v));
 }
 
 Value f_tojson(Interp& in, const Value& v, Args& args) {
@@ -193,7 +198,7 @@ Value f_tojson(Interp& in, const Value& v, Args& args) {
       default: out += c;
     }
   }
-  return Value(std::move(out));
+  return Value::markup(std::move(out));
 }
 
 Value f_urlencode(Interp& in, const Value& v, Args& args) {
@@ -227,6 +232,7 @@ Value f_format(Interp& in, const Value& v, Args& args) {
   } else {
     fmt_args = Value::tuple(args.positional);
   }
+  if (v.is_markup()) return binary(BinaryOp::mod, v, fmt_args);
   return Value(percent_format(in.to_str(v), fmt_args));
 }
 
@@ -250,12 +256,13 @@ Value f_truncate(Interp& in, const Value& v, Args& args) {
   std::int64_t length = int_arg(a[0]);
   std::string end = a[2].str();
   auto n = static_cast<std::int64_t>(code_point_count(s));
-  if (n <= length + int_arg(a[3])) return Value(s);
+  if (n <= length + int_arg(a[3])) return like(v, Value(s));
   Value head = slice(Value(s), 0, length - static_cast<std::int64_t>(code_point_count(end)), std::nullopt);
-  if (in.truth(a[1])) return Value(head.as_string() + end);
+  if (v.is_markup()) end = escape(in, Value(end)).as_string();  // Markup + str escapes the str
+  if (in.truth(a[1])) return like(v, Value(head.as_string() + end));
   std::string h = head.as_string();
   std::size_t sp = h.rfind(' ');
-  return Value((sp == std::string::npos ? h : h.substr(0, sp)) + end);
+  return like(v, Value((sp == std::string::npos ? h : h.substr(0, sp)) + end));
 }
 
 Value f_attr(Interp& in, const Value& v, Args& args) {
@@ -285,14 +292,14 @@ Value f_filesizeformat(Interp&, const Value& v, Args& args) {
 
 Value f_pprint(Interp&, const Value& v, Args& args) {
   no_args(args, "pprint");
-  return Value(v.repr());
+  return Value(pformat(v));
 }
 
 const FilterFn scalar_filters[] = {
     {"default", f_default}, {"d", f_default}, {"string", f_string}, {"lower", f_lower}, {"upper", f_upper},
     {"capitalize", f_capitalize}, {"center", f_center}, {"title", f_title}, {"trim", f_trim},
     {"replace", f_replace}, {"indent", f_indent}, {"int", f_int}, {"float", f_float}, {"abs", f_abs},
-    {"round", f_round}, {"escape", f_escape}, {"e", f_escape}, {"forceescape", f_escape}, {"safe", f_safe},
+    {"round", f_round}, {"escape", f_escape}, {"e", f_escape}, {"forceescape", f_forceescape}, {"safe", f_safe},
     {"tojson", f_tojson}, {"urlencode", f_urlencode}, {"format", f_format}, {"wordcount", f_wordcount},
     {"truncate", f_truncate}, {"attr", f_attr}, {"filesizeformat", f_filesizeformat}, {"pprint", f_pprint},
 };
@@ -304,6 +311,7 @@ const FilterFn* find_filter(std::string_view name) {
     std::unordered_map<std::string_view, const FilterFn*> t;
     for (const auto& f : scalar_filters) t.emplace(f.name, &f);
     for (std::size_t i = 0; i < sequence_filter_count; ++i) t.emplace(sequence_filters[i].name, &sequence_filters[i]);
+    for (std::size_t i = 0; i < text_filter_count; ++i) t.emplace(text_filters[i].name, &text_filters[i]);
     return t;
   }();
   auto it = table.find(name);
@@ -312,7 +320,7 @@ const FilterFn* find_filter(std::string_view name) {
 
 Value call_filter(Interp& in, const Value& name, const Value& subject, Args& args) {
   const FilterFn* f = name.is_string() ? find_filter(name.as_string()) : nullptr;
-  if (!f) raise("TemplateRuntimeError", "No filter named " + name.repr() + " found.");
+  if (!f) raise("TemplateRuntimeError", "No filter named " + name.repr() + ".");
   return f->fn(in, subject, args);
 }
 

@@ -19,5 +19,8 @@ bool call_test(Interp& in, const Value& name, const Value& subject, Args& args);
 // Sequence filters (filters_seq.cpp).
 extern const FilterFn sequence_filters[];
 extern const std::size_t sequence_filter_count;
+// Markup and prose filters (filters_text.cpp).
+extern const FilterFn text_filters[];
+extern const std::size_t text_filter_count;
 
 }  // namespace slap::tmpl

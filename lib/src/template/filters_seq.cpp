@@ -1,8 +1,11 @@
 // Filters over sequences and mappings (join, map, select*, sort, dictsort, ...).
+#include <random>
+
 #include "builtins.hpp"
 #include "errors.hpp"
 #include "filters.hpp"
 #include "interp.hpp"
+#include "markup.hpp"
 #include "methods.hpp"
 #include "ops.hpp"
 
@@ -33,6 +36,11 @@ std::vector<Value> guarded_items(Interp& in, const Value& v) {
 
 Value sf_join(Interp& in, const Value& v, Args& args) {
   auto a = bind_args(args, "join", {{"d", Value("")}, {"attribute", Value()}}, 0);
+  if (in.autoescape) {
+    std::vector<Value> parts;
+    for (const auto& item : in.iterate(v)) parts.push_back(a[1].is_none() ? item : lookup_path(in, item, a[1]));
+    return markup_join(in, parts, a[0]);
+  }
   std::string sep = in.to_str(a[0]);
   std::string out;
   bool first = true;
@@ -194,6 +202,15 @@ Value sf_first(Interp& in, const Value& v, Args& args) {
   return items.front();
 }
 
+// random.choice(seq); an empty one gives an undefined value, as in Jinja2.
+Value sf_random(Interp& in, const Value& v, Args& args) {
+  no_args(args, "random");
+  std::vector<Value> items = in.iterate(v);
+  if (items.empty()) return Value::undefined("No random item, sequence was empty.");
+  static std::mt19937_64 engine{std::random_device{}()};
+  return items[std::uniform_int_distribution<std::size_t>(0, items.size() - 1)(engine)];
+}
+
 Value sf_last(Interp& in, const Value& v, Args& args) {
   no_args(args, "last");
   if (v.is_object() && !v.as_object()->length()) type_error("'" + v.type_name() + "' object is not reversible");
@@ -230,7 +247,10 @@ Value sf_batch(Interp& in, const Value& v, Args& args) {
 Value sf_slice(Interp& in, const Value& v, Args& args) {
   auto a = bind_args(args, "slice", {{"slices", Value()}, {"fill_with", Value()}}, 1);
   std::vector<Value> seq = in.iterate(v);
-  auto slices = static_cast<std::size_t>(std::max<std::int64_t>(1, int_arg(a[0])));
+  std::int64_t count = int_arg(a[0]);
+  if (count == 0) raise("ZeroDivisionError", "integer division or modulo by zero");
+  if (count < 0) return Value::list();  // range(slices) is empty
+  auto slices = static_cast<std::size_t>(std::max<std::int64_t>(0, count));
   std::size_t per = seq.size() / slices, extra = seq.size() % slices, offset = 0;
   std::vector<Value> out;
   for (std::size_t k = 0; k < slices; ++k) {
@@ -281,7 +301,7 @@ Value sf_groupby(Interp& in, const Value& v, Args& args) {
     std::vector<Value> group;
     while (j < items.size() && sorted_keys[j] == sorted_keys[i]) group.push_back(items[j++]);
     Value grouper = key_of(group.front(), false);
-    out.push_back(Value::tuple({grouper, Value::list(std::move(group))}));
+    out.push_back(Value::named_tuple({grouper, Value::list(std::move(group))}, {"grouper", "list"}));
     i = j;
   }
   return Value::list(std::move(out));
@@ -293,7 +313,7 @@ const FilterFn sequence_filters[] = {
     {"join", sf_join}, {"list", sf_list}, {"length", sf_length}, {"count", sf_length}, {"dictsort", sf_dictsort},
     {"sort", sf_sort}, {"unique", sf_unique}, {"min", sf_min}, {"max", sf_max}, {"map", sf_map},
     {"select", sf_select}, {"reject", sf_reject}, {"selectattr", sf_selectattr}, {"rejectattr", sf_rejectattr},
-    {"first", sf_first}, {"last", sf_last}, {"sum", sf_sum}, {"batch", sf_batch}, {"slice", sf_slice},
+    {"first", sf_first}, {"last", sf_last}, {"random", sf_random}, {"sum", sf_sum}, {"batch", sf_batch}, {"slice", sf_slice},
     {"items", sf_items}, {"reverse", sf_reverse}, {"groupby", sf_groupby},
 };
 const std::size_t sequence_filter_count = std::size(sequence_filters);

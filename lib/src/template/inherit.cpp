@@ -18,6 +18,7 @@ void Interp::Inheritance::add(const std::shared_ptr<const TemplateData>& t) {
 void Interp::render_chain(const std::shared_ptr<const TemplateData>& t, Dict base, std::string& output) {
   Inheritance chain;
   InheritanceScope active(*this, &chain);
+  AutoescapeScope escaping(*this, options.autoescape);
   chain.add(t);
   std::shared_ptr<const TemplateData> current = t;
   while (true) {
@@ -34,7 +35,7 @@ void Interp::render_chain(const std::shared_ptr<const TemplateData>& t, Dict bas
         OutputRedirect redirect(*this, text);
         auto top = owner.lock();
         render_block(block, 0, top);
-        return Value(std::move(text));
+        return rendered(std::move(text));
       }));
     }
     scope->vars.set(Value("self"), module("self", std::move(self)));
@@ -72,9 +73,10 @@ void Interp::render_block(const std::string& name, std::size_t level, const Scop
     std::string text;
     OutputRedirect redirect(*this, text);
     render_block(name, level + 1, scope);
-    return Value(std::move(text));
+    return rendered(std::move(text));
   }));
   DepthGuard guard(*this);
+  AutoescapeScope escaping(*this, options.autoescape);  // a block body compiles apart from its place
   exec(ref.block->body, inner);
 }
 

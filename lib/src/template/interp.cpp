@@ -128,6 +128,10 @@ Value Interp::getattr(const Value& obj, std::string_view name, std::size_t hash)
     if (const Value* v = obj.as_dict().find(name, hash)) return *v;
   } else if (MethodFn m = find_method(obj, name)) {
     return bound_method(obj, name, m);
+  } else if (obj.is_tuple()) {
+    const auto& fields = obj.tuple_fields();
+    for (std::size_t i = 0; i < fields.size(); ++i)
+      if (fields[i] == name) return obj.items()[i];
   }
   return Value::undefined(object_type_repr(obj) + " has no attribute " + string_repr(name));
 }
@@ -143,7 +147,7 @@ Value Interp::getitem(const Value& obj, const Value& key) {
     case Value::Type::tuple:
     case Value::Type::string:
       if (auto i = index_of(key))
-        if (auto v = item_at(obj, *i)) return std::move(*v);
+        if (auto v = item_at(obj, *i)) return obj.is_markup() ? Value::markup(v->as_string()) : std::move(*v);
       break;
     case Value::Type::object:
       // Sized iterables (range, urlparse results) index like tuples.

@@ -39,12 +39,18 @@ enum class Flow { normal, break_, continue_ };
 
 class Interp {
  public:
-  explicit Interp(const Environment& env) : env(env), options(env.options), strict(env.options.strict_undefined) {}
+  explicit Interp(const Environment& env)
+      : env(env), options(env.options), strict(env.options.strict_undefined), autoescape(env.options.autoescape) {}
 
   const Environment& env;
   const Options& options;
   const bool strict;
   std::string* out = nullptr;  // where output statements write
+  // Jinja2's eval context: {% autoescape %} sets it for its body; macros keep the one
+  // they were defined under; templates (included, imported, parents) start from the option.
+  bool autoescape;
+  // What a captured body evaluates to: Markup under autoescape (macros, block sets).
+  Value rendered(std::string text) const { return autoescape ? Value::markup(std::move(text)) : Value(std::move(text)); }
 
   void render(const std::shared_ptr<const TemplateData>& t, Dict base, std::string& output);
 
@@ -57,7 +63,7 @@ class Interp {
   // Operations whose behaviour depends on the undefined policy.
   [[noreturn]] void raise_undefined(const Value& v) const;
   void use(const Value& v) const {
-    if (strict && v.is_undefined()) raise_undefined(v);
+    if (strict && v.is_undefined() && !v.is_lenient_undefined()) raise_undefined(v);
   }
   void append_text(std::string& to, const Value& v) const;
   std::string to_str(const Value& v) const;
@@ -160,6 +166,19 @@ class Rebind {
  private:
   T*& slot_;
   T* saved_;
+};
+
+// Sets the interpreter's autoescape for the lifetime of the guard.
+class AutoescapeScope {
+ public:
+  AutoescapeScope(Interp& in, bool value) : in_(in), saved_(in.autoescape) { in.autoescape = value; }
+  ~AutoescapeScope() { in_.autoescape = saved_; }
+  AutoescapeScope(const AutoescapeScope&) = delete;
+  AutoescapeScope& operator=(const AutoescapeScope&) = delete;
+
+ private:
+  Interp& in_;
+  bool saved_;
 };
 
 // Swaps the output buffer for the lifetime of the guard.

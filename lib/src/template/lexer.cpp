@@ -64,6 +64,7 @@ class Lexer {
   }
 
   void push(Tok t, std::string text, std::size_t at) {
+    if (t == Tok::data && o_.newline_sequence != "\n") text = str::replace_all(text, "\n", o_.newline_sequence);
     Token tok{t, pos_of(at), std::move(text)};
     out_.push_back(std::move(tok));
   }
@@ -77,13 +78,18 @@ class Lexer {
   // The next tag opener at or after `from`: its kind and where the data before it ends.
   Opener find_opener(std::size_t from, std::size_t& start) const {
     for (std::size_t i = from; i < s_.size(); ++i) {
-      char c = s_[i];
-      if (c == '{' && i + 1 < s_.size()) {
-        char d = s_[i + 1];
+      // The longest opener wins where several match, as in Jinja2's sorted root rules.
+      Opener best = Opener::none;
+      std::size_t best_size = 0;
+      for (auto [kind, opener] : {std::pair{Opener::variable, &o_.variable_start}, std::pair{Opener::block, &o_.block_start},
+                                  std::pair{Opener::comment, &o_.comment_start}})
+        if (opener->size() > best_size && matches_at(i, *opener)) {
+          best = kind;
+          best_size = opener->size();
+        }
+      if (best != Opener::none) {
         start = i;
-        if (d == '{') return Opener::variable;
-        if (d == '%') return Opener::block;
-        if (d == '#') return Opener::comment;
+        return best;
       }
       // Where both prefixes match ("#" and "##"), the longer wins, as in Jinja2.
       bool comment = matches_at(i, o_.line_comment_prefix);
@@ -146,7 +152,7 @@ class Lexer {
       lex_tag(Tok::block_begin, true);
       return;
     }
-    std::size_t after = start + 2;
+    std::size_t after = start + opener_size(kind);
     char sign = after < s_.size() && (s_[after] == '-' || s_[after] == '+') ? s_[after] : 0;
     if (kind == Opener::block && try_raw(start, sign)) return;
     emit_data(pos_, start, sign, kind != Opener::variable);
@@ -160,11 +166,15 @@ class Lexer {
     lex_tag(begin, false);
   }
 
+  std::size_t opener_size(Opener kind) const {
+    return (kind == Opener::variable ? o_.variable_start : kind == Opener::block ? o_.block_start : o_.comment_start).size();
+  }
+
   void lex_comment(std::size_t start) {
-    std::size_t end = s_.find("#}", pos_);
+    std::size_t end = s_.find(o_.comment_end, pos_);
     if (end == std::string::npos) fail("missing end of comment tag", start);
     char sign = end > pos_ && (s_[end - 1] == '-' || s_[end - 1] == '+') ? s_[end - 1] : 0;
-    pos_ = end + 2;
+    pos_ = end + o_.comment_end.size();
     after_tag_end(sign, true);
   }
 
@@ -179,18 +189,19 @@ class Lexer {
 
   // Matches `{%[-+]? raw [-]?%}` at `start`; on success lexes the raw body.
   bool try_raw(std::size_t start, char sign) {
-    std::size_t i = start + 2 + (sign ? 1 : 0);
+    std::size_t i = start + o_.block_start.size() + (sign ? 1 : 0);
     while (i < s_.size() && str::is_space(s_[i])) ++i;
     if (s_.compare(i, 3, "raw") != 0) return false;
     i += 3;
     std::size_t j = i;
     while (j < s_.size() && str::is_space(s_[j])) ++j;
     bool strip_after = false;
-    if (s_.compare(j, 3, "-%}") == 0) {
+    const std::string& end = o_.block_end;
+    if (s_[j] == '-' && s_.compare(j + 1, end.size(), end) == 0) {
       strip_after = true;
-      j += 3;
-    } else if (s_.compare(j, 2, "%}") == 0) {
-      j += 2;
+      j += 1 + end.size();
+    } else if (s_.compare(j, end.size(), end) == 0) {
+      j += end.size();
     } else {
       return false;
     }
@@ -205,9 +216,9 @@ class Lexer {
   void lex_raw_body(std::size_t start) {
     std::size_t search = pos_;
     while (true) {
-      std::size_t open = s_.find("{%", search);
+      std::size_t open = s_.find(o_.block_start, search);
       if (open == std::string::npos) fail("missing end of raw directive", start);
-      std::size_t i = open + 2;
+      std::size_t i = open + o_.block_start.size();
       char sign = i < s_.size() && (s_[i] == '-' || s_[i] == '+') ? s_[i] : 0;
       if (sign) ++i;
       while (i < s_.size() && str::is_space(s_[i])) ++i;
@@ -215,13 +226,14 @@ class Lexer {
         i += 6;
         while (i < s_.size() && str::is_space(s_[i])) ++i;
         char end_sign = 0;
-        if (s_.compare(i, 3, "+%}") == 0 || s_.compare(i, 3, "-%}") == 0) {
+        const std::string& end = o_.block_end;
+        if ((s_[i] == '+' || s_[i] == '-') && s_.compare(i + 1, end.size(), end) == 0) {
           end_sign = s_[i];
-          i += 3;
-        } else if (s_.compare(i, 2, "%}") == 0) {
-          i += 2;
+          i += 1 + end.size();
+        } else if (s_.compare(i, end.size(), end) == 0) {
+          i += end.size();
         } else {
-          search = open + 2;
+          search = open + o_.block_start.size();
           continue;
         }
         emit_data(pos_, open, sign, true);
@@ -229,7 +241,7 @@ class Lexer {
         after_tag_end(end_sign, true);
         return;
       }
-      search = open + 2;
+      search = open + o_.block_start.size();
     }
   }
 
@@ -272,15 +284,15 @@ class Lexer {
       pos_ = i < s_.size() ? last_newline + 1 : i;
       return true;
     }
-    std::string_view end = begin == Tok::var_begin ? "}}" : "%}";
+    const std::string& end = begin == Tok::var_begin ? o_.variable_end : o_.block_end;
     Tok type = begin == Tok::var_begin ? Tok::var_end : Tok::block_end;
     char sign = 0;
     std::size_t at = pos_;
-    if ((s_[pos_] == '-' || (s_[pos_] == '+' && begin == Tok::block_begin)) && s_.compare(pos_ + 1, 2, end) == 0) {
+    if ((s_[pos_] == '-' || (s_[pos_] == '+' && begin == Tok::block_begin)) && s_.compare(pos_ + 1, end.size(), end) == 0) {
       sign = s_[pos_];
-      pos_ += 3;
-    } else if (s_.compare(pos_, 2, end) == 0) {
-      pos_ += 2;
+      pos_ += 1 + end.size();
+    } else if (s_.compare(pos_, end.size(), end) == 0) {
+      pos_ += end.size();
     } else {
       return false;
     }
@@ -296,6 +308,7 @@ class Lexer {
     while (pos_ < s_.size() && s_[pos_] != q) pos_ += s_[pos_] == '\\' ? 2 : 1;
     if (pos_ >= s_.size()) fail("unterminated string literal", b);
     std::string raw = s_.substr(content, pos_ - content);
+    if (o_.newline_sequence != "\n") raw = str::replace_all(raw, "\n", o_.newline_sequence);
     ++pos_;
     std::string err;
     std::string value = unescape_python(raw, err);

@@ -223,6 +223,20 @@ Value m_upper(Interp&, const Value& self, Args& args) {
   return Value(py_upper(self.as_string()));
 }
 
+Value m_swapcase(Interp&, const Value& self, Args& args) {
+  no_args(args, "swapcase");
+  const std::string& s = self.as_string();
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t start = i;
+    next_code_point(s, i);
+    std::string_view c(s.data() + start, i - start);
+    std::string upper = py_upper(c);
+    out += upper != c ? upper : py_lower(c);
+  }
+  return Value(std::move(out));
+}
+
 std::size_t cp_index(const std::string& s, std::size_t byte) { return code_point_count(std::string_view(s).substr(0, byte)); }
 
 Value m_count(Interp&, const Value& self, Args& args) {
@@ -395,6 +409,7 @@ MethodFn find_str_method(std::string_view name) {
       {"encode", m_encode}, {"removeprefix", m_removeprefix}, {"removesuffix", m_removesuffix},
       {"partition", m_partition}, {"rpartition", m_rpartition}, {"ljust", m_ljust}, {"rjust", m_rjust},
       {"center", m_center}, {"zfill", m_zfill}, {"capitalize", m_capitalize}, {"title", m_title},
+      {"swapcase", m_swapcase},
   };
   auto it = table.find(name);
   return it == table.end() ? nullptr : it->second;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "errors.hpp"
+#include "markup.hpp"
 #include "pyformat.hpp"
 #include "slap/strings.hpp"
 #include "text.hpp"
@@ -130,6 +131,14 @@ Value binary(BinaryOp op, const Value& a, const Value& b) {
   if (a.is_number() && b.is_number()) {
     if (is_integral(a) && is_integral(b)) return integer_op(op, int_value(a), int_value(b));
     return float_op(op, number(a), number(b));
+  }
+  if (a.is_markup() || b.is_markup()) {
+    if (auto r = markup_binary(op, a, b)) return std::move(*r);
+    if (op == BinaryOp::mul) {
+      const Value& text = a.is_markup() ? a : b;
+      const Value& times = a.is_markup() ? b : a;
+      if (is_integral(times)) return Value::markup(repeat(text, int_value(times)).as_string());
+    }
   }
   switch (op) {
     case BinaryOp::add:

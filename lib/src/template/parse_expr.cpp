@@ -10,8 +10,12 @@ ExprPtr Parser::parse_expression(bool with_condexpr) { return with_condexpr ? pa
 
 ExprPtr Parser::parse_condexpr() {
   Pos p = here();
+  std::size_t assertions_mark = assertions_.size();
   ExprPtr expr = parse_or();
   while (skip_name("if")) {
+    // The branches of a conditional expression fail on unknown filters only when run.
+    assertions_.resize(std::min(assertions_.size(), assertions_mark));
+    SoftFrame soft(*this, true);
     auto node = std::make_unique<ConditionExpr>(p);
     node->then = std::move(expr);
     node->test = parse_or();
@@ -311,7 +315,7 @@ ExprPtr Parser::parse_filter(ExprPtr node, bool start_inline) {
     const Token& tok = cur();
     auto f = std::make_unique<FilterExpr>(tok.pos, std::move(node), dotted_name());
     f->fn = find_filter(f->name);
-    if (!f->fn) fail("no filter named '" + f->name + "'", tok);
+    if (!f->fn) note_unknown("No filter named '" + f->name + "'.", tok);
     if (is_op("(")) f->args = parse_call_args();
     node = std::move(f);
   }
@@ -324,7 +328,7 @@ ExprPtr Parser::parse_test(ExprPtr node) {
   const Token& tok = cur();
   auto t = std::make_unique<TestExpr>(p, std::move(node), dotted_name());
   t->fn = find_test(t->name);
-  if (!t->fn) fail("no test named '" + t->name + "'", tok);
+  if (!t->fn) note_unknown("No test named '" + t->name + "'.", tok);
   const Token& c = cur();
   bool starts_arg = c.type == Tok::name || c.type == Tok::string || c.type == Tok::integer ||
                     c.type == Tok::floating || (c.type == Tok::op && (c.text == "[" || c.text == "{"));

@@ -18,8 +18,6 @@ std::string quoted_list(const std::vector<std::string>& names) {
   return out;
 }
 
-bool is_jinja_only_tag(const std::string& name) { return name == "autoescape" || name == "endautoescape"; }
-
 }  // namespace
 
 std::shared_ptr<TemplateData> parse_template(std::string_view source, const std::string& name, const Options& options) {
@@ -27,11 +25,23 @@ std::shared_ptr<TemplateData> parse_template(std::string_view source, const std:
   data->name = name;
   Parser p(tokenize(source, options, name), name);
   data->body = p.parse_all();
+  p.check_names();
   data->blocks = std::move(p.blocks);
   return data;
 }
 
 void Parser::fail(const std::string& msg, const Token& at) const { syntax_error(msg, name_, at.pos.line, at.pos.column); }
+
+void Parser::note_unknown(std::string message, const Token& at) {
+  if (!soft_) note_assertion(std::move(message), at.pos);
+}
+
+void Parser::check_names() const {
+  if (assertions_.empty()) return;
+  const auto& [message, pos] = assertions_.front();
+  throw Error(ErrorKind::input, "TemplateAssertionError: " + message, Location{name_, pos.line, pos.column})
+      .with_class("TemplateAssertionError");
+}
 
 bool Parser::skip_op(std::string_view op) {
   if (!is_op(op)) return false;
@@ -76,7 +86,7 @@ void Parser::fail_eof() const {
        std::to_string(b.line));
 }
 
-void Parser::fail_unknown_tag(const Token& tag) const {
+void Parser::fail_assertions_tag(const Token& tag) const {
   for (const auto& b : open_) {
     if (std::find(b.ends.begin(), b.ends.end(), tag.text) == b.ends.end()) continue;
     const OpenBlock& inner = open_.back();
@@ -84,7 +94,6 @@ void Parser::fail_unknown_tag(const Token& tag) const {
              "' from line " + std::to_string(inner.line),
          tag);
   }
-  if (is_jinja_only_tag(tag.text)) fail("tag '" + tag.text + "' is not supported by slap templates", tag);
   if (tag.text.starts_with("end") || tag.text == "else" || tag.text == "elif")
     fail("unexpected '" + tag.text + "': no block is open here", tag);
   fail("unknown tag '" + tag.text + "'", tag);
@@ -156,6 +165,7 @@ StmtPtr Parser::parse_statement() {
   if (n == "with") return parse_with();
   if (n == "block") return parse_block();
   if (n == "extends") return parse_extends();
+  if (n == "autoescape") return parse_autoescape();
   if (n == "do") {
     Pos p = advance().pos;
     return std::make_unique<DoStmt>(p, parse_tuple());
@@ -165,15 +175,17 @@ StmtPtr Parser::parse_statement() {
     StmtKind k = n == "break" ? StmtKind::break_ : StmtKind::continue_;
     return std::make_unique<LoopControlStmt>(k, advance().pos);
   }
-  fail_unknown_tag(t);
+  fail_assertions_tag(t);
 }
 
 StmtPtr Parser::parse_for() {
   Pos p = advance().pos;
+  std::size_t loop_stores = loop_stores_.size();
   auto node = std::make_unique<ForStmt>(p);
   node->target = parse_target(false, {"in"}, false);
   expect_name("in");
   node->iter = parse_tuple(false, {"recursive"});
+  SoftFrame hard(*this, false);
   if (skip_name("if")) node->filter = parse_expression();
   node->recursive = skip_name("recursive");
   uses_.push_back(0);
@@ -185,12 +197,15 @@ StmtPtr Parser::parse_for() {
   uses_.back() |= uses;
   node->uses_loop = (uses & use_loop) != 0;
   if (advance().text == "else") node->otherwise = parse_body("for", p.line, {"endfor"}, true);
+  if (loop_stores_.size() > loop_stores)
+    note_assertion("Can't assign to special loop variable in for-loop target", loop_stores_[loop_stores]);
   return node;
 }
 
 StmtPtr Parser::parse_if() {
   Pos p = advance().pos;
   auto node = std::make_unique<IfStmt>(p);
+  SoftFrame soft(*this, true);
   while (true) {
     ExprPtr test = parse_tuple(false);
     Body body = parse_body("if", p.line, {"elif", "else", "endif"}, false);
@@ -214,12 +229,14 @@ StmtPtr Parser::parse_set() {
   }
   auto node = std::make_unique<SetBlockStmt>(p);
   node->target = std::move(target);
+  SoftFrame hard(*this, false);
   if (is_op("|")) node->filter = parse_filter(nullptr, false);
   node->body = parse_body("set", p.line, {"endset"}, true);
   return node;
 }
 
 void Parser::parse_signature(MacroDef& def) {
+  SoftFrame hard(*this, false);
   expect_op("(");
   while (!is_op(")")) {
     if (!def.params.empty()) expect_op(",");
@@ -236,6 +253,7 @@ void Parser::parse_signature(MacroDef& def) {
 }
 
 unsigned Parser::parse_macro_body(MacroDef& def, const std::string& tag, int line, const std::string& end) {
+  SoftFrame hard(*this, false);
   uses_.push_back(0);
   int saved_depth = loop_depth_;
   loop_depth_ = 0;
@@ -247,6 +265,14 @@ unsigned Parser::parse_macro_body(MacroDef& def, const std::string& tag, int lin
   def.uses_varargs = uses & use_varargs;
   def.uses_kwargs = uses & use_kwargs;
   def.uses_caller = uses & use_caller;
+  // A `caller` parameter is an ordinary one, which must have a default when the body calls it.
+  for (const auto& param : def.params) {
+    if (param.name != "caller" || !def.uses_caller) continue;
+    if (!param.default_value)
+      note_assertion("When defining macros or call blocks the special \"caller\" argument must be omitted or be given a "
+                     "default.", Pos{line, 0});
+    def.caller_is_param = true;
+  }
   return uses;
 }
 
@@ -275,6 +301,7 @@ StmtPtr Parser::parse_call_block() {
 StmtPtr Parser::parse_filter_block() {
   Pos p = advance().pos;
   auto node = std::make_unique<FilterBlockStmt>(p);
+  SoftFrame hard(*this, false);
   node->filter = parse_filter(nullptr, true);
   node->body = parse_body("filter", p.line, {"endfilter"}, true);
   return node;
@@ -345,6 +372,7 @@ StmtPtr Parser::parse_with() {
     expect_op("=");
     node->assignments.emplace_back(std::move(t), parse_expression());
   }
+  SoftFrame hard(*this, false);
   node->body = parse_body("with", p.line, {"endwith"}, true);
   return node;
 }
@@ -360,6 +388,7 @@ StmtPtr Parser::parse_block() {
   // A block is a new loop context: break/continue of an enclosing loop do not reach in.
   int loops = loop_depth_;
   loop_depth_ = 0;
+  SoftFrame hard(*this, false);
   node->body = parse_body("block", p.line, {"endblock"}, true);
   loop_depth_ = loops;
   if (cur().type == Tok::name) {
@@ -371,6 +400,15 @@ StmtPtr Parser::parse_block() {
       if (s->kind != StmtKind::text || static_cast<const TextStmt&>(*s).text.find_first_not_of(" \t\r\n") != std::string::npos)
         fail("Required blocks can only contain comments or whitespace", tag);
   blocks.emplace(node->name, node.get());
+  return node;
+}
+
+StmtPtr Parser::parse_autoescape() {
+  Pos p = advance().pos;
+  auto node = std::make_unique<AutoescapeStmt>(p);
+  node->value = parse_expression();
+  SoftFrame hard(*this, false);
+  node->body = parse_body("autoescape", p.line, {"endautoescape"}, true);
   return node;
 }
 
@@ -423,6 +461,7 @@ Target Parser::parse_target_item() {
   Target t;
   t.pos = tok.pos;
   t.name = advance().text;
+  if (t.name == "loop") loop_stores_.push_back(t.pos);
   return t;
 }
 

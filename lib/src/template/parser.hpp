@@ -35,6 +35,29 @@ class Parser {
 
  private:
 
+  // Jinja2 3 checks filter and test names when it compiles, except inside `if` tests and
+  // bodies and conditional expressions (its "soft frames"), where an unknown name fails
+  // only when it runs; a loop, macro, block or filter body starts a hard frame again.
+  class SoftFrame {
+   public:
+    SoftFrame(Parser& p, bool soft) : p_(p), saved_(p.soft_) { p.soft_ = soft; }
+    ~SoftFrame() { p_.soft_ = saved_; }
+    SoftFrame(const SoftFrame&) = delete;
+    SoftFrame& operator=(const SoftFrame&) = delete;
+
+   private:
+    Parser& p_;
+    bool saved_;
+  };
+  void note_unknown(std::string message, const Token& at);
+  void note_assertion(std::string message, Pos at) { assertions_.emplace_back(std::move(message), at); }
+
+ public:
+  // Fails with the first unknown filter or test outside a soft frame (after the whole
+  // template parsed: syntax errors come first, as in Jinja2).
+  void check_names() const;
+
+ private:
   // token stream
   const Token& cur() const { return toks_[i_]; }
   const Token& peek(std::size_t n = 1) const { return toks_[std::min(i_ + n, toks_.size() - 1)]; }
@@ -55,7 +78,7 @@ class Parser {
   Body subparse(const std::vector<std::string>& ends);
   Body parse_body(std::string tag, int line, std::vector<std::string> ends, bool drop_end);
   [[noreturn]] void fail_eof() const;
-  [[noreturn]] void fail_unknown_tag(const Token& tag) const;
+  [[noreturn]] void fail_assertions_tag(const Token& tag) const;
   StmtPtr parse_statement();
   StmtPtr parse_for();
   StmtPtr parse_if();
@@ -69,6 +92,7 @@ class Parser {
   StmtPtr parse_with();
   StmtPtr parse_block();
   StmtPtr parse_extends();
+  StmtPtr parse_autoescape();
   bool parse_context_clause(bool default_value);
   void parse_signature(MacroDef& def);
   unsigned parse_macro_body(MacroDef& def, const std::string& tag, int line, const std::string& end);
@@ -114,6 +138,11 @@ class Parser {
   std::vector<OpenBlock> open_;
   std::vector<unsigned> uses_{0};
   int loop_depth_ = 0;
+  bool soft_ = false;
+  // What Jinja2's compiler refuses (TemplateAssertionError): unknown filters/tests in hard
+  // frames, `loop` assigned inside a for loop, a macro's `caller` parameter without default.
+  std::vector<std::pair<std::string, Pos>> assertions_;
+  std::vector<Pos> loop_stores_;  // where `loop` is an assignment target
 };
 
 }  // namespace slap::tmpl

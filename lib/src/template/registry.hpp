@@ -1,6 +1,6 @@
 // Filters and tests by name (Jinja2's DEFAULT_FILTERS / DEFAULT_TESTS plus what SlapOS
-// templates use). The parser resolves names once, so an unknown filter fails at parse
-// time, as in Jinja2.
+// templates use). The parser resolves names once; an unknown name fails at parse time or,
+// inside `if` and conditional expressions, when it runs, as in Jinja2 3.
 #pragma once
 
 #include <string_view>

@@ -28,7 +28,7 @@ bool t_number(Interp&, const Value& v, Args&) { return v.is_number(); }
 bool t_string(Interp&, const Value& v, Args&) { return v.is_string(); }
 bool t_mapping(Interp&, const Value& v, Args&) { return v.is_dict(); }
 bool t_callable(Interp&, const Value& v, Args&) { return v.is_object() && v.as_object()->callable(); }
-bool t_escaped(Interp&, const Value&, Args&) { return false; }
+bool t_escaped(Interp&, const Value& v, Args&) { return v.is_markup(); }
 
 bool t_sequence(Interp& in, const Value& v, Args&) {
   in.use(v);
@@ -93,7 +93,7 @@ const TestFn* find_test(std::string_view name) {
 
 bool call_test(Interp& in, const Value& name, const Value& subject, Args& args) {
   const TestFn* t = name.is_string() ? find_test(name.as_string()) : nullptr;
-  if (!t) raise("TemplateRuntimeError", "No test named " + name.repr() + " found.");
+  if (!t) raise("TemplateRuntimeError", "No test named " + name.repr() + ".");
   return t->fn(in, subject, args);
 }
 

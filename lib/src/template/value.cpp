@@ -9,8 +9,19 @@ namespace slap::tmpl {
 
 Value Value::undefined(std::string hint) {
   Value v;
-  v.v_ = Undef{std::make_shared<const std::string>(std::move(hint))};
+  v.v_ = Undef{std::make_shared<const std::string>(std::move(hint)), false};
   return v;
+}
+
+Value Value::lenient_undefined(std::string hint) {
+  Value v;
+  v.v_ = Undef{std::make_shared<const std::string>(std::move(hint)), true};
+  return v;
+}
+
+bool Value::is_lenient_undefined() const noexcept {
+  const Undef* u = std::get_if<Undef>(&v_);
+  return u && u->lenient;
 }
 
 Value Value::list(std::vector<Value> items) {
@@ -21,7 +32,13 @@ Value Value::list(std::vector<Value> items) {
 
 Value Value::tuple(std::vector<Value> items) {
   Value v;
-  v.v_ = Tuple{std::make_shared<const TupleData>(TupleData{std::move(items)})};
+  v.v_ = Tuple{std::make_shared<const TupleData>(TupleData{std::move(items), {}})};
+  return v;
+}
+
+Value Value::named_tuple(std::vector<Value> items, std::vector<std::string> fields) {
+  Value v;
+  v.v_ = Tuple{std::make_shared<const TupleData>(TupleData{std::move(items), std::move(fields)})};
   return v;
 }
 
@@ -53,6 +70,12 @@ Value Value::object(std::shared_ptr<Object> o) {
   return v;
 }
 
+Value Value::markup(std::string s) {
+  Value v;
+  v.v_ = Markup{std::move(s)};
+  return v;
+}
+
 Value Value::string_dict(const std::map<std::string, std::string>& items) {
   Dict d;
   for (const auto& [k, val] : items) d.set(Value(k), Value(val));
@@ -68,6 +91,7 @@ const std::vector<Value>& Value::items() const {
   if (is_tuple()) return std::get<Tuple>(v_).p->items;
   return std::get<List>(v_).p->items;
 }
+const std::vector<std::string>& Value::tuple_fields() const { return std::get<Tuple>(v_).p->fields; }
 std::vector<Value>& Value::list_items() const { return std::get<List>(v_).p->items; }
 Dict& Value::as_dict() const { return std::get<DictRef>(v_).p->dict; }
 Dict& Value::as_set() const { return std::get<SetRef>(v_).p->keys; }
@@ -98,7 +122,7 @@ std::string Value::type_name() const {
     case Type::boolean: return "bool";
     case Type::integer: return "int";
     case Type::floating: return "float";
-    case Type::string: return "str";
+    case Type::string: return is_markup() ? "Markup" : "str";
     case Type::list: return "list";
     case Type::tuple: return "tuple";
     case Type::dict: return "dict";

@@ -42,7 +42,11 @@ void repr_into(std::string& out, const Value& v, ReprGuard& guard) {
   if (identity) guard.active.push_back(identity);
   switch (v.type()) {
     case T::undefined: out += "Undefined"; break;
-    case T::string: out += string_repr(v.as_string()); break;
+    case T::string:
+      if (v.is_markup()) out += "Markup(";
+      out += string_repr(v.as_string());
+      if (v.is_markup()) out += ")";
+      break;
     case T::list: sequence_into(out, v.items(), '[', ']', false, guard); break;
     case T::tuple: sequence_into(out, v.items(), '(', ')', true, guard); break;
     case T::dict: {

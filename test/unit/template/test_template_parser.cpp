@@ -29,14 +29,29 @@ TEST_CASE("template parser: unclosed and misnested blocks") {
 
 TEST_CASE("template parser: unknown tags, filters and tests") {
   CHECK(parse_error("{% frobnicate %}") == "t.in:1:4: unknown tag 'frobnicate'");
-  CHECK(parse_error("{% autoescape true %}") == "t.in:1:4: tag 'autoescape' is not supported by slap templates");
+  CHECK(parse_error("{% autoescape true %}") ==
+        "t.in:1:22: unexpected end of template: expected 'endautoescape' to close the 'autoescape' from line 1");
   CHECK(parse_error("{% endblock %}") == "t.in:1:4: unexpected 'endblock': no block is open here");
   CHECK(parse_error("{% block a %}{% endblock b %}") == "t.in:1:28: mismatching name 'b' for block 'a'");
   CHECK(parse_error("{% block a required %}x{% endblock %}") ==
         "t.in:1:4: Required blocks can only contain comments or whitespace");
-  CHECK(parse_error("{{ x|nope }}") == "t.in:1:6: no filter named 'nope'");
-  CHECK(parse_error("{{ x is nope }}") == "t.in:1:9: no test named 'nope'");
   CHECK(parse_error("{% break %}") == "t.in:1:4: 'break' outside of a loop");
+}
+
+TEST_CASE("template parser: unknown filters and tests fail at parse time outside if and conditionals") {
+  tmpl::Environment env;
+  auto error = [&](const std::string& source) {
+    auto t = env.parse(source, "t.in");
+    if (t) return std::string("parsed");
+    CHECK(t.error().cls == "TemplateAssertionError");
+    return t.error().describe();
+  };
+  CHECK(error("{{ x|nope }}") == "t.in:1:6: TemplateAssertionError: No filter named 'nope'.");
+  CHECK(error("{{ x is nope }}") == "t.in:1:9: TemplateAssertionError: No test named 'nope'.");
+  CHECK(error("{% if x %}{% for y in z %}{{ y|nope }}{% endfor %}{% endif %}") ==
+        "t.in:1:32: TemplateAssertionError: No filter named 'nope'.");
+  CHECK(error("{% if x|nope %}{{ y is nope }}{% endif %}{{ 1|nope if x }}") == "parsed");
+  CHECK(parse_error("{{ x|nope }}{% if %}") == "t.in:1:19: expected an expression, got '%}'");
 }
 
 TEST_CASE("template parser: malformed expressions") {

@@ -98,3 +98,19 @@ TEST_CASE("template values: string dicts model buildout sections") {
   CHECK(*env.render("{{ buildout.directory }}|{{ buildout['parts'].split() }}", "t", ctx) == "/srv/part|['a', 'b']");
   CHECK(Value::string_list({"x", "y"}).repr() == "['x', 'y']");
 }
+
+TEST_CASE("template values: Markup is a str flagged safe") {
+  Value m = Value::markup("<b>");
+  CHECK(m.is_string());
+  CHECK(m.is_markup());
+  CHECK_FALSE(Value("<b>").is_markup());
+  CHECK(m == Value("<b>"));
+  CHECK(m.hash() == Value("<b>").hash());
+  CHECK(m.type_name() == "Markup");
+  CHECK(m.repr() == "Markup('<b>')");
+  CHECK(m.str() == "<b>");
+  Value groups = Value::named_tuple({Value("a"), Value::list()}, {"grouper", "list"});
+  CHECK(groups.is_tuple());
+  CHECK(groups.repr() == "('a', [])");
+  CHECK(groups.tuple_fields().size() == 2);
+}
