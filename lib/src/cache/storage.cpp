@@ -1,0 +1,20 @@
+#include "cache/storage.hpp"
+
+#include "cache/s3_store.hpp"
+#include "cache/store.hpp"
+
+namespace slap::cache {
+
+Result<std::unique_ptr<Storage>> make_storage(const ServerOptions& options, const Context&) {
+  if (options.s3) {
+    if (options.s3->access_key_id.empty() || options.s3->secret_access_key.empty())
+      return fail(ErrorKind::usage, "S3 storage needs credentials: s3.access-key-id and s3.secret-access-key in "
+                                    "slap.toml, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+    if (options.s3->part_size < (5u << 20))
+      return fail(ErrorKind::usage, "s3.part-size: S3 wants parts of at least 5 MiB (5242880 bytes)");
+    return std::unique_ptr<Storage>(new S3Store(*options.s3));
+  }
+  return std::unique_ptr<Storage>(new Store(options.root));
+}
+
+}  // namespace slap::cache
