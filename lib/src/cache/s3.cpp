@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <thread>
 
 #include "slap/strings.hpp"
 
@@ -136,11 +138,16 @@ void S3Client::give_back(std::unique_ptr<http::Client> client) {
 }
 
 Result<http::Response> S3Client::perform(const http::Request& rq, std::initializer_list<long> also_ok) {
+  // Retried here rather than by http::perform_with_retries, which copies the request: a
+  // part's 16 MiB body would be held twice. A consumer cannot take the same bytes twice.
   auto client = borrow();
-  http::RetryPolicy policy;
-  policy.attempts = rq.body_consumer ? 1 : 3;  // a consumer cannot take the same bytes twice
-  policy.first_delay_ms = 100;
-  auto rs = http::perform_with_retries(*client, rq, policy, nullptr);
+  Result<http::Response> rs;
+  for (int attempt = 1, attempts = rq.body_consumer ? 1 : 3; attempt <= attempts; ++attempt) {
+    rs = client->perform(rq);
+    bool transient = rs ? rs->status >= 500 || rs->status == 429 : rs.error().kind == ErrorKind::network;
+    if (!transient || attempt == attempts) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
+  }
   give_back(std::move(client));
   if (!rs) return fail(std::move(rs.error()));
   if ((rs->status >= 200 && rs->status < 300) || std::find(also_ok.begin(), also_ok.end(), rs->status) != also_ok.end())
@@ -244,10 +251,13 @@ Result<std::string> S3Client::start_multipart(std::string_view name) {
   return id[0];
 }
 
-Result<std::string> S3Client::upload_part(std::string_view name, const std::string& id, unsigned number, std::string body) {
+Result<std::string> S3Client::upload_part(std::string_view name, const std::string& id, unsigned number,
+                                          std::string& body) {
   http::Request rq = request("PUT", name, fmt::format("partNumber={}&uploadId={}", number, aws_encode(id, false)));
-  rq.body = std::move(body);
-  auto rs = SLAP_TRY(perform(rq));
+  std::swap(rq.body, body);
+  auto performed = perform(rq);
+  std::swap(rq.body, body);
+  auto rs = SLAP_TRY(std::move(performed));
   std::string etag = rs.header("etag");
   if (etag.empty()) return fail(ErrorKind::network, fmt::format("PUT {}: no ETag in the answer", rq.url));
   return etag;

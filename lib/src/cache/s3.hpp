@@ -59,7 +59,8 @@ class S3Client {
   Result<Page> list(std::string_view prefix, std::string_view start_after, const std::string& token, std::size_t max);
 
   Result<std::string> start_multipart(std::string_view name);  // the upload id
-  Result<std::string> upload_part(std::string_view name, const std::string& id, unsigned number, std::string body);
+  // Sends `body` (swapped into the request and back: its capacity is kept for the next part).
+  Result<std::string> upload_part(std::string_view name, const std::string& id, unsigned number, std::string& body);
   Status complete_multipart(std::string_view name, const std::string& id, const std::vector<std::string>& etags);
   void abort_multipart(std::string_view name, const std::string& id);
 

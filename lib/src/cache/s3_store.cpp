@@ -42,6 +42,9 @@ class S3Upload final : public BlobUpload {
     size_ += data.size();
     while (!data.empty()) {
       std::size_t take = std::min<std::size_t>(data.size(), part_size_ - buffer_.size());
+      // Small blobs stay small; a large one gets its part buffer at once rather than by
+      // doublings (each a copy, with both buffers alive).
+      if (buffer_.size() + take > buffer_.capacity()) buffer_.reserve(part_size_);
       buffer_.append(data.substr(0, take));
       data.remove_prefix(take);
       if (buffer_.size() == part_size_) SLAP_CHECK(send_part());
@@ -80,11 +83,10 @@ class S3Upload final : public BlobUpload {
       staged_ = "incoming/" + random_hex(16);
       upload_id_ = SLAP_TRY(s3_->start_multipart(staged_));
     }
-    std::string part;
-    part.reserve(std::min<std::uint64_t>(part_size_, 1 << 20));
-    std::swap(part, buffer_);
-    etags_.push_back(SLAP_TRY(s3_->upload_part(staged_, upload_id_, static_cast<unsigned>(etags_.size() + 1),
-                                               std::move(part))));
+    // The buffer travels with the request and comes back for the next part.
+    auto etag = s3_->upload_part(staged_, upload_id_, static_cast<unsigned>(etags_.size() + 1), buffer_);
+    buffer_.clear();
+    etags_.push_back(SLAP_TRY(std::move(etag)));
     return {};
   }
   void discard() {
