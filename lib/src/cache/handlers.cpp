@@ -227,23 +227,22 @@ void Handlers::unsatisfiable_range(const httplib::Request& req, httplib::Respons
 }
 
 void Handlers::get_blob(const httplib::Request& req, httplib::Response& res, const std::string& sha512) {
-  auto found = store_.blob_size(sha512);
-  if (!found) return internal_error(res, found.error());
-  if (!*found) return reply(res, 404, "no such blob");
-  std::uint64_t size = **found;
+  // A GET reads a small blob with its size (one request to a remote store).
+  std::optional<Storage::Peek> found;
+  if (req.method == "HEAD") {
+    auto size = store_.blob_size(sha512);
+    if (!size) return internal_error(res, size.error());
+    if (*size) found = Storage::Peek{**size, std::nullopt};
+  } else {
+    auto peek = store_.peek_blob(sha512, small_blob);
+    if (!peek) return internal_error(res, peek.error());
+    found = std::move(*peek);
+  }
+  if (!found) return reply(res, 404, "no such blob");
+  std::uint64_t size = found->size;
   res.set_header("Accept-Ranges", "bytes");
   if (!honour_ranges(req, res, size)) return;
-  if (size <= small_blob && req.method != "HEAD") {
-    std::string bytes;
-    bytes.reserve(size);
-    Status read = store_.read_blob(sha512, 0, size, [&](std::string_view piece) {
-      bytes.append(piece);
-      return true;
-    });
-    if (!read) return internal_error(res, read.error());
-    res.set_content(std::move(bytes), "application/octet-stream");
-    return;
-  }
+  if (found->bytes) return res.set_content(std::move(*found->bytes), "application/octet-stream");
   if (size == 0) return res.set_content("", "application/octet-stream");
   Storage& store = store_;
   const Context& ctx = ctx_;

@@ -179,6 +179,28 @@ Result<bool> S3Client::read(std::string_view name, std::uint64_t offset, std::ui
   return true;
 }
 
+Result<std::optional<std::pair<std::uint64_t, std::string>>> S3Client::get_head(std::string_view name,
+                                                                               std::uint64_t max) {
+  using Head = std::optional<std::pair<std::uint64_t, std::string>>;
+  http::Request rq = request("GET", name);
+  rq.headers.emplace_back("Range", fmt::format("bytes=0-{}", std::max<std::uint64_t>(max, 1) - 1));
+  rq.max_body = std::max<std::uint64_t>(max, 1);
+  auto rs = SLAP_TRY(perform(rq, {404, 416}));
+  if (rs.status == 404) return Head();
+  if (rs.status == 200) return Head({rs.body.size(), std::move(rs.body)});  // the range was ignored
+  std::string range = rs.header("content-range");  // "bytes 0-N/TOTAL"
+  auto slash = range.rfind('/');
+  std::uint64_t total = slash == std::string::npos ? 0 : std::strtoull(range.c_str() + slash + 1, nullptr, 10);
+  if (rs.status == 416) {  // an empty object has no byte 0
+    auto size = SLAP_TRY(head(name));
+    if (!size) return Head();
+    return Head({*size, std::string()});
+  }
+  if (slash == std::string::npos)
+    return fail(ErrorKind::network, fmt::format("GET {}: a 206 answer without Content-Range", rq.url));
+  return Head({total, std::move(rs.body)});
+}
+
 Result<std::optional<std::string>> S3Client::get(std::string_view name) {
   http::Request rq = request("GET", name);
   rq.max_body = small_object;

@@ -49,6 +49,9 @@ class S3Client {
   Result<std::optional<std::uint64_t>> head(std::string_view name);
   // Sends `length` bytes from `offset` to `sink`; false when there is no such object.
   Result<bool> read(std::string_view name, std::uint64_t offset, std::uint64_t length, const BlobSink& sink);
+  // The object's size and its first `max` bytes (at least 1), in one request; nullopt when
+  // there is no such object.
+  Result<std::optional<std::pair<std::uint64_t, std::string>>> get_head(std::string_view name, std::uint64_t max);
   // The whole object (small ones only); nullopt when there is none.
   Result<std::optional<std::string>> get(std::string_view name);
   Status put(std::string_view name, std::string body);

@@ -138,6 +138,16 @@ Status S3Store::read_blob(std::string_view sha512, std::uint64_t offset, std::ui
   return {};
 }
 
+Result<std::optional<Storage::Peek>> S3Store::peek_blob(std::string_view sha512, std::uint64_t max) const {
+  auto ranged = s3_->get_head(blob_name(sha512), max);
+  // Some servers (s3rver) botch a range over an empty object: then a HEAD, and a GET if needed.
+  if (!ranged) return Storage::peek_blob(sha512, max);
+  auto& head = *ranged;
+  if (!head) return std::optional<Peek>();
+  if (head->first > max) return std::optional<Peek>(Peek{head->first, std::nullopt});
+  return std::optional<Peek>(Peek{head->first, std::move(head->second)});
+}
+
 Result<std::unique_ptr<BlobUpload>> S3Store::upload() { return std::unique_ptr<BlobUpload>(new S3Upload(s3_)); }
 
 Result<std::vector<std::string>> S3Store::missing(const std::vector<std::string>& sha512s) const {

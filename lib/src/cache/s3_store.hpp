@@ -29,6 +29,8 @@ class S3Store final : public Storage {
   Result<std::optional<std::uint64_t>> blob_size(std::string_view sha512) const override;
   Status read_blob(std::string_view sha512, std::uint64_t offset, std::uint64_t length,
                    const BlobSink& sink) const override;
+  // One ranged GET of the first `max` bytes, whose Content-Range tells the size.
+  Result<std::optional<Peek>> peek_blob(std::string_view sha512, std::uint64_t max) const override;
   Result<std::unique_ptr<BlobUpload>> upload() override;
   // From listings: one page of names per run of requested digests, never a blob.
   Result<std::vector<std::string>> missing(const std::vector<std::string>& sha512s) const override;

@@ -5,6 +5,22 @@
 
 namespace slap::cache {
 
+Result<std::optional<Storage::Peek>> Storage::peek_blob(std::string_view sha512, std::uint64_t max) const {
+  auto size = SLAP_TRY(blob_size(sha512));
+  if (!size) return std::optional<Peek>();
+  Peek peek{*size, std::nullopt};
+  if (*size <= max) {
+    std::string bytes;
+    bytes.reserve(*size);
+    SLAP_CHECK(read_blob(sha512, 0, *size, [&](std::string_view piece) {
+      bytes.append(piece);
+      return true;
+    }));
+    peek.bytes = std::move(bytes);
+  }
+  return std::optional<Peek>(std::move(peek));
+}
+
 Result<std::unique_ptr<Storage>> make_storage(const ServerOptions& options, const Context&) {
   if (options.s3) {
     if (options.s3->access_key_id.empty() || options.s3->secret_access_key.empty())

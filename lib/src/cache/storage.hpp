@@ -57,6 +57,13 @@ class Storage {
   // Sends `length` bytes of blob `sha512` from `offset` to `sink`, in pieces.
   virtual Status read_blob(std::string_view sha512, std::uint64_t offset, std::uint64_t length,
                            const BlobSink& sink) const = 0;
+  // The size of blob `sha512` and, when it holds at most `max` bytes, those bytes (else
+  // nullopt); nullopt when there is no such blob. One request to a remote store.
+  struct Peek {
+    std::uint64_t size = 0;
+    std::optional<std::string> bytes;
+  };
+  virtual Result<std::optional<Peek>> peek_blob(std::string_view sha512, std::uint64_t max) const;
   virtual Result<std::unique_ptr<BlobUpload>> upload() = 0;
   // The members of `sha512s` that have no blob, in the same order.
   virtual Result<std::vector<std::string>> missing(const std::vector<std::string>& sha512s) const = 0;
