@@ -181,6 +181,9 @@ def test_storage_usage_errors(slap, tmp_path, s3):
     assert r.code == 2 and "expected s3://BUCKET[/PREFIX]" in r.err, r
     r = slap("cache-serve", "--storage", "s3://cache", "--endpoint", s3.endpoint, env=CREDENTIALS)
     assert r.code == 2 and "--upload-token-file" in r.err, r
+    r = slap("cache-serve", "--storage", "s3://cache", "--endpoint", s3.endpoint, "--upload-token-file", token,
+             "--max-size", str(6 << 30), env=CREDENTIALS)
+    assert r.code == 2 and "at most 5 GiB" in r.err, r
     r = slap("cache-serve", "--storage", "s3://no-such-bucket", "--endpoint", s3.endpoint,
              "--upload-token-file", token, "--listen", "127.0.0.1:0", env=CREDENTIALS)
     assert r.code == 1 and "NoSuchBucket" in r.err, r

@@ -28,6 +28,9 @@ Result<std::unique_ptr<Storage>> make_storage(const ServerOptions& options, cons
                                     "slap.toml, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
     if (options.s3->part_size < (5u << 20))
       return fail(ErrorKind::usage, "s3.part-size: S3 wants parts of at least 5 MiB (5242880 bytes)");
+    // A verified blob is copied to its name in one request, which S3 limits to 5 GiB.
+    if (options.max_upload > (5ull << 30))
+      return fail(ErrorKind::usage, "--max-size: S3 storage takes blobs of at most 5 GiB (5368709120 bytes)");
     return std::unique_ptr<Storage>(new S3Store(*options.s3));
   }
   return std::unique_ptr<Storage>(new Store(options.root));
