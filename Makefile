@@ -7,11 +7,12 @@ PACKAGES = g++ meson ninja-build pkg-config git scdoc \
   libfmt-dev doctest-dev libssl-dev nlohmann-json3-dev libcpp-httplib-dev libvalijson-dev \
   python3 python3-pytest python3-yaml make patch xz-utils bzip2 zstd openssl \
   libxml-parser-perl libexpat1-dev gettext \
-  python3-pip python3-setuptools python3-wheel python3-dev ruby libsqlite3-dev supervisor
+  python3-pip python3-setuptools python3-wheel python3-dev ruby libsqlite3-dev supervisor \
+  nodejs npm
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MESON_ARGS ?=
 
-.PHONY: all deps build demo demo-node test bench clean
+.PHONY: all deps build demo demo-node test test-tools bench clean
 
 all: build
 
@@ -35,7 +36,19 @@ demo: build
 demo-node: build
 	examples/tree/demo $(SLAP)
 
+# Servers the tests run on 127.0.0.1, pinned by their lock files, installed under the build
+# directory (never by the build of slap itself): npm's s3rver for the S3 cache tests.
+S3RVER_DIR = $(BUILD)/test-tools/s3rver
+test-tools: $(S3RVER_DIR)/node_modules/s3rver/bin/s3rver.js
+
+$(S3RVER_DIR)/node_modules/s3rver/bin/s3rver.js: test/tools/s3rver/package.json test/tools/s3rver/package-lock.json
+	mkdir -p $(S3RVER_DIR)
+	cp test/tools/s3rver/package.json test/tools/s3rver/package-lock.json $(S3RVER_DIR)/
+	cd $(S3RVER_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 test: build
+	@$(MAKE) --no-print-directory test-tools || echo "warning: s3rver could not be installed: the S3 cache tests will be skipped"
 	python3 test/run_all.py --build $(BUILD)
 
 bench: build

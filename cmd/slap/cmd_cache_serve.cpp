@@ -1,4 +1,5 @@
-// slap cache-serve: a Shacache/Shadir server on a directory, until SIGINT/SIGTERM.
+// slap cache-serve: a Shacache/Shadir server on a directory or an S3 bucket, until
+// SIGINT/SIGTERM.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -7,6 +8,7 @@
 #include <thread>
 
 #include "app.hpp"
+#include "s3_args.hpp"
 #include "server_module.hpp"
 #include "slap/cache.hpp"
 #include "slap/paths.hpp"
@@ -17,6 +19,7 @@ namespace {
 
 struct ServeOptions {
   std::string root;
+  S3Options s3;
   std::string listen;
   std::string token_file;
   std::string access_log;
@@ -44,9 +47,14 @@ Result<cache::ServerOptions> server_options(Env& env, const ServeOptions& o) {
   const Config& c = env.config;
   cache::ServerOptions s;
   s.root = path::abspath(o.root.empty() ? c.get("serve.root") : o.root, env.cwd);
+  s.s3 = SLAP_TRY(s3_settings(env, o.s3));
+  if (s.s3 && !o.root.empty()) return fail(ErrorKind::usage, "--root and --storage name two stores: give one");
   std::tie(s.host, s.port) = SLAP_TRY(parse_listen(o.listen.empty() ? c.get("serve.listen") : o.listen));
   std::string token_file = !o.token_file.empty() ? o.token_file : c.get("serve.upload-token-file");
   bool create = token_file.empty();
+  if (create && s.s3)
+    return fail(ErrorKind::usage, "with --storage s3://..., servers share one bucket and so one token: "
+                                  "give --upload-token-file (or serve.upload-token-file)");
   if (create) token_file = path::join(s.root, "upload-token");
   s.upload_token = SLAP_TRY(cache::read_upload_token(path::abspath(token_file, env.cwd), create));
   std::string max_size = o.max_size.empty() ? c.get("serve.max-size") : o.max_size;
@@ -70,8 +78,9 @@ Result<Outcome> run_cache_serve(Env& env, const ServeOptions& o) {
   std::string host = options.host.find(':') == std::string::npos ? options.host : "[" + options.host + "]";
   std::string url = fmt::format("http://{}:{}", host, server->port());
   env.term.note(fmt::format("listening on {}", url));
-  env.term.note(fmt::format("shacache-url = {0}/shacache, shadir-url = {0}/shadir, store {1}", url, options.root));
-  nlohmann::json result = {{"url", url}, {"port", server->port()}, {"root", options.root}};
+  std::string store = options.s3 ? s3_describe(*options.s3) : options.root;
+  env.term.note(fmt::format("shacache-url = {0}/shacache, shadir-url = {0}/shadir, store {1}", url, store));
+  nlohmann::json result = {{"url", url}, {"port", server->port()}, {"root", store}};
   if (env.term.json()) {
     env.term.out(nlohmann::json({{"listening", url}, {"port", server->port()}}).dump() + "\n");
     std::fflush(stdout);  // a test reads the port from this line while we run
@@ -97,8 +106,9 @@ Result<Outcome> run_cache_serve(Env& env, const ServeOptions& o) {
 
 void add_cache_serve_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<ServeOptions>();
-  auto* sub = app.add_subcommand("cache-serve", "serve a Shacache/Shadir cache from a directory");
+  auto* sub = app.add_subcommand("cache-serve", "serve a Shacache/Shadir cache from a directory or an S3 bucket");
   sub->add_option("--root", o->root, "store directory (default: serve.root)")->type_name("DIR");
+  add_s3_options(*sub, o->s3);
   sub->add_option("--listen", o->listen, "address, HOST:PORT; port 0 picks a free one (default: serve.listen)")
       ->type_name("ADDR");
   sub->add_option("--upload-token-file", o->token_file, "file holding the upload token (default: ROOT/upload-token)")

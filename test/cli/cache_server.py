@@ -21,17 +21,20 @@ def sha512_file(path):
 class CacheServer:
     """One server process on a loopback ephemeral port; stop() sends SIGTERM."""
 
-    def __init__(self, slap, root, token="t0ken", extra=()):
+    def __init__(self, slap, root, token="t0ken", extra=(), store=None, env=None):
+        """`store`: the arguments naming the store instead of --root ROOT (ROOT then only
+        names the token, log and stderr files); `env`: variables added to slap's."""
         self.root = root
         self.token = token
         self.token_file = root.parent / (root.name + ".token")
         self.token_file.write_text(token + "\n")
         self.access_log = root.parent / (root.name + ".access.log")
         self.stderr_path = root.parent / (root.name + ".stderr")
-        self.argv = [os.path.abspath(SLAP), "--json", "cache-serve", "--root", str(root),
+        store = ["--root", str(root)] if store is None else list(store)
+        self.argv = [os.path.abspath(SLAP), "--json", "cache-serve", *store,
                      "--listen", "127.0.0.1:0", "--upload-token-file", str(self.token_file),
                      "--access-log", str(self.access_log), *map(str, extra)]
-        self.env = slap.env
+        self.env = {**slap.env, **(env or {})}
         self.cwd = slap.cwd
         self.start()
 

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -158,8 +159,29 @@ Result<std::vector<Pushed>> push_tree(Client& client, const std::string& dir);
 
 // ---- Server ---------------------------------------------------------------------------
 
+// An S3-compatible bucket holding a store (AWS S3, MinIO, Ceph RGW, Garage, s3rver): the
+// same layout as a directory store, under PREFIX/ (docs/s3-cache.md).
+struct S3Settings {
+  std::string bucket;
+  std::string prefix;                 // "" or a path without leading or trailing '/'
+  std::string endpoint;               // http(s)://HOST[:PORT]; "" = https://s3.REGION.amazonaws.com
+  std::string region = "us-east-1";
+  bool path_style = true;             // ENDPOINT/BUCKET/KEY; false: BUCKET.HOST/KEY (virtual host)
+  std::string access_key_id;
+  std::string secret_access_key;
+  std::string session_token;          // temporary credentials (x-amz-security-token)
+  std::uint64_t part_size = 16 << 20;  // multipart upload part; also the most held in memory
+  bool verify_tls = true;
+  std::string ca_file;
+};
+
+// Fills settings.bucket and settings.prefix from "s3://BUCKET[/PREFIX]"; ErrorKind::usage
+// for anything else.
+Status parse_s3_url(std::string_view url, S3Settings& settings);
+
 struct ServerOptions {
   std::string root;                   // directory store (created when missing)
+  std::optional<S3Settings> s3;       // or this bucket: no state on the server's disk
   std::string host = "127.0.0.1";
   int port = 0;                       // 0: any free port (see Server::port)
   std::string upload_token;           // required for POST/PUT; must not be empty

@@ -44,6 +44,14 @@ struct Request {
   bool verify_tls = true;
   std::string ca_file, client_cert_file, client_key_file;
   std::string user, password;     // HTTP basic authentication when `user` is set
+  // AWS Signature V4 instead ("aws:amz:REGION:SERVICE", CURLOPT_AWS_SIGV4): `user` and
+  // `password` are then the access key id and the secret key. libcurl 7.88 does not hash
+  // the payload itself: callers send "x-amz-content-sha256" (S3 accepts UNSIGNED-PAYLOAD).
+  std::string aws_sigv4;
+  // When set, the body of a successful (< 300) answer is handed here piece by piece instead
+  // of Response::body or output_file; returning false aborts the transfer
+  // (ErrorKind::interrupted). Error pages stay in Response::body.
+  std::function<bool(std::string_view)> body_consumer;
 };
 
 // Transport failures carry one of these classes (Error::cls), for callers that report

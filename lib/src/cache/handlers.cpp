@@ -1,9 +1,6 @@
 #include "cache/handlers.hpp"
 
-#include <fcntl.h>
 #include <openssl/crypto.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -224,39 +221,38 @@ bool Handlers::honour_ranges(const httplib::Request& req, httplib::Response& res
 void Handlers::unsatisfiable_range(const httplib::Request& req, httplib::Response& res) {
   if (res.status != 416 || res.has_header("Content-Range")) return;
   Target target = classify(req.path);
-  struct stat st {};
-  if (target.route == Route::blob && is_sha512_hex(target.name) &&
-      ::stat(store_.blob_path(target.name).c_str(), &st) == 0)
-    res.set_header("Content-Range", fmt::format("bytes */{}", st.st_size));
+  if (target.route != Route::blob || !is_sha512_hex(target.name)) return;
+  if (auto size = store_.blob_size(target.name); size && *size)
+    res.set_header("Content-Range", fmt::format("bytes */{}", **size));
 }
 
 void Handlers::get_blob(const httplib::Request& req, httplib::Response& res, const std::string& sha512) {
-  std::string file = store_.blob_path(sha512);
-  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return reply(res, 404, "no such blob");
-    return internal_error(res, Error(ErrorKind::io, fmt::format("cannot open {}: {}", file, std::strerror(errno))));
+  // A GET reads a small blob with its size (one request to a remote store).
+  std::optional<Storage::Peek> found;
+  if (req.method == "HEAD") {
+    auto size = store_.blob_size(sha512);
+    if (!size) return internal_error(res, size.error());
+    if (*size) found = Storage::Peek{**size, std::nullopt};
+  } else {
+    auto peek = store_.peek_blob(sha512, small_blob);
+    if (!peek) return internal_error(res, peek.error());
+    found = std::move(*peek);
   }
-  auto handle = std::shared_ptr<int>(new int(fd), [](int* p) { ::close(*p); delete p; });
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) return internal_error(res, Error(ErrorKind::io, "cannot stat " + file));
-  auto size = static_cast<std::size_t>(st.st_size);
+  if (!found) return reply(res, 404, "no such blob");
+  std::uint64_t size = found->size;
   res.set_header("Accept-Ranges", "bytes");
   if (!honour_ranges(req, res, size)) return;
-  if (size <= small_blob && req.method != "HEAD") {
-    std::string bytes(size, '\0');
-    if (::pread(fd, bytes.data(), size, 0) != static_cast<ssize_t>(size))
-      return internal_error(res, Error(ErrorKind::io, "cannot read " + file));
-    res.set_content(std::move(bytes), "application/octet-stream");
-    return;
-  }
+  if (found->bytes) return res.set_content(std::move(*found->bytes), "application/octet-stream");
   if (size == 0) return res.set_content("", "application/octet-stream");
+  Storage& store = store_;
+  const Context& ctx = ctx_;
   res.set_content_provider(size, "application/octet-stream",
-                           [handle](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-                             char buffer[1 << 16];
-                             ssize_t n = ::pread(*handle, buffer, std::min(length, sizeof buffer),
-                                                 static_cast<off_t>(offset));
-                             return n > 0 && sink.write(buffer, static_cast<std::size_t>(n));
+                           [&store, &ctx, sha512](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                             Status read = store.read_blob(sha512, offset, length, [&](std::string_view piece) {
+                               return sink.write(piece.data(), piece.size());
+                             });
+                             if (!read && read.error().kind != ErrorKind::interrupted) ctx.warn(read.error().describe());
+                             return read.has_value();
                            });
 }
 
@@ -281,7 +277,7 @@ bool Handlers::authorized(const httplib::Request& req, httplib::Response& res, c
 void Handlers::upload(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
   if (!authorized(req, res, reader, options_.max_upload)) return;
   Target target = classify(req.path);
-  auto blob = store_.incoming();
+  auto blob = store_.upload();
   if (!blob) return internal_error(res, blob.error());
   std::uint64_t total = 0;
   bool too_large = false;
@@ -289,13 +285,13 @@ void Handlers::upload(const httplib::Request& req, httplib::Response& res, const
   bool complete = reader([&](const char* data, std::size_t n) {
     total += n;
     if (total > options_.max_upload) return !(too_large = true);
-    written = blob->write({data, n});
+    written = (*blob)->write({data, n});
     return written.has_value();
   });
   if (!written) return internal_error(res, written.error());
   if (too_large) return refuse(res, 413, fmt::format("body larger than {} bytes", options_.max_upload));
   if (!complete) return refuse(res, 400, "incomplete request body");
-  auto digest = blob->commit(target.name);
+  auto digest = (*blob)->commit(target.name);
   if (!digest && digest.error().kind == ErrorKind::checksum) return reply(res, 400, digest.error().message);
   if (!digest) return internal_error(res, digest.error());
   res.status = 201;
@@ -314,7 +310,9 @@ void Handlers::missing(const httplib::Request&, httplib::Response& res, const ht
       return reply(res, 400, "expected a JSON list of sha512 strings (128 lowercase hex digits)");
     wanted.push_back(item.get<std::string>());
   }
-  res.set_content(nlohmann::json(store_.missing(wanted)).dump(), "application/json");
+  auto lacking = store_.missing(wanted);
+  if (!lacking) return internal_error(res, lacking.error());
+  res.set_content(nlohmann::json(*lacking).dump(), "application/json");
 }
 
 void Handlers::list_blobs(const httplib::Request& req, httplib::Response& res) {

@@ -35,14 +35,14 @@
 
 #include <httplib.h>
 
-#include "cache/store.hpp"
+#include "cache/storage.hpp"
 #include "slap/cache.hpp"
 
 namespace slap::cache {
 
 class Handlers {
  public:
-  Handlers(Store& store, const ServerOptions& options, const Context& ctx)
+  Handlers(Storage& store, const ServerOptions& options, const Context& ctx)
       : store_(store), options_(options), ctx_(ctx) {}
 
   // Answers what needs no body (GET, HEAD, unknown paths, wrong methods, oversized bodies);
@@ -65,7 +65,7 @@ class Handlers {
                   std::uint64_t limit);
   void internal_error(httplib::Response& res, const Error& error);
 
-  Store& store_;
+  Storage& store_;
   const ServerOptions& options_;
   const Context& ctx_;
 };

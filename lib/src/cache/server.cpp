@@ -1,4 +1,4 @@
-// `slap cache-serve`: cpp-httplib in front of the directory store, with a thread pool,
+// `slap cache-serve`: cpp-httplib in front of a store (a directory or an S3 bucket), with a thread pool,
 // timeouts, an access log and a stop that lets requests in flight finish.
 #include <sys/socket.h>
 
@@ -58,8 +58,8 @@ class AccessLog {
 
 class HttpCacheServer final : public Server {
  public:
-  HttpCacheServer(ServerOptions o, const Context& c, std::FILE* log_file)
-      : options_(std::move(o)), store_(options_.root), handlers_(store_, options_, c), log_(c, log_file) {}
+  HttpCacheServer(ServerOptions o, std::unique_ptr<Storage> store, const Context& c, std::FILE* log_file)
+      : options_(std::move(o)), store_(std::move(store)), handlers_(*store_, options_, c), log_(c, log_file) {}
 
   Status open();  // prepares the store and binds the socket
   int port() const override { return port_; }
@@ -70,11 +70,11 @@ class HttpCacheServer final : public Server {
   void configure();
 
   ServerOptions options_;
-  Store store_;
+  std::unique_ptr<Storage> store_;
   Handlers handlers_;
   AccessLog log_;
   HttpServer http_;
-  std::optional<FileLock> lock_;  // on the store, held while the server lives
+  std::optional<FileLock> lock_;  // on a directory store, held while the server lives
   int port_ = 0;
   std::atomic<bool> stopping_{false};
 };
@@ -113,16 +113,19 @@ void HttpCacheServer::configure() {
 }
 
 Status HttpCacheServer::open() {
-  // One server per store: prepare() empties incoming/, where another server's uploads
-  // in flight are being written.
-  SLAP_CHECK(fs::make_dirs(options_.root));
-  std::string lock_file = path::join(options_.root, "serve.lock");
-  auto lock = SLAP_TRY(FileLock::try_acquire(lock_file));
-  if (!lock)
-    return fail(ErrorKind::io, fmt::format("another slap cache-serve{} serves {}: not starting",
-                                           FileLock::holder_note(lock_file), options_.root));
-  lock_.emplace(std::move(*lock));
-  SLAP_CHECK(store_.prepare());
+  // One server per directory: prepare() empties incoming/, where another server's uploads
+  // in flight are being written. Servers on one bucket share it (their uploads have names
+  // of their own).
+  if (!options_.s3) {
+    SLAP_CHECK(fs::make_dirs(options_.root));
+    std::string lock_file = path::join(options_.root, "serve.lock");
+    auto lock = SLAP_TRY(FileLock::try_acquire(lock_file));
+    if (!lock)
+      return fail(ErrorKind::io, fmt::format("another slap cache-serve{} serves {}: not starting",
+                                             FileLock::holder_note(lock_file), options_.root));
+    lock_.emplace(std::move(*lock));
+  }
+  SLAP_CHECK(store_->prepare());
   configure();
   if (options_.port == 0) port_ = http_.bind_to_any_port(options_.host);
   else if (http_.bind_to_port(options_.host, options_.port)) port_ = options_.port;
@@ -157,7 +160,12 @@ Result<std::unique_ptr<Server>> Server::bind(ServerOptions options, const Contex
     if (!log_file)
       return fail(ErrorKind::io, fmt::format("cannot open access log {}: {}", options.access_log, std::strerror(errno)));
   }
-  auto server = std::make_unique<HttpCacheServer>(std::move(options), ctx, log_file);
+  auto store = make_storage(options, ctx);
+  if (!store) {
+    if (log_file) std::fclose(log_file);
+    return fail(std::move(store.error()));
+  }
+  auto server = std::make_unique<HttpCacheServer>(std::move(options), std::move(*store), ctx, log_file);
   SLAP_CHECK(server->open());
   return server;
 }

@@ -81,7 +81,37 @@ Result<IncomingBlob> Store::incoming() const {
   return IncomingBlob(*this, std::move(file), std::move(staged));
 }
 
-std::vector<std::string> Store::missing(const std::vector<std::string>& sha512s) const {
+Result<std::unique_ptr<BlobUpload>> Store::upload() {
+  return std::unique_ptr<BlobUpload>(new IncomingBlob(SLAP_TRY(incoming())));
+}
+
+Result<std::optional<std::uint64_t>> Store::blob_size(std::string_view sha512) const {
+  struct stat st {};
+  std::string file = blob_path(sha512);
+  if (::stat(file.c_str(), &st) == 0) return std::optional<std::uint64_t>(static_cast<std::uint64_t>(st.st_size));
+  if (errno == ENOENT) return std::optional<std::uint64_t>();
+  return fail(sys_error("cannot stat", file, errno));
+}
+
+Status Store::read_blob(std::string_view sha512, std::uint64_t offset, std::uint64_t length,
+                        const BlobSink& sink) const {
+  std::string file = blob_path(sha512);
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail(sys_error("cannot open", file, errno));
+  char buffer[1 << 16];
+  Status read;
+  while (length > 0 && read) {
+    ssize_t n = ::pread(fd, buffer, std::min<std::uint64_t>(length, sizeof buffer), static_cast<off_t>(offset));
+    if (n <= 0) read = fail(sys_error("cannot read", file, n < 0 ? errno : EIO));
+    else if (!sink({buffer, static_cast<std::size_t>(n)})) read = fail(ErrorKind::interrupted, "the reader went away");
+    offset += static_cast<std::uint64_t>(std::max<ssize_t>(n, 0));
+    length -= static_cast<std::uint64_t>(std::max<ssize_t>(n, 0));
+  }
+  ::close(fd);
+  return read;
+}
+
+Result<std::vector<std::string>> Store::missing(const std::vector<std::string>& sha512s) const {
   std::vector<std::string> out;
   struct stat st {};
   for (const auto& hex : sha512s)

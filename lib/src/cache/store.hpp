@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cache/storage.hpp"
 #include "slap/cache.hpp"
 #include "slap/checksum.hpp"
 #include "slap/error.hpp"
@@ -26,25 +27,12 @@ namespace slap::cache {
 
 class Store;
 
-struct StoredBlob {
-  std::string sha512;
-  std::uint64_t size = 0;
-};
-
-struct StoredKey {
-  std::string key;
-  std::string cursor;  // the sha256 of the key, which names its file: the listing order
-  std::vector<Entry> entries;
-};
-
 // An upload in progress. Destroying it without commit() removes the temporary file.
-class IncomingBlob {
+class IncomingBlob final : public BlobUpload {
  public:
-  Status write(std::string_view data);
-  std::uint64_t size() const { return size_; }
-  // Finishes the digest. When `expected` is given and differs: ErrorKind::checksum and
-  // nothing is kept. Otherwise the blob becomes visible under its digest, which is returned.
-  Result<std::string> commit(std::string_view expected = {});
+  Status write(std::string_view data) override;
+  std::uint64_t size() const override { return size_; }
+  Result<std::string> commit(std::string_view expected = {}) override;
 
  private:
   friend class Store;
@@ -59,36 +47,40 @@ class IncomingBlob {
   checksum::Hasher hasher_{checksum::Algorithm::sha512};
 };
 
-class Store {
+class Store final : public Storage {
  public:
   explicit Store(std::string root) : root_(std::move(root)) {}
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
   // Creates the layout and removes what interrupted uploads and writes left behind.
-  Status prepare();
+  Status prepare() override;
+  std::string describe() const override { return root_; }
   const std::string& root() const { return root_; }
 
   std::string blob_path(std::string_view sha512) const;
   Result<IncomingBlob> incoming() const;
-  // The members of `sha512s` that have no blob, in the same order.
-  std::vector<std::string> missing(const std::vector<std::string>& sha512s) const;
+  Result<std::unique_ptr<BlobUpload>> upload() override;
+  Result<std::optional<std::uint64_t>> blob_size(std::string_view sha512) const override;
+  Status read_blob(std::string_view sha512, std::uint64_t offset, std::uint64_t length,
+                   const BlobSink& sink) const override;
+  Result<std::vector<std::string>> missing(const std::vector<std::string>& sha512s) const override;
   // Makes the file `staged` (on the store's file system) blob `sha512` when its content
   // hashes to it; otherwise removes it and fails with ErrorKind::checksum.
   Status adopt(const std::string& staged, std::string_view sha512) const;
 
   // Directory walks, in ascending order, strictly after `after` ("" = from the start), at
   // most `limit` items. Blobs: files named by their sha512 in their own shard.
-  Result<std::vector<StoredBlob>> list_blobs(std::string_view after, std::size_t limit) const;
+  Result<std::vector<StoredBlob>> list_blobs(std::string_view after, std::size_t limit) const override;
   // Keys matching the fnmatch(3) pattern `glob` ("" = all), ordered by cursor, with their
   // entries; `max_bytes` of entry lists end a page early (never before its first key).
   Result<std::vector<StoredKey>> list_keys(std::string_view after, std::size_t limit, std::string_view glob,
-                                           std::uint64_t max_bytes = UINT64_MAX) const;
+                                           std::uint64_t max_bytes = UINT64_MAX) const override;
 
   // The JSON array of [info, signature] pairs under `key`; nullopt for an unknown key.
-  Result<std::optional<std::string>> entries(std::string_view key) const;
+  Result<std::optional<std::string>> entries(std::string_view key) const override;
   // Appends one pair (an identical pair already there is not repeated); atomic per key.
-  Status append_entry(std::string_view key, const std::string& info, const std::string& signature);
+  Status append_entry(std::string_view key, const std::string& info, const std::string& signature) override;
 
  private:
   friend class IncomingBlob;

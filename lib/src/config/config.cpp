@@ -104,6 +104,13 @@ Config Config::defaults(const std::string& home, unsigned cpus) {
   add("serve.access-log", ConfigType::path, "", "access log file of `slap cache-serve`; empty: the log");
   add("serve.threads", ConfigType::integer, "64", "connections `slap cache-serve` serves at once");
   add("serve.timeout", ConfigType::integer, "60", "seconds `slap cache-serve` waits on a silent connection");
+  add("s3.endpoint", ConfigType::string, "", "S3-compatible service URL (MinIO, Ceph RGW...); empty: AWS");
+  add("s3.region", ConfigType::string, "", "S3 region; empty: AWS_DEFAULT_REGION, else us-east-1");
+  add("s3.url-style", ConfigType::choice, "auto", "S3 URLs: path (ENDPOINT/BUCKET), virtual (BUCKET.HOST); auto: "
+      "path with an endpoint, virtual on AWS", {"auto", "path", "virtual"});
+  add("s3.access-key-id", ConfigType::string, "", "S3 access key id; empty: AWS_ACCESS_KEY_ID");
+  add("s3.secret-access-key", ConfigType::string, "", "S3 secret key; empty: AWS_SECRET_ACCESS_KEY");
+  add("s3.part-size", ConfigType::integer, "16777216", "bytes per part of S3 multipart uploads (at least 5 MiB)");
   return c;
 }
 

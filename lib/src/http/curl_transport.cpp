@@ -150,7 +150,11 @@ HeaderList set_transfer_options(CURL* h, Transfer& t, char* error_buffer) {
     curl_api().easy_setopt(h, CURLOPT_SSLCERT, rq.client_cert_file.c_str());
     curl_api().easy_setopt(h, CURLOPT_SSLKEY, rq.client_key_file.c_str());
   }
-  if (!rq.user.empty()) {
+  if (!rq.aws_sigv4.empty()) {
+    curl_api().easy_setopt(h, CURLOPT_AWS_SIGV4, rq.aws_sigv4.c_str());
+    curl_api().easy_setopt(h, CURLOPT_USERNAME, rq.user.c_str());
+    curl_api().easy_setopt(h, CURLOPT_PASSWORD, rq.password.c_str());
+  } else if (!rq.user.empty()) {
     curl_api().easy_setopt(h, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
     curl_api().easy_setopt(h, CURLOPT_USERNAME, rq.user.c_str());
     curl_api().easy_setopt(h, CURLOPT_PASSWORD, rq.password.c_str());

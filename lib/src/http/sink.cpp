@@ -24,6 +24,8 @@ void add_header_line(Headers& headers, std::string_view line) {
 
 Status BodySink::open(long status) {
   opened_ = true;
+  consume_ = rq_.body_consumer && status < 300 && rq_.method != "HEAD";
+  if (consume_) return {};
   if (rq_.output_file.empty() || status >= 300 || rq_.method == "HEAD") return {};
   bool append = rq_.resume_from > 0 && (status == 206 || status == 0);
   offset_ = append ? rq_.resume_from : 0;
@@ -34,7 +36,9 @@ Status BodySink::open(long status) {
 
 Status BodySink::write(const char* data, std::size_t len) {
   if (rq_.max_body && offset_ + rs_.bytes + len > *rq_.max_body) return fail(too_large(rq_));
-  if (out_) {
+  if (consume_) {
+    if (!rq_.body_consumer({data, len})) return fail(interrupted(rq_));
+  } else if (out_) {
     if (std::fwrite(data, 1, len, out_.get()) != len)
       return fail(ErrorKind::io, fmt::format("cannot write {}: {}", rq_.output_file, std::strerror(errno)));
   } else {

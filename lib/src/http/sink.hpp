@@ -45,6 +45,7 @@ class BodySink {
   Response& rs_;
   std::unique_ptr<std::FILE, FileClose> out_;
   bool opened_ = false;
+  bool consume_ = false;  // the body goes to Request::body_consumer
   std::uint64_t offset_ = 0;
 };
 

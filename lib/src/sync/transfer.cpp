@@ -184,7 +184,7 @@ Status push_blob(Peer& peer, const cache::StoredBlob& blob, Job& job) {
 Status store_entries(Job& job) {
   for (const auto& key : job.plan.entries)
     for (const auto& entry : key.entries) {
-      if (!entry.sha512.empty() && !job.store.missing({entry.sha512}).empty()) {
+      if (!entry.sha512.empty() && !job.store.blob_size(entry.sha512).value_or(std::nullopt)) {
         job.ledger.held_back(key.key, entry.sha512);
         continue;
       }
