@@ -118,8 +118,11 @@ class Evaluator {
 
   Result<bool> parse_atom() {
     if (tokens_[pos_].kind == Token::open) {
+      // Bounded, so that a hostile marker cannot exhaust the stack (found by fuzzing).
+      if (++depth_ > 100) return fail(error("parentheses nested too deeply"));
       ++pos_;
       bool value = SLAP_TRY(parse_or());
+      --depth_;
       if (tokens_[pos_].kind != Token::close) return fail(error("missing ')'"));
       ++pos_;
       return value;
@@ -174,6 +177,7 @@ class Evaluator {
   const MarkerEnvironment& env_;
   std::vector<Token> tokens_;
   std::size_t pos_ = 0;
+  int depth_ = 0;  // parentheses open around the atom being parsed
 };
 
 }  // namespace
