@@ -7,8 +7,7 @@ PACKAGES = g++ meson ninja-build pkg-config git scdoc \
   libfmt-dev doctest-dev libssl-dev nlohmann-json3-dev libcpp-httplib-dev libvalijson-dev \
   python3 python3-pytest python3-yaml make patch xz-utils bzip2 zstd openssl \
   libxml-parser-perl libexpat1-dev gettext \
-  python3-pip python3-setuptools python3-wheel python3-dev ruby libsqlite3-dev supervisor \
-  nodejs npm
+  python3-pip python3-setuptools python3-wheel python3-dev ruby libsqlite3-dev supervisor
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MESON_ARGS ?=
 
@@ -42,6 +41,9 @@ S3RVER_DIR = $(BUILD)/test-tools/s3rver
 test-tools: $(S3RVER_DIR)/node_modules/s3rver/bin/s3rver.js
 
 $(S3RVER_DIR)/node_modules/s3rver/bin/s3rver.js: test/tools/s3rver/package.json test/tools/s3rver/package-lock.json
+	@# Node.js and npm: the machine's own when it has them (e.g. NodeSource's nodejs, which
+	@# conflicts with Debian's npm package), else Debian's.
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y --no-install-recommends nodejs npm; }
 	mkdir -p $(S3RVER_DIR)
 	cp test/tools/s3rver/package.json test/tools/s3rver/package-lock.json $(S3RVER_DIR)/
 	cd $(S3RVER_DIR) && npm ci --no-audit --no-fund --loglevel=error
