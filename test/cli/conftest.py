@@ -4,6 +4,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -45,6 +46,12 @@ class Slap:
                               env=e, capture_output=True, text=True, input=input,
                               timeout=timeout)
         return Run(proc)
+
+
+def listed_commands(slap):
+    """The commands `slap --help` lists, without `help` itself."""
+    section = slap("--help").out.split("SUBCOMMANDS:")[-1]
+    return [c for c in re.findall(r"^  ([a-z][a-z-]+)\s", section, re.M) if c != "help"]
 
 
 @pytest.fixture

@@ -1,24 +1,18 @@
 """The documentation names everything the program has: every command has its man page
 and a line in slap(1); the generated lists of recipes and settings are complete."""
 import os
-import re
 from pathlib import Path
 
 import pytest
 
-from conftest import SLAP, SOURCE_ROOT
+from conftest import SLAP, SOURCE_ROOT, listed_commands
 
 MAN = Path(SOURCE_ROOT) / "man"
 BUILT_MAN = Path(os.path.abspath(SLAP)).parent.parent.parent / "man"
 
 
-def commands(slap):
-    out = slap("--help").out
-    return [c for c in re.findall(r"^  ([a-z][a-z-]+)\s", out.split("SUBCOMMANDS:")[-1], re.M) if c != "help"]
-
-
 def test_every_command_has_a_man_page_and_a_line_in_slap_1(slap):
-    names = commands(slap)
+    names = listed_commands(slap)
     assert "build" in names and "completion" in names, names
     overview = (MAN / "slap.1.scd").read_text()
     for name in names:
