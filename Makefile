@@ -11,7 +11,7 @@ PACKAGES = g++ meson ninja-build pkg-config git scdoc \
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MESON_ARGS ?=
 
-.PHONY: all deps build demo demo-node test test-tools bench clean
+.PHONY: all deps build demo demo-node test test-tools test-sanitize fuzz bench clean
 
 all: build
 
@@ -52,6 +52,22 @@ $(S3RVER_DIR)/node_modules/s3rver/bin/s3rver.js: test/tools/s3rver/package.json 
 test: build
 	@$(MAKE) --no-print-directory test-tools || echo "warning: s3rver could not be installed: the S3 cache tests will be skipped"
 	python3 test/run_all.py --build $(BUILD)
+
+# The unit tests (and the fuzz regressions they replay) under AddressSanitizer and
+# UndefinedBehaviorSanitizer, in a build directory of their own.
+ASAN_BUILD ?= build-asan
+test-sanitize: deps
+	[ -f $(ASAN_BUILD)/build.ninja ] || meson setup $(ASAN_BUILD) -Dsanitize=true -Dman=disabled
+	ninja -C $(ASAN_BUILD) test/unit/unit-tests
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(ASAN_BUILD)/test/unit/unit-tests
+
+# Every libFuzzer target for FUZZ_SECONDS (default 60) each, with clang-16 (fuzz/run).
+FUZZ_SECONDS ?= 60
+fuzz:
+	@missing=$$(for p in clang-16 libclang-rt-16-dev; do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y --no-install-recommends $$missing; fi
+	fuzz/run $(FUZZ_SECONDS)
 
 bench: build
 	bench/resolve --slap $(SLAP)

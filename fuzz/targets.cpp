@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cache/handlers.hpp"
 #include "cache/range.hpp"
 #include "profile/condition.hpp"
 #include "profile/parser.hpp"
@@ -130,6 +131,31 @@ void egg_requirement(std::string_view input) {
   (void)recipes::egg::evaluate_marker(input, {{"python_version", "3.11"}, {"extra", ""}});
 }
 
+// Raw HTTP requests to `slap cache-serve` over a directory store (routes, handlers, token
+// checks, Range, JSON bodies): every answer starts with a status line.
+void serve_request(std::string_view input) {
+  static const Context ctx;
+  struct Root {  // removed when the process exits, after the server below
+    std::string path;
+    Root() {
+      char dir[] = "/tmp/slap-fuzz-serve-XXXXXX";
+      if (!::mkdtemp(dir)) std::abort();
+      path = dir;
+    }
+    ~Root() { std::filesystem::remove_all(path); }
+  };
+  static const Root root;
+  static const auto server = [] {
+    cache::ServerOptions options{.root = root.path, .upload_token = "fuzz-token", .max_upload = 1 << 20,
+                                 .access_log = "/dev/null"};
+    auto opened = cache::InMemoryServer::open(std::move(options), ctx);
+    if (!opened) std::abort();
+    return std::move(*opened);
+  }();
+  std::string answer = server->answer(input);
+  if (!answer.empty() && answer.rfind("HTTP/1.1 ", 0) != 0) std::abort();
+}
+
 constexpr Target all[] = {
     {"profile", profile_file},
     {"condition", condition},
@@ -142,6 +168,7 @@ constexpr Target all[] = {
     {"render", template_render},
     {"archive", archive_extract},
     {"signature", shadir_signatures},
+    {"serve", serve_request},
 };
 
 }  // namespace

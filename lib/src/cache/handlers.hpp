@@ -35,6 +35,10 @@
 
 #include <httplib.h>
 
+#include <memory>
+#include <string>
+#include <string_view>
+
 #include "cache/storage.hpp"
 #include "slap/cache.hpp"
 
@@ -68,6 +72,16 @@ class Handlers {
   Storage& store_;
   const ServerOptions& options_;
   const Context& ctx_;
+};
+
+// `slap cache-serve` without its socket: the same routes, handlers and store, answering raw
+// HTTP requests read from memory (the cache-serve fuzz target and tests).
+class InMemoryServer {
+ public:
+  static Result<std::unique_ptr<InMemoryServer>> open(ServerOptions options, const Context& ctx);
+  virtual ~InMemoryServer() = default;
+  // The bytes of the response to `request` (one request; the connection then closes).
+  virtual std::string answer(std::string_view request) = 0;
 };
 
 }  // namespace slap::cache

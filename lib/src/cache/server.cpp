@@ -27,6 +27,15 @@ class HttpServer : public httplib::Server {
   // one-second retries. listen(2) on a listening socket only updates the backlog.
   void widen_backlog() { ::listen(svr_sock_, SOMAXCONN); }
   int listening_socket() const { return svr_sock_; }
+
+  // One request read from memory, answered as on a connection that closes after it.
+  std::string answer(std::string_view request) {
+    httplib::detail::BufferStream stream;
+    stream.write(request.data(), request.size());
+    bool closed = false;
+    process_request(stream, true, closed, nullptr);
+    return stream.get_buffer().substr(request.size());
+  }
 };
 
 // One line per request, Common Log Format, to a file or to the log sink.
@@ -56,12 +65,14 @@ class AccessLog {
   std::mutex mutex_;
 };
 
-class HttpCacheServer final : public Server {
+class HttpCacheServer final : public Server, public InMemoryServer {
  public:
   HttpCacheServer(ServerOptions o, std::unique_ptr<Storage> store, const Context& c, std::FILE* log_file)
       : options_(std::move(o)), store_(std::move(store)), handlers_(*store_, options_, c), log_(c, log_file) {}
 
   Status open();  // prepares the store and binds the socket
+  Status open_in_memory();  // prepares the store only
+  std::string answer(std::string_view request) override { return http_.answer(request); }
   int port() const override { return port_; }
   Status serve() override;
   void stop() override;
@@ -136,6 +147,12 @@ Status HttpCacheServer::open() {
   return {};
 }
 
+Status HttpCacheServer::open_in_memory() {
+  SLAP_CHECK(store_->prepare());
+  configure();
+  return {};
+}
+
 Status HttpCacheServer::serve() {
   bool clean = http_.listen_after_bind();
   if (!clean && !stopping_) return fail(ErrorKind::network, "the cache server stopped accepting connections");
@@ -150,9 +167,7 @@ void HttpCacheServer::stop() {
   else ::shutdown(http_.listening_socket(), SHUT_RDWR);
 }
 
-}  // namespace
-
-Result<std::unique_ptr<Server>> Server::bind(ServerOptions options, const Context& ctx) {
+Result<std::unique_ptr<HttpCacheServer>> make_server(ServerOptions options, const Context& ctx) {
   if (options.upload_token.empty()) return fail(ErrorKind::input, "the cache server needs an upload token");
   std::FILE* log_file = nullptr;
   if (!options.access_log.empty()) {
@@ -165,8 +180,20 @@ Result<std::unique_ptr<Server>> Server::bind(ServerOptions options, const Contex
     if (log_file) std::fclose(log_file);
     return fail(std::move(store.error()));
   }
-  auto server = std::make_unique<HttpCacheServer>(std::move(options), std::move(*store), ctx, log_file);
+  return std::make_unique<HttpCacheServer>(std::move(options), std::move(*store), ctx, log_file);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Server>> Server::bind(ServerOptions options, const Context& ctx) {
+  auto server = SLAP_TRY(make_server(std::move(options), ctx));
   SLAP_CHECK(server->open());
+  return server;
+}
+
+Result<std::unique_ptr<InMemoryServer>> InMemoryServer::open(ServerOptions options, const Context& ctx) {
+  auto server = SLAP_TRY(make_server(std::move(options), ctx));
+  SLAP_CHECK(server->open_in_memory());
   return server;
 }
 

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "cache/base64.hpp"
+#include "cache/handlers.hpp"
 #include "slap/cache.hpp"
 #include "slap/checksum.hpp"
 #include "slap/fs.hpp"
@@ -178,4 +179,28 @@ TEST_CASE("a server needs an upload token") {
   auto server = cache::Server::bind(o, ctx);
   REQUIRE_FALSE(server);
   CHECK(server.error().message == "the cache server needs an upload token");
+}
+
+TEST_CASE("the in-memory server answers raw requests as the socket server does") {
+  std::string dir = test::temp_dir("serve-memory");
+  NullLog log;
+  Context ctx{nullptr, &log, nullptr, nullptr};
+  cache::ServerOptions o{.root = dir + "/root", .upload_token = "t0ken", .access_log = dir + "/access.log"};
+  auto server = cache::InMemoryServer::open(o, ctx);
+  REQUIRE(server);
+  std::string sha = sha512("hello");
+  auto put = [&](const std::string& authorization) {
+    return (*server)->answer(fmt::format("PUT /shacache/{} HTTP/1.1\r\nHost: a\r\n{}Content-Length: 5\r\n\r\nhello", sha,
+                                         authorization));
+  };
+  CHECK(put("").rfind("HTTP/1.1 401 ", 0) == 0);
+  CHECK(put("Authorization: Bearer wrong\r\n").rfind("HTTP/1.1 403 ", 0) == 0);
+  std::string created = put("Authorization: Bearer t0ken\r\n");
+  CHECK(created.rfind("HTTP/1.1 201 ", 0) == 0);
+  CHECK(created.ends_with(sha));
+  std::string got = (*server)->answer(fmt::format("GET /shacache/{} HTTP/1.1\r\nHost: a\r\nRange: bytes=1-2\r\n\r\n", sha));
+  CHECK(got.rfind("HTTP/1.1 206 ", 0) == 0);
+  CHECK(got.ends_with("\r\n\r\nel"));
+  CHECK((*server)->answer("GET /nowhere HTTP/1.1\r\nHost: a\r\n\r\n").rfind("HTTP/1.1 404 ", 0) == 0);
+  CHECK((*server)->answer("garbage\r\n\r\n").rfind("HTTP/1.1 400 ", 0) == 0);
 }
