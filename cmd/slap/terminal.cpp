@@ -76,36 +76,129 @@ void Terminal::log(LogLevel level, std::string_view message) {
   std::fprintf(stderr, "%s%.*s\n", prefix.c_str(), static_cast<int>(message.size()), message.data());
 }
 
-void Terminal::start(std::string_view label, std::uint64_t total) {
-  std::lock_guard lock(mutex_);
-  label_ = label;
-  total_ = total;
+namespace {
+
+std::string human_bytes(std::uint64_t n) {
+  if (n < 1024) return fmt::format("{} B", n);
+  const char* units[] = {"KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(n) / 1024;
+  int u = 0;
+  for (; v >= 1024 && u < 3; ++u) v /= 1024;
+  return fmt::format("{:.1f} {}", v, units[u]);
 }
 
-void Terminal::advance(std::uint64_t done) {
+std::string human_duration(std::chrono::steady_clock::duration d) {
+  auto s = std::chrono::duration_cast<std::chrono::seconds>(d).count();
+  if (s < 60) return fmt::format("{}s", s);
+  if (s < 3600) return fmt::format("{}m{:02}s", s / 60, s % 60);
+  return fmt::format("{}h{:02}m", s / 3600, s % 3600 / 60);
+}
+
+// Tasks younger than this are not drawn: most finish before anyone could read them.
+constexpr auto show_after = std::chrono::milliseconds(300);
+constexpr auto redraw_every = std::chrono::milliseconds(100);
+constexpr std::size_t max_lines = 8;
+
+}  // namespace
+
+std::string progress_line(std::string_view label, std::uint64_t done, std::uint64_t total, ProgressUnit unit,
+                          std::chrono::steady_clock::duration elapsed, std::size_t width) {
+  std::string head, tail;  // around the label
+  if (unit == ProgressUnit::items && total) head = fmt::format("[{}/{}] ", done, total);
+  if (unit == ProgressUnit::bytes && (done || total)) {
+    std::string d = human_bytes(done);
+    if (!total) tail = " " + d;
+    else {
+      // "1.2/8.0 MiB" when both sides have one unit, else "900 B/8.0 MiB".
+      std::string t = human_bytes(total);
+      bool same = d.substr(d.rfind(' ')) == t.substr(t.rfind(' '));
+      tail = " " + (same ? d.substr(0, d.rfind(' ')) : d) + "/" + t;
+    }
+  }
+  tail += " " + human_duration(elapsed);
+  // A long label (a URL) loses its middle, keeping the file name at its end.
+  std::size_t room = width > head.size() + tail.size() ? width - head.size() - tail.size() : 0;
+  std::string shown(label);
+  if (shown.size() > room) {
+    if (room < 8) shown = shown.substr(0, room);
+    else shown = shown.substr(0, room / 3) + "..." + shown.substr(shown.size() - (room - room / 3 - 3));
+  }
+  std::string line = head + shown + tail;
+  return line.size() > width ? line.substr(0, width) : line;
+}
+
+ProgressSink::Task Terminal::start(std::string_view label, std::uint64_t total, ProgressUnit unit) {
+  std::lock_guard lock(mutex_);
+  Task id = next_task_++;
+  tasks_[id] = Running{std::string(label), 0, total, unit, std::chrono::steady_clock::now()};
+  if (bars_ && !ticker_.joinable()) ticker_ = std::jthread([this](std::stop_token stop) { tick(stop); });
+  return id;
+}
+
+void Terminal::advance(Task task, std::uint64_t done, std::uint64_t total) {
   if (!bars_) return;
   std::lock_guard lock(mutex_);
-  auto now = std::chrono::steady_clock::now();
-  if (status_shown_ && now - last_draw_ < std::chrono::milliseconds(80) && done != total_) return;
-  last_draw_ = now;
-  std::string line = total_ ? fmt::format("[{}/{}] {}", done, total_, label_) : fmt::format("[{}] {}", done, label_);
-  auto width = static_cast<std::size_t>(terminal_width() - 1);
-  if (line.size() > width) line = line.substr(0, width);
-  std::fprintf(stderr, "\r%s\x1b[K", line.c_str());
-  std::fflush(stderr);
-  status_shown_ = true;
+  auto it = tasks_.find(task);
+  if (it == tasks_.end()) return;
+  it->second.done = done;
+  if (total) it->second.total = total;
+  draw_locked(false);
 }
 
-void Terminal::finish() {
+void Terminal::finish(Task task) {
+  std::lock_guard lock(mutex_);
+  tasks_.erase(task);
+  if (tasks_.empty()) clear_status_locked();
+  else if (bars_) draw_locked(true);
+}
+
+Terminal::~Terminal() {
+  if (ticker_.joinable()) {
+    ticker_.request_stop();
+    ticker_.join();
+  }
   std::lock_guard lock(mutex_);
   clear_status_locked();
 }
 
-void Terminal::clear_status_locked() {
-  if (!status_shown_) return;
-  std::fprintf(stderr, "\r\x1b[K");
+void Terminal::tick(std::stop_token stop) {
+  std::unique_lock lock(mutex_);
+  while (!stop.stop_requested()) {
+    ticked_.wait_for(lock, stop, std::chrono::milliseconds(250), [] { return false; });
+    if (!stop.stop_requested() && !tasks_.empty()) draw_locked(true);
+  }
+}
+
+void Terminal::draw_locked(bool force) {
+  auto now = std::chrono::steady_clock::now();
+  if (!force && lines_shown_ > 0 && now - last_draw_ < redraw_every) return;
+  last_draw_ = now;
+  auto width = static_cast<std::size_t>(terminal_width() - 1);
+  std::vector<std::string> lines;
+  std::size_t hidden = 0;
+  for (const auto& [id, t] : tasks_) {
+    if (now - t.started < show_after) continue;
+    if (lines.size() == max_lines) {
+      ++hidden;
+      continue;
+    }
+    lines.push_back(progress_line(t.label, t.done, t.total, t.unit, now - t.started, width));
+  }
+  if (hidden) lines.back() = fmt::format("... and {} more", hidden + 1);
+  if (lines.empty() && lines_shown_ == 0) return;
+  std::string out = lines_shown_ > 1 ? fmt::format("\r\x1b[{}A", lines_shown_ - 1) : std::string("\r");
+  out += "\x1b[J";
+  for (std::size_t i = 0; i < lines.size(); ++i) out += (i ? "\n" : "") + lines[i];
+  std::fputs(out.c_str(), stderr);
   std::fflush(stderr);
-  status_shown_ = false;
+  lines_shown_ = static_cast<int>(lines.size());
+}
+
+void Terminal::clear_status_locked() {
+  if (lines_shown_ == 0) return;
+  std::fputs(lines_shown_ > 1 ? fmt::format("\r\x1b[{}A\x1b[J", lines_shown_ - 1).c_str() : "\r\x1b[J", stderr);
+  std::fflush(stderr);
+  lines_shown_ = 0;
 }
 
 }  // namespace slap::cli

@@ -4,9 +4,12 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
+#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "slap/context.hpp"
@@ -37,17 +40,28 @@ class Terminal final : public LogSink, public ProgressSink {
   void log(LogLevel level, std::string_view message) override;
   const std::vector<std::string>& warnings() const { return warnings_; }
 
-  // ProgressSink: a single overprinted status line on a TTY.
-  void start(std::string_view label, std::uint64_t total) override;
-  void advance(std::uint64_t done) override;
-  void finish() override;
+  // ProgressSink: on a TTY, one line per task running for more than a moment (its label,
+  // count or bytes, elapsed time), redrawn in place as tasks advance and every quarter
+  // second while any runs.
+  Task start(std::string_view label, std::uint64_t total, ProgressUnit unit) override;
+  void advance(Task task, std::uint64_t done, std::uint64_t total) override;
+  void finish(Task task) override;
+  ~Terminal() override;
 
   bool json() const { return settings_.json; }
   int verbosity() const { return settings_.verbosity; }
   bool stdout_is_tty() const { return stdout_tty_; }
 
  private:
+  struct Running {
+    std::string label;
+    std::uint64_t done = 0, total = 0;
+    ProgressUnit unit = ProgressUnit::items;
+    std::chrono::steady_clock::time_point started;
+  };
+  void draw_locked(bool force);
   void clear_status_locked();
+  void tick(std::stop_token stop);
   TerminalSettings settings_;
   bool stdout_tty_ = false;
   bool stderr_tty_ = false;
@@ -55,10 +69,17 @@ class Terminal final : public LogSink, public ProgressSink {
   bool bars_ = false;
   std::mutex mutex_;
   std::vector<std::string> warnings_;
-  std::string label_;
-  std::uint64_t total_ = 0;
-  bool status_shown_ = false;
+  std::map<Task, Running> tasks_;  // in start order
+  Task next_task_ = 1;
+  int lines_shown_ = 0;  // status lines on screen, the cursor at the end of the last
   std::chrono::steady_clock::time_point last_draw_{};
+  std::condition_variable_any ticked_;
+  std::jthread ticker_;  // last: stopped and joined before the members above go
 };
+
+// One status line: "[3/10] building 1m05s", "gcc 12s", "https://.../x.tar.gz 1.2/8.0 MiB 3s";
+// at most `width` bytes. Public for its tests.
+std::string progress_line(std::string_view label, std::uint64_t done, std::uint64_t total, ProgressUnit unit,
+                          std::chrono::steady_clock::duration elapsed, std::size_t width);
 
 }  // namespace slap::cli

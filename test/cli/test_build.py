@@ -1,4 +1,5 @@
 """slap build: incremental builds of examples/hello, verified downloads, failures, Ctrl-C."""
+import re
 import shutil
 import signal
 import subprocess
@@ -156,3 +157,44 @@ def test_a_removed_shared_part_is_built_again(slap, release):
     assert r.code == 0, r
     assert actions(r)["hello"] == "reinstall"
     assert subprocess.run([release / "bin" / "hello-world"], capture_output=True, text=True).stdout == "Hello from slap, world!\n"
+
+
+def run_on_a_terminal(slap, *args, columns=100):
+    """Runs slap with stdout and stderr on a pseudo-terminal; returns (exit code, output)."""
+    import fcntl, os, pty, struct, termios
+    master, replica = pty.openpty()
+    fcntl.ioctl(replica, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    env = dict(slap.env, TERM="xterm")
+    proc = subprocess.Popen([SLAP, *args], cwd=slap.cwd, env=env, stdin=subprocess.DEVNULL,
+                            stdout=replica, stderr=replica)
+    os.close(replica)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the last writer closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    return proc.wait(timeout=60), out.decode(errors="replace")
+
+
+def test_parallel_parts_each_get_a_progress_line_on_a_terminal_only(slap):
+    profile(slap, "parts = first second\n"
+                  "[first]\nrecipe = plone.recipe.command\ncommand = sleep 1.2\n"
+                  "[second]\nrecipe = plone.recipe.command\ncommand = sleep 1.2\n")
+    code, out = run_on_a_terminal(slap, "-j", "2", "build")
+    assert code == 0, out
+    # Both parts are on screen at once, each on its own line with its elapsed time, under
+    # the overall count; the block is redrawn in place and erased at the end.
+    assert "[0/2] building" in out
+    block = re.search(r"\[0/2\] building \d+s\r?\n(first|second) \ds\r?\n(first|second) \ds", out)
+    assert block and block.group(1) != block.group(2), out
+    assert "\x1b[J" in out and "\x1b[2A" in out
+    # Off a terminal (a pipe): none of it.
+    (slap.cwd / ".installed.cfg").unlink()
+    r = slap("-j", "2", "build")
+    assert r.code == 0, r
+    assert "building" not in r.err and "\x1b" not in r.err

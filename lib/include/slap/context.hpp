@@ -19,13 +19,21 @@ class LogSink {
   virtual void log(LogLevel level, std::string_view message) = 0;
 };
 
-// Long operations report progress here; the terminal printer decides whether to draw.
+// Long operations report progress here, each as a task of its own: tasks on different
+// threads (parts built in parallel, downloads inside them) are shown side by side; the
+// terminal printer decides whether and how to draw them. Implementations are thread-safe.
+enum class ProgressUnit { items, bytes };
+
 class ProgressSink {
  public:
+  using Task = std::uint64_t;
   virtual ~ProgressSink() = default;
-  virtual void start(std::string_view label, std::uint64_t total) = 0;  // total 0 = unknown
-  virtual void advance(std::uint64_t done) = 0;
-  virtual void finish() = 0;
+  // A new task; `total` 0 = unknown so far.
+  virtual Task start(std::string_view label, std::uint64_t total, ProgressUnit unit) = 0;
+  // `done` so far; a `total` other than 0 replaces the task's total (a download learns its
+  // size from the response).
+  virtual void advance(Task task, std::uint64_t done, std::uint64_t total) = 0;
+  virtual void finish(Task task) = 0;
 };
 
 // Set from a signal handler (async-signal-safe: one atomic store), polled by workers.
@@ -43,13 +51,6 @@ class NullLog final : public LogSink {
   void log(LogLevel, std::string_view) override {}
 };
 
-class NullProgress final : public ProgressSink {
- public:
-  void start(std::string_view, std::uint64_t) override {}
-  void advance(std::uint64_t) override {}
-  void finish() override {}
-};
-
 struct Context {
   const Config* config = nullptr;
   LogSink* log = nullptr;
@@ -60,6 +61,27 @@ struct Context {
   void info(std::string_view m) const { if (log) log->log(LogLevel::info, m); }
   void warn(std::string_view m) const { if (log) log->log(LogLevel::warning, m); }
   bool cancelled() const { return cancel && cancel->requested(); }
+};
+
+// One task on ctx.progress, from construction to destruction; nothing without a sink.
+class Progress {
+ public:
+  Progress(const Context& ctx, std::string_view label, std::uint64_t total = 0,
+           ProgressUnit unit = ProgressUnit::items)
+      : sink_(ctx.progress), task_(sink_ ? sink_->start(label, total, unit) : 0) {}
+  ~Progress() {
+    if (sink_) sink_->finish(task_);
+  }
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+
+  void advance(std::uint64_t done, std::uint64_t total = 0) const {
+    if (sink_) sink_->advance(task_, done, total);
+  }
+
+ private:
+  ProgressSink* sink_;
+  ProgressSink::Task task_;
 };
 
 }  // namespace slap

@@ -311,9 +311,10 @@ class Builder {
       installs.push_back(&pr);
     }
     total_ = tasks.size();
-    if (ctx_.progress) ctx_.progress->start("building", total_);
+    Progress progress(ctx_, "building", total_);
+    progress_ = &progress;
     auto result = run_tasks(tasks, opts_.jobs, ctx_.cancel);
-    if (ctx_.progress) ctx_.progress->finish();
+    progress_ = nullptr;
     return result;
   }
 
@@ -333,6 +334,7 @@ class Builder {
 
   Status run_part(PartReport& pr) {
     auto start = std::chrono::steady_clock::now();
+    Progress task(ctx_, pr.name);
     recipes::Recipe& recipe = *hook_.recipes_.at(pr.name).second;
     recipes::InstallContext ic{pr.log_file, ctx_.cancel};
     bool installing = pr.action != Action::update;
@@ -363,7 +365,7 @@ class Builder {
       return fail(std::move(e));
     }
     pr.done = true;
-    if (ctx_.progress) ctx_.progress->advance(++finished_);
+    if (progress_) progress_->advance(++finished_);
     bool known = state_.parts.contains(pr.name);
     InstalledPart& rec = state_.parts[pr.name];
     auto before = rec.paths;
@@ -401,6 +403,7 @@ class Builder {
   Report report_;
   std::mutex state_mutex_;
   std::size_t total_ = 0, finished_ = 0;
+  const Progress* progress_ = nullptr;  // the "building" task while parts run
   bool changed_state_ = false;
   std::string on_disk_;  // what save() last wrote to installed_file_
 };

@@ -67,13 +67,13 @@ struct Client::Impl {
     return rq;
   }
 
-  Result<http::Response> perform(const http::Request& rq) {
+  Result<http::Response> perform(const http::Request& rq, const Progress* task = nullptr) {
     http::RetryPolicy policy;
     policy.on_retry = [this](std::string_view reason, long delay_ms) {
       ctx.info(fmt::format("{}; retrying in {} ms", reason, delay_ms));
     };
-    auto progress = [this](std::uint64_t done, std::uint64_t) {
-      if (ctx.progress) ctx.progress->advance(done);
+    auto progress = [this, task](std::uint64_t done, std::uint64_t total) {
+      if (task) task->advance(done, total);
       return !ctx.cancelled();
     };
     return http::perform_with_retries(http, rq, policy, ctx.cancel, progress);
@@ -150,9 +150,10 @@ Status Client::post_blob(const std::string& path, const std::string& sha512) {
   rq.headers.emplace_back("Content-Type", "application/octet-stream");
   rq.body_file = path;
   rq.low_speed_seconds = upload_timeout_seconds;
-  if (impl_->ctx.progress) impl_->ctx.progress->start("uploading " + path::basename(path), 0);
-  auto rs = impl_->perform(rq);
-  if (impl_->ctx.progress) impl_->ctx.progress->finish();
+  auto rs = [&] {
+    Progress task(impl_->ctx, "uploading " + path::basename(path), 0, ProgressUnit::bytes);
+    return impl_->perform(rq, &task);
+  }();
   if (!rs) return fail(std::move(rs.error()));
   if (rs->status != 201)
     return fail(ErrorKind::network, fmt::format("Failed to upload data to SHACACHE Server. Response code: {}. "
@@ -174,9 +175,10 @@ Status Client::download(const std::string& sha512, const std::string& dest) {
   auto rq = impl_->request("GET", impl_->cache(Side::download), sha512);
   rq.output_file = temp.path;
   rq.max_body = settings().max_download;
-  if (impl_->ctx.progress) impl_->ctx.progress->start("downloading " + path::basename(dest), 0);
-  auto rs = impl_->perform(rq);
-  if (impl_->ctx.progress) impl_->ctx.progress->finish();
+  auto rs = [&] {
+    Progress task(impl_->ctx, "downloading " + path::basename(dest), 0, ProgressUnit::bytes);
+    return impl_->perform(rq, &task);
+  }();
   if (!rs) return fail(std::move(rs.error()));
   if (rs->status == 404) return fail(ErrorKind::network, fmt::format("{}: no such blob", rq.url));
   if (rs->status != 200) return fail(ErrorKind::network, fmt::format("GET {}: HTTP status {}", rq.url, rs->status));

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "slap/http.hpp"
 
 namespace slap::fetch {
@@ -28,27 +30,23 @@ http::RetryPolicy retry_policy(const Options& options, const Context& ctx) {
   return policy;
 }
 
-// Reports to ctx.progress, started at the first report because only then is the size known.
+// A download's bytes, reported to ctx.progress from the first byte on (only then is its
+// size known).
 class ProgressReport {
  public:
-  ProgressReport(const Context& ctx, std::string label) : sink_(ctx.progress), label_(std::move(label)) {}
-  ~ProgressReport() {
-    if (started_) sink_->finish();
-  }
+  ProgressReport(const Context& ctx, std::string label) : ctx_(ctx), label_(std::move(label)) {}
   http::ProgressFn callback() {
     return [this](std::uint64_t done, std::uint64_t total) {
-      if (!sink_) return true;
-      if (!started_) sink_->start(label_, total);
-      started_ = true;
-      sink_->advance(done);
+      if (!task_) task_.emplace(ctx_, label_, total, ProgressUnit::bytes);
+      task_->advance(done, total);
       return true;
     };
   }
 
  private:
-  ProgressSink* sink_;
+  const Context& ctx_;
   std::string label_;
-  bool started_ = false;
+  std::optional<Progress> task_;
 };
 
 bool success(long status) { return status == 0 || (status >= 200 && status < 300); }

@@ -115,12 +115,12 @@ Report run_one(const Run& run, const Promise& p, WriteQueue& writes) {
 
 void run_all(const Run& run, const std::vector<Promise>& promises, std::vector<Report>& reports) {
   std::atomic<std::size_t> next{0}, done{0};
-  if (run.ctx.progress) run.ctx.progress->start("promises", promises.size());
+  Progress progress(run.ctx, "promises", promises.size());
   WriteQueue writes;  // declared before the workers: destroyed (drained) after them
   auto worker = [&] {
     for (std::size_t i; !run.ctx.cancelled() && (i = next++) < promises.size();) {
       reports[i] = run_one(run, promises[i], writes);
-      if (run.ctx.progress) run.ctx.progress->advance(++done);
+      progress.advance(++done);
     }
   };
   std::size_t workers = std::clamp<std::size_t>(run.options.jobs, 1, std::max<std::size_t>(promises.size(), 1));
@@ -128,7 +128,6 @@ void run_all(const Run& run, const std::vector<Promise>& promises, std::vector<R
   for (std::size_t i = 1; i < workers; ++i) threads.emplace_back(worker);
   worker();
   threads.clear();
-  if (run.ctx.progress) run.ctx.progress->finish();
 }
 
 }  // namespace

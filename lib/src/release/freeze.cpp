@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "release/freeze_scan.hpp"
 #include "release/git.hpp"
@@ -75,7 +76,8 @@ Result<FreezeReport> freeze(const profile::Profile& profile, const FreezeOptions
     if (!options.fetcher) return fail(ErrorKind::internal, "freeze needs a fetcher");
     const std::string base_dir(profile.config().find("buildout")->at("directory").value());
     std::size_t fixable = static_cast<std::size_t>(std::count_if(targets.begin(), targets.end(), [](const FreezeTarget& t) { return t.item.reason.empty(); }));
-    if (ctx.progress && fixable) ctx.progress->start("freeze", fixable);
+    std::optional<Progress> progress;
+    if (fixable) progress.emplace(ctx, "freeze", fixable);
     std::size_t done = 0;
     for (auto& t : targets) {
       if (!t.item.reason.empty()) continue;
@@ -85,9 +87,9 @@ Result<FreezeReport> freeze(const profile::Profile& profile, const FreezeOptions
         return fail(std::move(value.error())
                         .add_context(fmt::format("while freezing [{}] {} (no file was changed)", t.item.section, t.item.subject)));
       t.item.value = std::move(*value);
-      if (ctx.progress) ctx.progress->advance(++done);
+      progress->advance(++done);
     }
-    if (ctx.progress && fixable) ctx.progress->finish();
+    progress.reset();
     report.changed_files = SLAP_TRY(write_edits(targets));
   }
   for (auto& t : targets) report.items.push_back(std::move(t.item));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "release/freeze_scan.hpp"
 #include "release/recipe_outputs.hpp"
@@ -66,15 +67,15 @@ Result<std::vector<Change>> push_release(const profile::Profile& profile, const 
                                          fetch::Fetcher& fetcher, cache::Client& cache, const Context& ctx) {
   std::vector<Change> changes;
   auto downloads = SLAP_TRY(pinned_downloads(profile));
-  if (ctx.progress) ctx.progress->start("push", downloads.size());
+  std::optional<Progress> progress(std::in_place, ctx, "push", downloads.size());
   for (std::size_t i = 0; i < downloads.size(); ++i) {
     if (ctx.cancelled()) return fail(ErrorKind::interrupted, "push interrupted");
     auto change = push_download(downloads[i], fetcher, cache);
     if (!change) return fail(std::move(change.error()).add_context(fmt::format("while pre-caching {}", downloads[i].url)));
     changes.push_back(std::move(*change));
-    if (ctx.progress) ctx.progress->advance(i + 1);
+    progress->advance(i + 1);
   }
-  if (ctx.progress) ctx.progress->finish();
+  progress.reset();
   if (!archive.empty()) {
     auto pushed = SLAP_TRY(cache.upload(archive));
     changes.push_back({archive, 0, {}, fmt::format("{} archive (sha512 {})", pushed.uploaded ? "uploaded" : "already cached", pushed.sha512)});

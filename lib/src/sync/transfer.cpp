@@ -77,11 +77,12 @@ struct Job {
   Ledger& ledger;
   std::uint64_t rate = 0;                // bytes per second for each transfer
   std::atomic<std::uint64_t> moved{0};  // bytes, for the progress line
+  const Progress* task = nullptr;
 
   http::ProgressFn progress() {
     return [this, last = std::uint64_t{0}](std::uint64_t done, std::uint64_t) mutable {
       if (done > last) moved += done - std::exchange(last, done);
-      if (ctx.progress) ctx.progress->advance(moved);
+      if (task) task->advance(moved);
       return true;
     };
   }
@@ -248,12 +249,15 @@ Status transfer(const Plan& plan, const Options& o, cache::Store& store, const C
   job.rate = o.limit_rate == 0 ? 0 : std::max<std::uint64_t>(1, o.limit_rate / parallel);
   std::uint64_t total = 0;
   for (const auto& b : plan.blobs) total += b.size;
-  bool show = ctx.progress && !plan.blobs.empty();
-  if (show) ctx.progress->start(fmt::format("{} {} blobs", pull ? "pulling" : "pushing", plan.blobs.size()), total);
+  std::optional<Progress> task;
+  if (!plan.blobs.empty())
+    task.emplace(ctx, fmt::format("{} {} blobs", pull ? "pulling" : "pushing", plan.blobs.size()), total, ProgressUnit::bytes);
+  job.task = task ? &*task : nullptr;
   Status done = run_parallel(plan.blobs.size(), job, requests, [&](Peer& peer, std::size_t i) {
     return pull ? pull_blob(peer, plan.blobs[i], job) : push_blob(peer, plan.blobs[i], job);
   });
-  if (show) ctx.progress->finish();
+  job.task = nullptr;
+  task.reset();
   if (done && pull) done = store_entries(job);
   if (done && !pull)
     done = run_parallel(plan.entries.size(), job, requests,

@@ -35,9 +35,19 @@ struct Captured final : LogSink {
 struct Counted final : ProgressSink {
   std::uint64_t total = 0, done = 0;
   int finished = 0;
-  void start(std::string_view, std::uint64_t t) override { total = t; }
-  void advance(std::uint64_t d) override { done = d; }
-  void finish() override { ++finished; }
+  Task start(std::string_view, std::uint64_t t, ProgressUnit) override {
+    total = t;
+    return 7;
+  }
+  void advance(Task task, std::uint64_t d, std::uint64_t t) override {
+    CHECK(task == 7);
+    done = d;
+    if (t) total = t;
+  }
+  void finish(Task task) override {
+    CHECK(task == 7);
+    ++finished;
+  }
 };
 
 std::string url_key(const std::string& url) { return checksum::hex_digest(checksum::Algorithm::md5, url); }
