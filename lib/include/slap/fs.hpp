@@ -5,6 +5,7 @@
 // place, never renamed over; a directory is refused.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,8 @@ namespace slap::fs {
 Result<std::string> read_file(const std::string& path);
 bool exists(const std::string& path) noexcept;
 bool is_dir(const std::string& path) noexcept;
+// The size of the file at `path`; 0 when it cannot be stat()ed.
+std::uint64_t size_or_zero(const std::string& path) noexcept;
 Status make_dirs(const std::string& path, unsigned mode = 0777);
 Status remove_all(const std::string& path);
 std::string current_dir();

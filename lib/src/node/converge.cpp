@@ -46,7 +46,7 @@ namespace {
 
 constexpr int max_passes = 5;
 
-bool wanted(const Options& o, const std::string& partition) {
+bool wanted_partition(const Options& o, const std::string& partition) {
   return o.only.empty() || std::find(o.only.begin(), o.only.end(), partition) != o.only.end();
 }
 
@@ -80,7 +80,7 @@ Result<InstanceReport> converge_instances(const Options& o, const Context& ctx) 
     auto partitions = SLAP_TRY(state.partitions());
     if (pass == 1 && o.only.empty()) remove_orphan_groups(run, partitions);
     for (const auto& p : partitions) {
-      if (!wanted(o, p.id)) continue;
+      if (!wanted_partition(o, p.id)) continue;
       if (ctx.cancelled()) return fail(ErrorKind::interrupted, "interrupted");
       PartitionOutcome outcome = detail::process_partition(run, p, pass == 1);
       if (outcome.error == "interrupted") return fail(ErrorKind::interrupted, "interrupted");

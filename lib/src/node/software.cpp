@@ -16,7 +16,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-bool wanted(const Options& o, const std::string& url) {
+bool wanted_software(const Options& o, const std::string& url) {
   return o.only.empty() || std::find(o.only.begin(), o.only.end(), url) != o.only.end();
 }
 
@@ -59,7 +59,7 @@ Result<std::vector<SoftwareOutcome>> converge_software(const Options& o, const C
   State state = SLAP_TRY(State::open(o.layout));
   std::vector<SoftwareOutcome> out;
   for (const auto& sw : SLAP_TRY(state.software())) {
-    if (!wanted(o, sw.url)) continue;
+    if (!wanted_software(o, sw.url)) continue;
     if (ctx.cancelled()) return fail(ErrorKind::interrupted, "interrupted");
     auto started = Clock::now();
     SoftwareOutcome r{sw.url, o.layout.software_dir(sw.url)};

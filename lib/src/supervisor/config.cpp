@@ -15,7 +15,7 @@ std::string value(std::string_view v) { return str::replace_all(v, "%", "%%"); }
 // `command` is split like a shell line.
 std::string command_word(std::string_view path) { return value(process::shell_quote(path)); }
 
-std::string quoted(std::string_view v) {
+std::string quoted_value(std::string_view v) {
   return "\"" + value(str::replace_all(str::replace_all(v, "\\", "\\\\"), "\"", "\\\"")) + "\"";
 }
 
@@ -49,7 +49,7 @@ std::string group_config(const Group& g) {
         "stdout_logfile_backups = 2\n"
         "environment = HOME={},SLAP_SERVICE_DIGEST={}\n",
         g.name, p.name, value(p.name), command_word(p.command), value(g.directory), g.started ? "true" : "false",
-        p.run_once ? "false" : "true", p.run_once ? 0 : 1, value(log), quoted(g.directory), quoted(p.digest));
+        p.run_once ? "false" : "true", p.run_once ? 0 : 1, value(log), quoted_value(g.directory), quoted_value(p.digest));
   }
   return out;
 }

@@ -1,12 +1,11 @@
 #include "sync/peer.hpp"
 
-#include <sys/stat.h>
-
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
 #include "slap/cache.hpp"
+#include "slap/fs.hpp"
 #include "slap/strings.hpp"
 
 namespace slap::sync {
@@ -15,11 +14,6 @@ namespace {
 
 constexpr std::uint64_t max_answer = 256 << 20;  // a listing page or a bulk answer
 constexpr long upload_timeout_seconds = 3600;    // the peer may digest a large upload slowly
-
-std::uint64_t file_size(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
-}
 
 // The string member `name` of `object`, or "" (also when it is absent or not a string).
 std::string text_of(const nlohmann::json& object, const char* name) {
@@ -167,7 +161,7 @@ Result<http::Response> Peer::get_blob(const std::string& sha512, std::uint64_t s
                                       const http::ProgressFn& progress) {
   auto rq = request("GET", cache_, sha512);
   rq.output_file = partial;
-  rq.resume_from = file_size(partial);
+  rq.resume_from = fs::size_or_zero(partial);
   rq.max_body = size > 0 ? size : max_blob;  // as the peer's listing announced it: never more
   rq.limit_rate = limit_rate;
   return perform(rq, progress);

@@ -1,6 +1,5 @@
 #include "sync/transfer.hpp"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,11 +19,6 @@
 namespace slap::sync {
 
 namespace {
-
-std::uint64_t file_size(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
-}
 
 std::string excerpt(std::string_view body) {
   std::string first_line(str::strip(body.substr(0, body.find('\n'))));
@@ -130,7 +124,7 @@ Status check_token(const http::Response& rs, const std::string& peer) {
 Status pull_blob(Peer& peer, const cache::StoredBlob& blob, Job& job) {
   // Not in incoming/, which `slap cache-serve` empties when it starts on the same store.
   std::string partial = fmt::format("{}/partial/{}.part", job.store.root(), blob.sha512);
-  switch (use_of_partial(file_size(partial), blob.size)) {
+  switch (use_of_partial(fs::size_or_zero(partial), blob.size)) {
     case PartialUse::adopt:
       // When the bytes are wrong, adopt() removed them and the download starts over.
       if (!job.store.adopt(partial, blob.sha512)) break;
@@ -139,7 +133,7 @@ Status pull_blob(Peer& peer, const cache::StoredBlob& blob, Job& job) {
     case PartialUse::restart: ::unlink(partial.c_str()); break;
     case PartialUse::resume: break;
   }
-  std::uint64_t resumed = file_size(partial);
+  std::uint64_t resumed = fs::size_or_zero(partial);
   auto rs = peer.get_blob(blob.sha512, blob.size, job.options.max_blob, partial, job.rate, job.progress());
   if (!rs) return fail(std::move(rs.error()));
   if (rs->status == 404) {
@@ -151,7 +145,7 @@ Status pull_blob(Peer& peer, const cache::StoredBlob& blob, Job& job) {
     return {};
   }
   if (!fs::exists(partial)) SLAP_CHECK(fs::write_atomic(partial, ""));  // an empty blob has no byte to write
-  std::uint64_t size = file_size(partial);
+  std::uint64_t size = fs::size_or_zero(partial);
   auto adopted = job.store.adopt(partial, blob.sha512);
   if (!adopted && adopted.error().kind == ErrorKind::checksum) {
     job.ledger.failed("blob", blob.sha512, "refused: the peer's " + adopted.error().message);

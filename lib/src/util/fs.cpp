@@ -62,6 +62,11 @@ bool is_dir(const std::string& path) noexcept {
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+std::uint64_t size_or_zero(const std::string& path) noexcept {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+}
+
 Status make_dirs(const std::string& path, unsigned mode) {
   if (path.empty() || is_dir(path)) return {};
   std::string parent = path::dirname(str_without_trailing_slash(path));

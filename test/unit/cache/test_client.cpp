@@ -43,7 +43,7 @@ struct Fixture {
   Context ctx{nullptr, &log, nullptr, nullptr};
 };
 
-std::string sha512(std::string_view data) { return checksum::hex_digest(checksum::Algorithm::sha512, data); }
+using test::sha512;
 
 }  // namespace
 

@@ -19,7 +19,7 @@ namespace {
 
 const httplib::Headers auth = {{"Authorization", "Bearer t0ken"}};
 
-std::string sha512(std::string_view data) { return checksum::hex_digest(checksum::Algorithm::sha512, data); }
+using test::sha512;
 
 }  // namespace
 

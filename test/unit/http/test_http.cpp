@@ -10,7 +10,7 @@ using namespace slap;
 
 namespace {
 
-const std::string content = "0123456789abcdefghijklmnopqrstuvwxyz";
+const std::string alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
 
 http::Request get(const std::string& url) {
   http::Request rq;
@@ -30,15 +30,15 @@ http::RetryPolicy no_wait(int attempts) {
 
 TEST_CASE("http: GET into memory, headers lower-cased") {
   test::TestServer server;
-  server.serve("/a.txt", content);
+  server.serve("/a.txt", alphabet);
   http::Client client;
   auto res = client.perform(get(server.url("/a.txt")));
   REQUIRE(res);
   CHECK(res->status == 200);
-  CHECK(res->body == content);
-  CHECK(res->bytes == content.size());
+  CHECK(res->body == alphabet);
+  CHECK(res->bytes == alphabet.size());
   CHECK(res->header("X-Test-Header") == "Served");
-  CHECK(res->header("content-length") == std::to_string(content.size()));
+  CHECK(res->header("content-length") == std::to_string(alphabet.size()));
   CHECK(res->header("x-absent") == "");
   bool lower = true;
   for (const auto& [name, value] : res->headers) lower = lower && name == str::to_lower(name);
@@ -51,7 +51,7 @@ TEST_CASE("http: GET into memory, headers lower-cased") {
 
 TEST_CASE("http: HEAD, PUT, POST from a file, DELETE") {
   test::TestServer server;
-  server.serve("/a.txt", content);
+  server.serve("/a.txt", alphabet);
   http::Client client;
   auto head = get(server.url("/a.txt"));
   head.method = "HEAD";
@@ -91,7 +91,7 @@ TEST_CASE("http: HEAD, PUT, POST from a file, DELETE") {
 
 TEST_CASE("http: output_file, resumed with Range or restarted on 200") {
   test::TestServer server;
-  server.serve("/a.bin", content);
+  server.serve("/a.bin", alphabet);
   std::string file = test::temp_dir("http-out") + "/a.bin";
   http::Client client;
   auto rq = get(server.url("/a.bin"));
@@ -99,9 +99,9 @@ TEST_CASE("http: output_file, resumed with Range or restarted on 200") {
   auto res = client.perform(rq);
   REQUIRE(res);
   CHECK(res->body.empty());
-  CHECK(fs::read_file(file).value() == content);
+  CHECK(fs::read_file(file).value() == alphabet);
 
-  test::write(file, content.substr(0, 10));
+  test::write(file, alphabet.substr(0, 10));
   rq.resume_from = 10;
   std::uint64_t last_done = 0, last_total = 0;
   res = client.perform(rq, [&](std::uint64_t done, std::uint64_t total) {
@@ -111,18 +111,18 @@ TEST_CASE("http: output_file, resumed with Range or restarted on 200") {
   });
   REQUIRE(res);
   CHECK(res->status == 206);
-  CHECK(res->bytes == content.size() - 10);
+  CHECK(res->bytes == alphabet.size() - 10);
   CHECK(server.requests().back().range == "bytes=10-");
-  CHECK(fs::read_file(file).value() == content);
-  CHECK(last_done == content.size());  // progress counts the whole resource
-  CHECK(last_total == content.size());
+  CHECK(fs::read_file(file).value() == alphabet);
+  CHECK(last_done == alphabet.size());  // progress counts the whole resource
+  CHECK(last_total == alphabet.size());
 
   test::write(file, "XXXXXXXXXX");
   server.ignore_ranges = true;
   res = client.perform(rq);
   REQUIRE(res);
   CHECK(res->status == 200);
-  CHECK(fs::read_file(file).value() == content);  // started again from byte 0
+  CHECK(fs::read_file(file).value() == alphabet);  // started again from byte 0
 }
 
 TEST_CASE("http: error pages never reach output_file") {
@@ -141,7 +141,7 @@ TEST_CASE("http: error pages never reach output_file") {
 
 TEST_CASE("http: body limit, abort from progress, transport errors") {
   test::TestServer server;
-  server.serve("/a.txt", content);
+  server.serve("/a.txt", alphabet);
   http::Client client;
   auto rq = get(server.url("/a.txt"));
   rq.max_body = 10;
@@ -163,17 +163,17 @@ TEST_CASE("http: body limit, abort from progress, transport errors") {
 
 TEST_CASE("http: file:// URLs") {
   std::string dir = test::temp_dir("http-file");
-  test::write(dir + "/f", content);
+  test::write(dir + "/f", alphabet);
   http::Client client;
   auto res = client.perform(get("file://" + dir + "/f"));
   REQUIRE(res);
   CHECK(res->status == 0);
-  CHECK(res->body == content);
+  CHECK(res->body == alphabet);
 }
 
 TEST_CASE("http: retries 503 with backoff, then gives the last answer") {
   test::TestServer server;
-  server.serve("/a.txt", content);
+  server.serve("/a.txt", alphabet);
   http::Client client;
   server.fail_next = 2;
   std::vector<std::string> reasons;
@@ -182,7 +182,7 @@ TEST_CASE("http: retries 503 with backoff, then gives the last answer") {
   auto res = http::perform_with_retries(client, get(server.url("/a.txt")), policy, nullptr);
   REQUIRE(res);
   CHECK(res->status == 200);
-  CHECK(res->body == content);
+  CHECK(res->body == alphabet);
   CHECK(server.requests().size() == 3);
   CHECK(reasons == std::vector<std::string>(2, server.url("/a.txt") + ": HTTP 503"));
 
@@ -198,7 +198,7 @@ TEST_CASE("http: retries 503 with backoff, then gives the last answer") {
 
 TEST_CASE("http: a cut download is resumed by the retry") {
   test::TestServer server;
-  server.serve("/a.bin", content);
+  server.serve("/a.bin", alphabet);
   server.cut_next_at = 20;
   std::string file = test::temp_dir("http-cut") + "/a.bin";
   test::write(file, "stale content from an older download");
@@ -208,7 +208,7 @@ TEST_CASE("http: a cut download is resumed by the retry") {
   auto res = http::perform_with_retries(client, rq, no_wait(3), nullptr);
   REQUIRE(res);
   CHECK(res->status == 206);
-  CHECK(fs::read_file(file).value() == content);
+  CHECK(fs::read_file(file).value() == alphabet);
   auto seen = server.requests();
   REQUIRE(seen.size() == 2);
   CHECK(seen[0].range == "");
@@ -220,32 +220,32 @@ TEST_CASE("http: a cut download is resumed by the retry") {
   res = http::perform_with_retries(client, rq, no_wait(3), nullptr);
   REQUIRE(res);
   CHECK(res->status == 200);
-  CHECK(fs::read_file(file).value() == content);
+  CHECK(fs::read_file(file).value() == alphabet);
   CHECK(server.requests().back().range == "bytes=20-");
 }
 
 TEST_CASE("http: a resume the server cannot satisfy (416) starts over") {
   test::TestServer server;
-  server.serve("/a.bin", content);
+  server.serve("/a.bin", alphabet);
   std::string file = test::temp_dir("http-416") + "/a.bin";
-  test::write(file, std::string(content.size(), 'x'));
+  test::write(file, std::string(alphabet.size(), 'x'));
   http::Client client;
   auto rq = get(server.url("/a.bin"));
   rq.output_file = file;
-  rq.resume_from = content.size();
+  rq.resume_from = alphabet.size();
   auto res = http::perform_with_retries(client, rq, no_wait(2), nullptr);
   REQUIRE(res);
   CHECK(res->status == 200);
-  CHECK(fs::read_file(file).value() == content);
+  CHECK(fs::read_file(file).value() == alphabet);
   auto seen = server.requests();
   REQUIRE(seen.size() == 2);
-  CHECK(seen[0].range == "bytes=" + std::to_string(content.size()) + "-");
+  CHECK(seen[0].range == "bytes=" + std::to_string(alphabet.size()) + "-");
   CHECK(seen[1].range == "");
 }
 
 TEST_CASE("http: a cancel request stops the retries") {
   test::TestServer server;
-  server.serve("/a.txt", content);
+  server.serve("/a.txt", alphabet);
   http::Client client;
   CancelToken cancel;
   cancel.request();

@@ -12,7 +12,7 @@ using Kind = release::FreezeItem::Kind;
 
 namespace {
 
-std::string md5(std::string_view text) { return checksum::hex_digest(checksum::Algorithm::md5, text); }
+using test::md5;
 
 const std::string revision = "0123456789abcdef0123456789abcdef01234567";
 

@@ -9,7 +9,7 @@ using namespace slap;
 using State = release::HashEntry::State;
 
 namespace {
-std::string md5(std::string_view text) { return checksum::hex_digest(checksum::Algorithm::md5, text); }
+using test::md5;
 
 std::string read(const std::string& path) { return fs::read_file(path).value(); }
 }  // namespace
