@@ -9,7 +9,10 @@ PACKAGES = g++ meson ninja-build pkg-config git scdoc \
   libxml-parser-perl libexpat1-dev gettext \
   python3-pip python3-setuptools python3-wheel python3-dev ruby libsqlite3-dev supervisor
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-MESON_ARGS ?=
+# A unity build (meson batches 8 sources per translation unit): a clean build takes less
+# than half the CPU time of one translation unit per file (bench/build-time). For quick
+# rebuilds while editing, set up a build directory with -Dunity=off.
+MESON_ARGS ?= -Dunity=on -Dunity_size=8
 
 .PHONY: all deps build demo demo-node test test-tools test-sanitize fuzz bench clean
 
