@@ -10,7 +10,7 @@
 
 #include "promise/checks.hpp"
 #include "promise/text.hpp"
-#include "util/unique_fd.hpp"
+#include "slap/fd.hpp"
 #include "slap/fs.hpp"
 #include "slap/strings.hpp"
 

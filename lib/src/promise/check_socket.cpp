@@ -12,8 +12,8 @@
 
 #include "promise/checks.hpp"
 #include "promise/text.hpp"
-#include "util/socket.hpp"
-#include "util/unique_fd.hpp"
+#include "slap/fd.hpp"
+#include "slap/socket.hpp"
 
 namespace slap::promise {
 

@@ -12,7 +12,7 @@
 #include "build/installed.hpp"
 #include "recipes/common.hpp"
 #include "recipes/factories.hpp"
-#include "util/unique_fd.hpp"
+#include "slap/fd.hpp"
 
 namespace slap::recipes {
 

@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 #include <thread>
 
-#include "util/unique_fd.hpp"
+#include "slap/fd.hpp"
 
 namespace slap::process {
 
