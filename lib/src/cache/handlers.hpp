@@ -35,8 +35,8 @@
 
 #include <httplib.h>
 
-#include "cache/storage.hpp"
 #include "slap/cache.hpp"
+#include "slap/cache_store.hpp"
 
 namespace slap::cache {
 

@@ -11,7 +11,7 @@
 #include <functional>
 #include <memory>
 
-#include "cache/store.hpp"
+#include "slap/cache_store.hpp"
 #include "slap/checksum.hpp"
 #include "slap/fd.hpp"
 #include "slap/fs.hpp"

@@ -12,7 +12,7 @@
 
 #include "cache/handlers.hpp"
 #include "slap/cache.hpp"
-#include "cache/store.hpp"
+#include "slap/cache_store.hpp"
 #include "slap/fd.hpp"
 #include "slap/fs.hpp"
 #include "slap/lock.hpp"

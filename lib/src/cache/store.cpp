@@ -1,4 +1,4 @@
-#include "cache/store.hpp"
+#include "slap/cache_store.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
