@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "slap/node.hpp"
+#include "slap/node_state.hpp"
 #include "slap/sqlite.hpp"
 #include "slap/strings.hpp"
 
