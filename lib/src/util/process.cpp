@@ -319,12 +319,6 @@ void add_assignment(Environment& env, std::string_view kv) {
 }
 }  // namespace
 
-Environment parse_environment(char** environ) {
-  Environment env;
-  for (char** e = environ; e && *e; ++e) add_assignment(env, *e);
-  return env;
-}
-
 Environment parse_environment(const std::vector<std::string>& assignments) {
   Environment env;
   for (const auto& kv : assignments) add_assignment(env, kv);
