@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,10 @@ bool contains(std::string_view s, std::string_view p) noexcept;
 std::string dedent(std::string_view text);
 
 std::string to_lower(std::string_view s);
+
+// A boolean as settings and options write it: true/yes/on/1, false/no/off/0, in any case;
+// nullopt for anything else.
+std::optional<bool> parse_bool(std::string_view s);
 
 // %XX escapes decoded (urllib.parse.unquote_to_bytes); a '%' not followed by two hex
 // digits stays as it is.
