@@ -9,7 +9,7 @@
 #include "cache/handlers.hpp"
 #include "cache/range.hpp"
 #include "profile/condition.hpp"
-#include "profile/parser.hpp"
+#include "slap/profile.hpp"
 #include "promise/pyliteral.hpp"
 #include "recipes/egg/marker.hpp"
 #include "recipes/egg/requirement.hpp"

@@ -12,6 +12,7 @@
 #include "slap/config.hpp"
 #include "slap/context.hpp"
 #include "slap/error.hpp"
+#include "slap/process.hpp"
 #include "terminal.hpp"
 
 namespace CLI {
@@ -40,6 +41,9 @@ struct Env {
   std::string cwd;
   std::map<std::string, std::string> environ;
 };
+
+// slap's environment, as the processes it starts (and git, supervisord...) inherit it.
+inline process::Environment environment_of(const Env& env) { return {env.environ.begin(), env.environ.end()}; }
 
 // What a command produced: the --json "result", its exit code, and an error that still
 // comes with a result (e.g. `slap show` on a profile whose parts cannot be installed).

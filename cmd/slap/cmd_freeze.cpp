@@ -27,6 +27,7 @@ Result<Outcome> run_freeze(Env& env, FreezeArgs& o) {
   release::FreezeOptions options;
   options.check = o.check;
   options.fetcher = fetcher ? &*fetcher : nullptr;
+  options.environment = environment_of(env);
   auto report = SLAP_TRY(release::freeze(loaded, options, env.ctx));
 
   std::size_t left = o.check ? report.items.size() : report.unfixable();

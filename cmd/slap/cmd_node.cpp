@@ -45,12 +45,6 @@ class QuietLog final : public LogSink {
   LogSink* next_;
 };
 
-process::Environment environment_of(const Env& env) {
-  process::Environment out;
-  for (const auto& [k, v] : env.environ) out.emplace_back(k, v);
-  return out;
-}
-
 Result<node::Options> node_options(Env& env, const NodeArgs& a) {
   node::Options o;
   o.layout.root = node_root(env, a.root);

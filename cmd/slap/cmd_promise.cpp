@@ -39,9 +39,9 @@ Result<PromiseCall> parse_words(const Env& env, const PromiseArgs& a) {
   return inv;
 }
 
-std::vector<std::string> environment_of(const Env& env) {
+std::vector<std::string> assignments(const process::Environment& environment) {
   std::vector<std::string> out;
-  for (const auto& [k, v] : env.environ) out.push_back(k + "=" + v);
+  for (const auto& [k, v] : environment) out.push_back(k + "=" + v);
   return out;
 }
 
@@ -58,7 +58,7 @@ Result<Outcome> run_promises(Env& env, const PromiseArgs& a, const std::string& 
   o.jobs = static_cast<unsigned>(std::max(1L, env.config.get_int(explicit_jobs ? "core.jobs" : "promise.jobs")));
   o.timeout = std::chrono::seconds(std::max(1L, env.config.get_int("promise.timeout")));
   o.bang_command = env.config.get("promise.bang-command");
-  o.environment = environment_of(env);
+  o.environment = assignments(environment_of(env));
   auto report = SLAP_TRY(promise::run(env.ctx, o));
   if (report.reports.empty())
     env.ctx.warn(fmt::format("no promises in {} (etc/promise/ and etc/plugin/ are empty or missing)", partition));

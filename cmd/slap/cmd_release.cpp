@@ -70,6 +70,7 @@ Result<Outcome> run_release(Env& env, ReleaseArgs& o) {
   std::optional<fetch::Fetcher> fetcher;
   if (o.freeze || o.push) fetcher.emplace(SLAP_TRY(fetch::options_from_config(env.config)), env.ctx);
   options.fetcher = fetcher ? &*fetcher : nullptr;
+  options.environment = environment_of(env);
   std::optional<cache::Client> client;
   if (o.push) {
     auto settings = SLAP_TRY(cache::settings_from_config(env.config));

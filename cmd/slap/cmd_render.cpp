@@ -25,9 +25,7 @@ struct RenderOptions {
 };
 
 Result<bool> parse_bool(const std::string& key, const std::string& v) {
-  std::string l = str::to_lower(v);
-  if (l == "true" || l == "1" || l == "yes" || l == "on") return true;
-  if (l == "false" || l == "0" || l == "no" || l == "off") return false;
+  if (auto b = str::parse_bool(v)) return *b;
   return fail(ErrorKind::usage, fmt::format("--option {}: expected true or false, got '{}'", key, v));
 }
 

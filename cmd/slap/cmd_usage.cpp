@@ -26,12 +26,6 @@ struct UsageArgs {
   CLI::App* top = nullptr;
 };
 
-process::Environment environment_of(const Env& env) {
-  process::Environment out;
-  for (const auto& [k, v] : env.environ) out.emplace_back(k, v);
-  return out;
-}
-
 Result<node::Layout> node_layout(const Env& env, const std::string& root) {
   node::Layout layout{node_root(env, root)};
   if (!fs::exists(layout.database()))

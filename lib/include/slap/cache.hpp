@@ -104,6 +104,25 @@ std::string entry_body(std::string_view info, std::string_view signature);
 std::string make_entry_info(const std::string& sha512,
                             const std::vector<std::pair<std::string, std::string>>& fields);
 
+// ---- URLs -----------------------------------------------------------------------------
+// Where the upload token goes, and how names go into paths: the protocol client's and
+// `slap sync`'s.
+
+// A base URL without its user:password@ part, which becomes a Basic Authorization header;
+// otherwise a non-empty token is sent as "Bearer TOKEN".
+struct Endpoint {
+  std::string url;
+  std::string authorization;
+};
+
+Endpoint endpoint(const std::string& base, const std::string& token);
+
+// `url` without its user:password@ part: what messages and reports may show.
+inline std::string without_credentials(const std::string& url) { return endpoint(url, "").url; }
+
+// `base`/`name`, the name escaped only where a URL cannot carry it raw (keys keep their ':').
+std::string join_url(const std::string& base, std::string_view name);
+
 // ---- Client ---------------------------------------------------------------------------
 
 enum class Side { download, upload };

@@ -54,6 +54,8 @@ std::string staging_prefix(const std::string& target, std::string_view kind);
 
 // fsync of an existing file (e.g. one written by a non-durable commit).
 Status sync_file(const std::string& path);
+// fsync of a directory: makes the renames and creations in it durable.
+Status sync_dir(const std::string& dir);
 
 // One-shot: AtomicFile::create + write + commit.
 Status write_atomic(const std::string& path, std::string_view data, unsigned mode = 0644, bool durable = true);

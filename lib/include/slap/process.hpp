@@ -69,8 +69,7 @@ class Child {
 // spec.log_file, or to /dev/null when that is empty; deadline and cancel are not used.
 Result<Child> start(const Spec& spec, const std::vector<int>& inherit);
 
-// KEY=VALUE strings (environ) to pairs; later duplicates win.
-Environment parse_environment(char** environ);
+// KEY=VALUE strings to pairs; later duplicates win.
 Environment parse_environment(const std::vector<std::string>& assignments);
 // Value of `key` in env, or "".
 std::string lookup(const Environment& env, std::string_view key);

@@ -20,6 +20,37 @@
 
 namespace slap::profile {
 
+// ---- One file as written ----------------------------------------------------------------
+// zc.buildout's configparser.parse: sections and options of one buildout file before any
+// merging. Tools that rewrite files in place (update-hash, freeze) and readers of other
+// buildout-syntax files (slapos.cfg, .installed.cfg) use it directly.
+
+struct ParsedOption {
+  std::string name;   // as written, with a trailing " +" / "-" for += / -=
+  std::string value;  // after continuation joining and dedent
+  std::uint32_t line = 0;
+};
+
+struct ParsedSection {
+  std::string name;
+  std::uint32_t line = 0;
+  std::vector<ParsedOption> options;  // first-seen order; a repeated option replaces
+};
+
+struct ParsedFile {
+  std::vector<ParsedSection> sections;  // first-seen order; repeated headers merge
+
+  ParsedSection* find(std::string_view name);
+  const ParsedSection* find(std::string_view name) const;
+};
+
+// `display_name` is used in messages and locations. Section conditions that the built-in
+// evaluator refuses go to `python` when it is set.
+Result<ParsedFile> parse(std::string_view text, const std::string& display_name,
+                         const std::function<Result<bool>(std::string_view, const Location&)>& python = {});
+
+// ---- Profiles ---------------------------------------------------------------------------
+
 // Index into Profile::sources(); the first entries are buildout's pseudo sources.
 enum SourceId : std::uint32_t {
   source_default = 0,   // DEFAULT_VALUE

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,6 +49,10 @@ struct Env {
   unsigned jobs = 1;
   python::Pool* python = nullptr;          // the build's Python helpers (started on first use)
   std::function<Status(const NestedBuild&, const InstallContext&)> nested_build;
+  // The options `part` was installed with according to the installed-state file `file`
+  // (the build engine's record); nullopt when it is not installed, or unknown (null).
+  std::function<std::optional<std::map<std::string, std::string>>(const std::string& file, const std::string& part)>
+      installed_options;
 };
 
 // Where one install writes its command output.
@@ -83,5 +88,24 @@ using Factory = Result<std::unique_ptr<Recipe>> (*)(profile::Resolver& resolver,
 Factory find(std::string_view name);
 // Every registered name, sorted.
 std::vector<std::string> names();
+
+// ---- Shared parts -----------------------------------------------------------------------
+
+// Where a part builds, as upstream's `Shared` helper decides: with `shared = true` and
+// shared directories, SHARED/NAME/DIGEST, DIGEST being the md5 of `signature` (the part's
+// options as JSON, the profile's own location taken out); otherwise parts/NAME.
+struct SharedPlace {
+  std::string location;
+  std::string signature;  // empty when the part is not shared
+  bool shared() const { return !signature.empty(); }
+};
+Result<SharedPlace> shared_place(profile::Resolver& resolver, profile::Options& options, const Env& env);
+// The shared-part directories: [buildout] shared-part-list when it names any (one per
+// line), else `configured` (slap.toml's build.shared-parts).
+Result<std::vector<std::string>> shared_dirs(profile::Resolver& resolver, const std::vector<std::string>& configured);
+// Whether the recipe (as written in `recipe =`) builds shared parts when `shared = true`.
+bool shares_parts(std::string_view recipe);
+// A shared part directory is complete once its signature file exists.
+bool shared_part_complete(const std::string& location);
 
 }  // namespace slap::recipes

@@ -12,6 +12,7 @@
 
 #include "slap/context.hpp"
 #include "slap/error.hpp"
+#include "slap/process.hpp"
 #include "slap/profile.hpp"
 
 namespace slap::fetch {
@@ -90,6 +91,7 @@ struct FreezeOptions {
   bool check = false;                  // list only: no download, no edit
   fetch::Fetcher* fetcher = nullptr;   // required unless check
   RevisionResolver resolve_revision;   // null: git ls-remote
+  process::Environment environment;    // git runs with it (HOME, GIT_* apply)
 };
 
 // Lists the unfrozen items of `profile`'s parts and, unless `check`, fixes those it can:
@@ -142,6 +144,7 @@ struct ReleaseOptions {
   fetch::Fetcher* fetcher = nullptr;           // freeze and push
   cache::Client* cache = nullptr;              // push
   RevisionResolver resolve_revision;           // freeze; null: git ls-remote
+  process::Environment environment;            // git runs with it (HOME, GIT_* apply)
 };
 
 struct ReleaseStep {
@@ -165,10 +168,11 @@ ReleaseReport run_release(const ReleaseOptions& options, const Context& ctx);
 
 // The files a release archive holds, relative to `dir`: the tracked files when `dir` is in
 // a git work tree, else every file except hidden ones and buildout's output directories.
-Result<std::vector<std::string>> release_files(const std::string& dir);
+Result<std::vector<std::string>> release_files(const std::string& dir, const process::Environment& env);
 
 // Writes `dir` as a reproducible .tar.gz with entries under PREFIX/; the same tree and
 // commit give the same bytes.
-Status write_archive(const std::string& dir, const std::string& out, const std::string& prefix);
+Status write_archive(const std::string& dir, const std::string& out, const std::string& prefix,
+                     const process::Environment& env);
 
 }  // namespace slap::release

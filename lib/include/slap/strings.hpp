@@ -1,6 +1,9 @@
-// String helpers with Python semantics where profiles need them (split, strip, dedent).
+// String helpers with Python semantics where profiles need them (split, strip, dedent),
+// and Python's text conventions (repr, literal escapes, case, code points).
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +38,10 @@ std::string dedent(std::string_view text);
 
 std::string to_lower(std::string_view s);
 
+// A boolean as settings and options write it: true/yes/on/1, false/no/off/0, in any case;
+// nullopt for anything else.
+std::optional<bool> parse_bool(std::string_view s);
+
 // %XX escapes decoded (urllib.parse.unquote_to_bytes); a '%' not followed by two hex
 // digits stays as it is.
 std::string percent_decode(std::string_view s);
@@ -44,5 +51,29 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // True if s is valid UTF-8 (no overlongs, no surrogates).
 bool valid_utf8(std::string_view s) noexcept;
+
+// ---- Python's text conventions ----------------------------------------------------------
+// Python indexes strings by code point; slap keeps them as UTF-8. The template engine,
+// promise messages (SlapOS' %r) and generated Python code all quote with string_repr.
+
+// repr() of a str: the quote Python picks, its escapes for what is not printable.
+std::string string_repr(std::string_view s);
+// repr() of a float: the shortest digits that round-trip, laid out as Python does.
+std::string float_repr(double d);
+// Decodes the body of a Python string literal; on a bad escape sets `error`.
+std::string unescape_python(std::string_view raw, std::string& error);
+
+// str.lower() / str.upper() for Latin, Greek and Cyrillic letters (ß uppercases to SS);
+// other scripts are left unchanged.
+std::string py_lower(std::string_view s);
+std::string py_upper(std::string_view s);
+
+bool is_ascii(std::string_view s) noexcept;
+std::size_t code_point_count(std::string_view s) noexcept;
+// Code point at byte offset i (advanced past it); invalid bytes decode as themselves.
+std::uint32_t next_code_point(std::string_view s, std::size_t& i) noexcept;
+void append_code_point(std::string& out, std::uint32_t cp);
+// Byte offsets of each code point start, plus s.size() at the end.
+std::vector<std::size_t> code_point_offsets(std::string_view s);
 
 }  // namespace slap::str

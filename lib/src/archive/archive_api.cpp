@@ -1,6 +1,6 @@
 #include "archive/archive_api.hpp"
 
-#include "util/dynamic_library.hpp"
+#include "slap/dynamic_library.hpp"
 
 namespace slap::archive::detail {
 

@@ -11,6 +11,7 @@
 
 #include "archive/handles.hpp"
 #include "slap/archive.hpp"
+#include "slap/fd.hpp"
 #include "slap/fs.hpp"
 #include "slap/paths.hpp"
 #include "slap/strings.hpp"
@@ -22,10 +23,6 @@ using detail::ArchiveApi;
 using detail::Entry;
 
 namespace {
-
-struct FileClose {
-  void operator()(std::FILE* f) const noexcept { std::fclose(f); }
-};
 
 // Entry name in the archive -> file on disk; std::map keeps entries sorted byte-wise.
 using Members = std::map<std::string, std::string>;
@@ -72,7 +69,7 @@ Error write_error(const ArchiveApi& la, struct archive* out, const std::string& 
 }
 
 Status write_content(const ArchiveApi& la, struct archive* out, const std::string& file, std::uint64_t size) {
-  std::unique_ptr<std::FILE, FileClose> in(std::fopen(file.c_str(), "rb"));
+  UniqueFile in(std::fopen(file.c_str(), "rb"));
   if (!in) return fail(ErrorKind::io, fmt::format("cannot open {}: {}", file, std::strerror(errno)));
   char buffer[1 << 16];
   std::uint64_t copied = 0;

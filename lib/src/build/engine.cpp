@@ -18,7 +18,6 @@
 #include "slap/paths.hpp"
 #include "slap/python.hpp"
 #include "slap/recipe.hpp"
-#include "recipes/common.hpp"
 #include "slap/resolver.hpp"
 #include "slap/strings.hpp"
 
@@ -138,6 +137,12 @@ class Builder {
     env_.environment = opts_.environment;
     env_.jobs = opts_.jobs;
     env_.shared_dirs = SLAP_TRY(recipes::shared_dirs(resolver, opts_.shared_dirs));
+    env_.installed_options = [](const std::string& file, const std::string& part) {
+      std::optional<std::map<std::string, std::string>> options;
+      if (auto state = read_installed(file))
+        if (auto it = state->parts.find(part); it != state->parts.end()) options = it->second.options;
+      return options;
+    };
     report_.directory = env_.buildout_dir;
     log_dir_ = path::join(env_.buildout_dir, ".slap/log");
     python_ = std::make_unique<python::Pool>(python::Settings{

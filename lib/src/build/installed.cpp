@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "profile/parser.hpp"
 #include "slap/fs.hpp"
+#include "slap/profile.hpp"
 #include "slap/strings.hpp"
 
 namespace slap::build {

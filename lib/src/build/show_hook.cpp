@@ -1,9 +1,8 @@
 // The resolution `slap show` prints: buildout's stand-in location for every recipe (what
 // the conformance oracle uses), except for a shared part, whose own recipe sets its
 // options as in the build.
-#include "recipes/common.hpp"
-#include "slap/recipe.hpp"
 #include "slap/build.hpp"
+#include "slap/recipe.hpp"
 #include "slap/strings.hpp"
 
 namespace slap::build {

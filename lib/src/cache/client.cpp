@@ -11,7 +11,6 @@
 #include <unordered_set>
 
 #include "cache/base64.hpp"
-#include "cache/url.hpp"
 #include "slap/cache.hpp"
 #include "slap/checksum.hpp"
 #include "slap/fs.hpp"

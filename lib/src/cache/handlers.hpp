@@ -39,8 +39,8 @@
 #include <string>
 #include <string_view>
 
-#include "cache/storage.hpp"
 #include "slap/cache.hpp"
+#include "slap/cache_store.hpp"
 
 namespace slap::cache {
 

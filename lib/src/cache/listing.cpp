@@ -11,8 +11,9 @@
 #include <functional>
 #include <memory>
 
-#include "cache/store.hpp"
+#include "slap/cache_store.hpp"
 #include "slap/checksum.hpp"
+#include "slap/fd.hpp"
 #include "slap/fs.hpp"
 
 namespace slap::cache {
@@ -24,13 +25,9 @@ bool is_hex(std::string_view name, std::size_t size) {
          std::all_of(name.begin(), name.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
-struct CloseDir {
-  void operator()(DIR* dir) const { ::closedir(dir); }
-};
-
 // The names in `dir` not starting with '.', sorted; none when `dir` does not exist.
 Result<std::vector<std::string>> sorted_names(const std::string& dir) {
-  std::unique_ptr<DIR, CloseDir> handle(::opendir(dir.c_str()));
+  UniqueDir handle(::opendir(dir.c_str()));
   if (!handle) {
     if (errno == ENOENT) return std::vector<std::string>{};
     return fail(ErrorKind::io, fmt::format("cannot list {}: {}", dir, std::strerror(errno)));

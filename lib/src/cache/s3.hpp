@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "cache/storage.hpp"
 #include "slap/cache.hpp"
+#include "slap/cache_store.hpp"
 #include "slap/error.hpp"
 #include "slap/http.hpp"
 

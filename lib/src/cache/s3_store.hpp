@@ -14,7 +14,7 @@
 #include <memory>
 
 #include "cache/s3.hpp"
-#include "cache/storage.hpp"
+#include "slap/cache_store.hpp"
 
 namespace slap::cache {
 

@@ -11,8 +11,9 @@
 #include <optional>
 
 #include "cache/handlers.hpp"
-#include "cache/store.hpp"
 #include "slap/cache.hpp"
+#include "slap/cache_store.hpp"
+#include "slap/fd.hpp"
 #include "slap/fs.hpp"
 #include "slap/lock.hpp"
 #include "slap/paths.hpp"
@@ -41,7 +42,7 @@ class HttpServer : public httplib::Server {
 // One line per request, Common Log Format, to a file or to the log sink.
 class AccessLog {
  public:
-  AccessLog(const Context& ctx, std::FILE* file) : ctx_(ctx), file_(file, &std::fclose) {}
+  AccessLog(const Context& ctx, UniqueFile file) : ctx_(ctx), file_(std::move(file)) {}
 
   void write(const httplib::Request& req, const httplib::Response& res) {
     std::time_t now = std::time(nullptr);
@@ -61,14 +62,17 @@ class AccessLog {
 
  private:
   const Context& ctx_;
-  std::unique_ptr<std::FILE, decltype(&std::fclose)> file_;
+  UniqueFile file_;
   std::mutex mutex_;
 };
 
 class HttpCacheServer final : public Server, public InMemoryServer {
  public:
-  HttpCacheServer(ServerOptions o, std::unique_ptr<Storage> store, const Context& c, std::FILE* log_file)
-      : options_(std::move(o)), store_(std::move(store)), handlers_(*store_, options_, c), log_(c, log_file) {}
+  HttpCacheServer(ServerOptions o, std::unique_ptr<Storage> store, const Context& c, UniqueFile log_file)
+      : options_(std::move(o)),
+        store_(std::move(store)),
+        handlers_(*store_, options_, c),
+        log_(c, std::move(log_file)) {}
 
   Status open();  // prepares the store and binds the socket
   Status open_in_memory();  // prepares the store only
@@ -169,18 +173,15 @@ void HttpCacheServer::stop() {
 
 Result<std::unique_ptr<HttpCacheServer>> make_server(ServerOptions options, const Context& ctx) {
   if (options.upload_token.empty()) return fail(ErrorKind::input, "the cache server needs an upload token");
-  std::FILE* log_file = nullptr;
+  UniqueFile log_file;
   if (!options.access_log.empty()) {
-    log_file = std::fopen(options.access_log.c_str(), "ae");
+    log_file.reset(std::fopen(options.access_log.c_str(), "ae"));
     if (!log_file)
       return fail(ErrorKind::io, fmt::format("cannot open access log {}: {}", options.access_log, std::strerror(errno)));
   }
   auto store = make_storage(options, ctx);
-  if (!store) {
-    if (log_file) std::fclose(log_file);
-    return fail(std::move(store.error()));
-  }
-  return std::make_unique<HttpCacheServer>(std::move(options), std::move(*store), ctx, log_file);
+  if (!store) return fail(std::move(store.error()));
+  return std::make_unique<HttpCacheServer>(std::move(options), std::move(*store), ctx, std::move(log_file));
 }
 
 }  // namespace

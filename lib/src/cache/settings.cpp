@@ -2,9 +2,9 @@
 // options SlapOS nodes already have) or from slap.toml's [cache] table.
 #include <fmt/format.h>
 
-#include "profile/parser.hpp"
 #include "slap/cache.hpp"
 #include "slap/fs.hpp"
+#include "slap/profile.hpp"
 #include "slap/strings.hpp"
 
 namespace slap::cache {

@@ -1,7 +1,6 @@
-#include "cache/storage.hpp"
+#include "slap/cache_store.hpp"
 
 #include "cache/s3_store.hpp"
-#include "cache/store.hpp"
 
 namespace slap::cache {
 

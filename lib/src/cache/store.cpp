@@ -1,4 +1,4 @@
-#include "cache/store.hpp"
+#include "slap/cache_store.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,6 +11,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "slap/fd.hpp"
 #include "slap/fs.hpp"
 #include "slap/paths.hpp"
 
@@ -20,13 +21,6 @@ namespace {
 
 Error sys_error(std::string_view what, const std::string& path, int err) {
   return Error(ErrorKind::io, fmt::format("{} {}: {}", what, path, std::strerror(err)));
-}
-
-void sync_dir(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
 }
 
 // Removes files named ".*" under `dir` and its subdirectories: temporary files of writes
@@ -96,18 +90,17 @@ Result<std::optional<std::uint64_t>> Store::blob_size(std::string_view sha512) c
 Status Store::read_blob(std::string_view sha512, std::uint64_t offset, std::uint64_t length,
                         const BlobSink& sink) const {
   std::string file = blob_path(sha512);
-  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fail(sys_error("cannot open", file, errno));
+  UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.open()) return fail(sys_error("cannot open", file, errno));
   char buffer[1 << 16];
   Status read;
   while (length > 0 && read) {
-    ssize_t n = ::pread(fd, buffer, std::min<std::uint64_t>(length, sizeof buffer), static_cast<off_t>(offset));
+    ssize_t n = ::pread(fd.get(), buffer, std::min<std::uint64_t>(length, sizeof buffer), static_cast<off_t>(offset));
     if (n <= 0) read = fail(sys_error("cannot read", file, n < 0 ? errno : EIO));
     else if (!sink({buffer, static_cast<std::size_t>(n)})) read = fail(ErrorKind::interrupted, "the reader went away");
     offset += static_cast<std::uint64_t>(std::max<ssize_t>(n, 0));
     length -= static_cast<std::uint64_t>(std::max<ssize_t>(n, 0));
   }
-  ::close(fd);
   return read;
 }
 
@@ -128,7 +121,7 @@ Status Store::place(const std::string& staged, std::string_view sha512) const {
     ::unlink(staged.c_str());
     return fail(std::move(placed.error()));
   }
-  sync_dir(dir);
+  (void)fs::sync_dir(dir);  // the blob is complete either way; a power cut may lose it
   return {};
 }
 
@@ -136,9 +129,8 @@ Status Store::adopt(const std::string& staged, std::string_view sha512) const {
   auto digest = checksum::file_hex_digest(checksum::Algorithm::sha512, staged);
   if (digest && *digest != sha512)
     digest = fail(ErrorKind::checksum, fmt::format("content does not match its key: its sha512 is {}", *digest));
-  int fd = digest ? ::open(staged.c_str(), O_RDONLY | O_CLOEXEC) : -1;
-  if (digest && (fd < 0 || ::fsync(fd) != 0)) digest = fail(sys_error("cannot sync", staged, errno));
-  if (fd >= 0) ::close(fd);
+  if (digest)
+    if (Status synced = fs::sync_file(staged); !synced) digest = fail(std::move(synced.error()));
   if (!digest) {
     ::unlink(staged.c_str());
     return fail(std::move(digest.error()));

@@ -1,8 +1,8 @@
-#include "cache/url.hpp"
-
+// Shacache/Shadir URLs (slap/cache.hpp).
 #include <fmt/format.h>
 
 #include "cache/base64.hpp"
+#include "slap/cache.hpp"
 #include "slap/strings.hpp"
 
 namespace slap::cache {

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <fmt/format.h>
 
+#include "slap/fd.hpp"
+
 namespace slap::checksum {
 
 struct Hasher::State {
@@ -54,22 +56,19 @@ std::string hex_digest(Algorithm a, std::string_view data) {
 }
 
 Result<std::string> file_hex_digest(Algorithm a, const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fail(ErrorKind::io, fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.open()) return fail(ErrorKind::io, fmt::format("cannot open {}: {}", path, std::strerror(errno)));
   Hasher h(a);
   char buf[1 << 16];
   while (true) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      return fail(ErrorKind::io, fmt::format("cannot read {}: {}", path, std::strerror(err)));
+      return fail(ErrorKind::io, fmt::format("cannot read {}: {}", path, std::strerror(errno)));
     }
     if (n == 0) break;
     h.update({buf, static_cast<std::size_t>(n)});
   }
-  ::close(fd);
   return h.hex();
 }
 

@@ -161,10 +161,9 @@ Status Config::set(const std::string& key, const std::string& value, const std::
       break;
     }
     case ConfigType::boolean: {
-      std::string l = str::to_lower(v);
-      if (l == "1" || l == "yes" || l == "on" || l == "true") v = "true";
-      else if (l == "0" || l == "no" || l == "off" || l == "false") v = "false";
-      else return fail(config_error(fmt::format("{}: '{}' must be true or false, not '{}'", origin, key, v)));
+      auto b = str::parse_bool(v);
+      if (!b) return fail(config_error(fmt::format("{}: '{}' must be true or false, not '{}'", origin, key, v)));
+      v = *b ? "true" : "false";
       break;
     }
     case ConfigType::choice:

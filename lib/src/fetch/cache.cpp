@@ -21,15 +21,6 @@ Error io_error(std::string_view what, const std::string& path) {
   return Error(ErrorKind::io, fmt::format("{} {}: {}", what, path, std::strerror(errno)));
 }
 
-Status sync_path(const std::string& path, int flags) {
-  int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) return fail(io_error("cannot open", path));
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return fail(io_error("cannot sync", path));
-  return {};
-}
-
 }  // namespace
 
 std::string DownloadCache::by_checksum(const Checksum& sum) const {
@@ -53,9 +44,9 @@ Result<FileLock> DownloadCache::lock(const std::string& url, const CancelToken* 
 Status DownloadCache::publish(const std::string& part, const std::string& entry) const {
   std::string dir = path::dirname(entry);
   SLAP_CHECK(fs::make_dirs(dir));
-  SLAP_CHECK(sync_path(part, O_RDONLY));
+  SLAP_CHECK(fs::sync_file(part));
   if (::rename(part.c_str(), entry.c_str()) != 0) return fail(io_error("cannot rename into", entry));
-  return sync_path(dir, O_RDONLY | O_DIRECTORY);
+  return fs::sync_dir(dir);
 }
 
 std::string DownloadCache::adopt_by_url(const std::string& url, const Checksum& sum) const {

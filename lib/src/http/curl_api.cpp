@@ -5,7 +5,7 @@
 #include <atomic>
 #include <string_view>
 
-#include "util/dynamic_library.hpp"
+#include "slap/dynamic_library.hpp"
 
 namespace slap::http::detail {
 

@@ -100,7 +100,7 @@ void append(HeaderList& list, const std::string& line) {
 }
 
 // Method and request body. The body file, when any, is returned so it outlives the transfer.
-Result<File> set_method(CURL* h, Transfer& t) {
+Result<UniqueFile> set_method(CURL* h, Transfer& t) {
   const Request& rq = t.request;
   bool sends_body = rq.method == "PUT" || rq.method == "POST";
   if (rq.method == "HEAD") {
@@ -108,8 +108,8 @@ Result<File> set_method(CURL* h, Transfer& t) {
   } else if (rq.method == "DELETE") {
     curl_api().easy_setopt(h, CURLOPT_CUSTOMREQUEST, "DELETE");
   }
-  if (!sends_body) return File{};
-  File body_file;
+  if (!sends_body) return UniqueFile{};
+  UniqueFile body_file;
   curl_off_t size = static_cast<curl_off_t>(rq.body.size());
   if (!rq.body_file.empty()) {
     body_file.reset(std::fopen(rq.body_file.c_str(), "rb"));
@@ -214,7 +214,7 @@ Result<Response> curl_perform(CURL* h, const Request& request, const ProgressFn&
   Transfer t(request, progress, h);
   char error_buffer[CURL_ERROR_SIZE] = "";
   HeaderList headers = set_transfer_options(h, t, error_buffer);
-  File body_file = SLAP_TRY(set_method(h, t));
+  UniqueFile body_file = SLAP_TRY(set_method(h, t));
   CURLcode code = curl_api().easy_perform(h);
   if (code != CURLE_OK) return fail(transfer_error(t, code, error_buffer));
   if (!t.sink.opened() && !open_sink(t)) return fail(*t.failure);

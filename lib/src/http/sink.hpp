@@ -10,6 +10,7 @@
 #include <string>
 
 #include "slap/error.hpp"
+#include "slap/fd.hpp"
 #include "slap/http.hpp"
 
 namespace slap::http::detail {
@@ -38,12 +39,9 @@ class BodySink {
   std::uint64_t offset() const { return offset_; }
 
  private:
-  struct FileClose {
-    void operator()(std::FILE* f) const noexcept { std::fclose(f); }
-  };
   const Request& rq_;
   Response& rs_;
-  std::unique_ptr<std::FILE, FileClose> out_;
+  UniqueFile out_;
   bool opened_ = false;
   bool consume_ = false;  // the body goes to Request::body_consumer
   std::uint64_t offset_ = 0;

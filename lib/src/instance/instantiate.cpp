@@ -9,6 +9,7 @@
 #include "slap/fs.hpp"
 #include "slap/instance.hpp"
 #include "slap/paths.hpp"
+#include "slap/schema.hpp"
 #include "slap/strings.hpp"
 
 namespace slap::instance {
@@ -70,7 +71,7 @@ global-ipv4-network =
 }
 
 // What the native slapconfiguration recipe reads instead of asking a master.
-Status write_instance_file(const Request& r, const SoftwareType& st, const std::string& file) {
+Status write_instance_file(const Request& r, const schema::SoftwareType& st, const std::string& file) {
   json params = json::parse(r.parameters_json);
   if (st.serialised) params = json{{"_", params.dump()}};
   std::string title = r.title.empty() ? r.partition_id : r.title;
@@ -122,18 +123,18 @@ class PreviousRequest {
 };
 
 // The software type as software.cfg.json describes it.
-Result<SoftwareType> described_type(const Request& r) {
-  if (r.software_json.empty()) return software_type(r.software_dir, r.software_type);
-  if (fs::exists(r.software_json)) return software_type_of(r.software_json, r.software_type);
-  return SoftwareType{r.software_type == "RootSoftwareInstance" ? "default" : r.software_type, "", false};
+Result<schema::SoftwareType> described_type(const Request& r) {
+  if (r.software_json.empty()) return schema::software_type(r.software_dir, r.software_type);
+  if (fs::exists(r.software_json)) return schema::software_type_of(r.software_json, r.software_type);
+  return schema::SoftwareType{r.software_type == "RootSoftwareInstance" ? "default" : r.software_type, "", false};
 }
 
 }  // namespace
 
 Result<Result_> instantiate(const Request& r, const Context& ctx) {
-  SoftwareType st = SLAP_TRY(described_type(r));
+  schema::SoftwareType st = SLAP_TRY(described_type(r));
   if (!st.request_schema.empty())
-    SLAP_CHECK(validate(r.parameters_json, st.request_schema));
+    SLAP_CHECK(schema::validate(r.parameters_json, st.request_schema));
   std::string profile_file = SLAP_TRY(instance_profile(r.software_dir));
   SLAP_CHECK(make_layout(r.partition));
   std::string instance_file = path::join(r.partition, ".slap/instance.json");

@@ -13,6 +13,7 @@
 #include "slap/fs.hpp"
 #include "slap/instance.hpp"
 #include "slap/paths.hpp"
+#include "slap/schema.hpp"
 #include "slap/strings.hpp"
 
 namespace slap::node::detail {
@@ -62,7 +63,7 @@ std::string software_json(const Options& o, const Instance& i) {
 }
 
 Result<std::string> shared_instance_list(Run& run, const Instance& host, const std::string& json_file) {
-  auto st = instance::software_type_of(json_file, host.software_type);
+  auto st = schema::software_type_of(json_file, host.software_type);
   bool serialised = st && st->serialised;
   json list = json::array();
   for (const auto& s : SLAP_TRY(run.state.hosted_by(host.id))) {

@@ -29,11 +29,7 @@ PartitionLog::PartitionLog(const std::string& file, LogSink* next) : next_(next)
   (void)fs::make_dirs(path::dirname(file));
   struct stat st {};
   if (::stat(file.c_str(), &st) == 0 && st.st_size > rotate_size) std::rename(file.c_str(), (file + ".1").c_str());
-  file_ = std::fopen(file.c_str(), "ae");  // a log that cannot be written must not stop the run
-}
-
-PartitionLog::~PartitionLog() {
-  if (file_) std::fclose(file_);
+  file_.reset(std::fopen(file.c_str(), "ae"));  // a log that cannot be written must not stop the run
 }
 
 void PartitionLog::log(LogLevel level, std::string_view message) {
@@ -45,8 +41,8 @@ void PartitionLog::log(LogLevel level, std::string_view message) {
   char date[32];
   std::strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S", &tm);
   std::lock_guard lock(mutex_);
-  std::fprintf(file_, "%s %s %.*s\n", date, level_name(level), static_cast<int>(message.size()), message.data());
-  std::fflush(file_);
+  std::fprintf(file_.get(), "%s %s %.*s\n", date, level_name(level), static_cast<int>(message.size()), message.data());
+  std::fflush(file_.get());
 }
 
 }  // namespace slap::node::detail

@@ -2,25 +2,24 @@
 // 20 MB): every message of its processing, dated, also passed on to the run's log.
 #pragma once
 
-#include <cstdio>
 #include <mutex>
 #include <string>
 
 #include "slap/context.hpp"
+#include "slap/fd.hpp"
 
 namespace slap::node::detail {
 
 class PartitionLog final : public LogSink {
  public:
   PartitionLog(const std::string& file, LogSink* next);
-  ~PartitionLog() override;
   PartitionLog(const PartitionLog&) = delete;
   PartitionLog& operator=(const PartitionLog&) = delete;
   void log(LogLevel level, std::string_view message) override;
 
  private:
   std::mutex mutex_;
-  std::FILE* file_ = nullptr;
+  UniqueFile file_;
   LogSink* next_;
 };
 

@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "slap/fs.hpp"
-#include "slap/instance.hpp"
 #include "slap/node.hpp"
 #include "slap/paths.hpp"
+#include "slap/schema.hpp"
 
 namespace slap::node {
 
@@ -40,7 +40,7 @@ Status check_request(const InstanceRequest& r) {
   if (r.shared) {
     schema = SLAP_TRY(shared_schema(file, r.software_type));
   } else {
-    auto st = instance::software_type_of(file, r.software_type);
+    auto st = schema::software_type_of(file, r.software_type);
     if (!st) return fail(std::move(st.error()));
     schema = st->request_schema;
   }
@@ -48,7 +48,7 @@ Status check_request(const InstanceRequest& r) {
   json params = json::parse(r.parameters_json, nullptr, false);
   if (params.is_object() && params.size() == 1 && params.contains("_") && params["_"].is_string())
     params = json::parse(params["_"].get<std::string>(), nullptr, false);
-  return instance::validate(params.dump(), schema);
+  return schema::validate(params.dump(), schema);
 }
 
 }  // namespace slap::node

@@ -8,7 +8,6 @@
 #include <unordered_set>
 
 #include "profile/base_location.hpp"
-#include "profile/parser.hpp"
 #include "slap/fs.hpp"
 #include "slap/paths.hpp"
 #include "slap/profile.hpp"

@@ -1,4 +1,4 @@
-#include "profile/parser.hpp"
+#include "slap/profile.hpp"
 
 #include <fmt/format.h>
 

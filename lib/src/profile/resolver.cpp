@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <set>
 
-#include "profile/parser.hpp"
 #include "slap/paths.hpp"
+#include "slap/profile.hpp"
 #include "slap/strings.hpp"
 #include "slap/typed.hpp"
 

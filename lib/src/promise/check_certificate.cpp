@@ -52,39 +52,39 @@ Measure sense_certificate(const CheckInput& in) {
     days = std::stoi(std::string(str::strip(days_text)), &used);
     if (used != str::strip(days_text).size()) throw std::invalid_argument(days_text);
   } catch (const std::exception&) {
-    return {true, fmt::format("ERROR certificate-expiration-days is wrong: {}", tmpl::string_repr(days_text))};
+    return {true, fmt::format("ERROR certificate-expiration-days is wrong: {}", str::string_repr(days_text))};
   }
   auto pem = fs::read_file(certificate);
   if (!pem)
-    return {true, fmt::format("ERROR Problem loading certificate {}, error: {}", tmpl::string_repr(certificate),
+    return {true, fmt::format("ERROR Problem loading certificate {}, error: {}", str::string_repr(certificate),
                               pem.error().message)};
   auto bio = memory_bio(*pem);
   std::unique_ptr<X509, X509Free> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   if (!cert)
-    return {true, fmt::format("ERROR Problem loading certificate {}, error: {}", tmpl::string_repr(certificate),
+    return {true, fmt::format("ERROR Problem loading certificate {}, error: {}", str::string_repr(certificate),
                               openssl_error())};
   // Expired, or expiring within `days`: notAfter - days < now.
   int day_diff = 0, second_diff = 0;
   if (!ASN1_TIME_diff(&day_diff, &second_diff, nullptr, X509_get0_notAfter(cert.get())))
     return {true, fmt::format("ERROR Problem loading certificate {}, error: unreadable notAfter",
-                              tmpl::string_repr(certificate))};
+                              str::string_repr(certificate))};
   long long left = static_cast<long long>(day_diff) * 86400 + second_diff;
   if (left < static_cast<long long>(days) * 86400)
-    return {true, fmt::format("ERROR Certificate {} will expire in less than {} days", tmpl::string_repr(certificate), days)};
+    return {true, fmt::format("ERROR Certificate {} will expire in less than {} days", str::string_repr(certificate), days)};
   if (key.empty())
-    return {false, fmt::format("OK Certificate {} is ok, no key provided", tmpl::string_repr(certificate))};
+    return {false, fmt::format("OK Certificate {} is ok, no key provided", str::string_repr(certificate))};
   auto key_pem = fs::read_file(key);
   if (!key_pem)
-    return {true, fmt::format("ERROR Problem loading key {}, error: {}", tmpl::string_repr(key), key_pem.error().message)};
+    return {true, fmt::format("ERROR Problem loading key {}, error: {}", str::string_repr(key), key_pem.error().message)};
   auto key_bio = memory_bio(*key_pem);
   std::unique_ptr<EVP_PKEY, KeyFree> pkey(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
-  if (!pkey) return {true, fmt::format("ERROR Problem loading key {}, error: {}", tmpl::string_repr(key), openssl_error())};
+  if (!pkey) return {true, fmt::format("ERROR Problem loading key {}, error: {}", str::string_repr(key), openssl_error())};
   if (X509_check_private_key(cert.get(), pkey.get()) != 1) {
     ERR_clear_error();
-    return {true, fmt::format("ERROR Certificate {} does not match key {}", tmpl::string_repr(certificate),
-                              tmpl::string_repr(key))};
+    return {true, fmt::format("ERROR Certificate {} does not match key {}", str::string_repr(certificate),
+                              str::string_repr(key))};
   }
-  return {false, fmt::format("OK Certificate {} and key {} are ok", tmpl::string_repr(certificate), tmpl::string_repr(key))};
+  return {false, fmt::format("OK Certificate {} and key {} are ok", str::string_repr(certificate), str::string_repr(key))};
 }
 
 }  // namespace slap::promise

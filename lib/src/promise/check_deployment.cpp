@@ -64,7 +64,7 @@ Measure sense_bootstrap_status(const CheckInput& in) {
     pid = std::stol(std::string(str::strip(*text)), &used);
     if (used != str::strip(*text).size()) throw std::invalid_argument("trailing characters");
   } catch (const std::exception& e) {
-    return {true, fmt::format("{} is empty or doesn't contain a valid pid number: {}", tmpl::string_repr(pid_file),
+    return {true, fmt::format("{} is empty or doesn't contain a valid pid number: {}", str::string_repr(pid_file),
                               e.what())};
   }
   // A bootstrap of this partition still running: given up to 15 s to finish.

@@ -10,7 +10,7 @@
 
 #include "promise/checks.hpp"
 #include "promise/text.hpp"
-#include "util/unique_fd.hpp"
+#include "slap/fd.hpp"
 #include "slap/fs.hpp"
 #include "slap/strings.hpp"
 
@@ -54,17 +54,17 @@ Measure sense_file_state(const CheckInput& in) {
   std::string url = std::string(str::strip(in.get("url")));
   if (file.empty()) return {true, "ERROR: 'filename' is not set"};
   if (state != "empty" && state != "not-empty" && state != "absent")
-    return {true, fmt::format("ERROR: 'state' must be empty, not-empty or absent, not {}", tmpl::string_repr(state))};
-  std::string ok = fmt::format("OK {} state {}", tmpl::string_repr(file), tmpl::string_repr(state));
+    return {true, fmt::format("ERROR: 'state' must be empty, not-empty or absent, not {}", str::string_repr(state))};
+  std::string ok = fmt::format("OK {} state {}", str::string_repr(file), str::string_repr(state));
   bool present = fs::exists(file);
-  if (state == "absent") return present ? Measure{true, fmt::format("ERROR {} not absent", tmpl::string_repr(file))} : Measure{false, ok};
-  if (!present) return {true, fmt::format("ERROR {} not present", tmpl::string_repr(file))};
+  if (state == "absent") return present ? Measure{true, fmt::format("ERROR {} not absent", str::string_repr(file))} : Measure{false, ok};
+  if (!present) return {true, fmt::format("ERROR {} not present", str::string_repr(file))};
   int n = probe_content(file);
   if (n < 0)
-    return {true, fmt::format("ERROR {} during opening and reading file {}", std::strerror(errno), tmpl::string_repr(file))};
+    return {true, fmt::format("ERROR {} during opening and reading file {}", std::strerror(errno), str::string_repr(file))};
   if (state == "empty" && n > 0)
-    return {true, fmt::format("ERROR {} not empty{}", tmpl::string_repr(file), url.empty() ? "" : ", content available at " + url)};
-  if (state == "not-empty" && n == 0) return {true, fmt::format("ERROR {} empty", tmpl::string_repr(file))};
+    return {true, fmt::format("ERROR {} not empty{}", str::string_repr(file), url.empty() ? "" : ", content available at " + url)};
+  if (state == "not-empty" && n == 0) return {true, fmt::format("ERROR {} empty", str::string_repr(file))};
   return {false, ok};
 }
 
@@ -72,13 +72,13 @@ Measure sense_free_disk_space(const CheckInput& in) {
   std::string where = in.get("path", in.partition);
   struct statvfs st {};
   if (::statvfs(where.c_str(), &st) != 0)
-    return {true, fmt::format("ERROR cannot check the file system of {}: {}", tmpl::string_repr(where), std::strerror(errno))};
+    return {true, fmt::format("ERROR cannot check the file system of {}: {}", str::string_repr(where), std::strerror(errno))};
   double total = static_cast<double>(st.f_blocks) * static_cast<double>(st.f_frsize);
   double free = static_cast<double>(st.f_bavail) * static_cast<double>(st.f_frsize);
   double threshold = total * 0.05;  // slapos.toolbox's default: 5% of the disk
   if (std::string text = in.get("threshold"); !text.empty()) {
     auto parsed = parse_bytes(text);
-    if (!parsed) return {true, fmt::format("ERROR: 'threshold' must be a size like 2 (GiB), 500M or 10G, not {}", tmpl::string_repr(text))};
+    if (!parsed) return {true, fmt::format("ERROR: 'threshold' must be a size like 2 (GiB), 500M or 10G, not {}", str::string_repr(text))};
     threshold = *parsed;
   }
   if (free <= threshold)

@@ -63,15 +63,15 @@ long find_process(const std::string& name) {
 
 Measure pidfile_running(const std::string& pidfile) {
   auto text = fs::read_file(pidfile);
-  if (!text) return {true, fmt::format("ERROR pidfile {} not present", tmpl::string_repr(pidfile))};
+  if (!text) return {true, fmt::format("ERROR pidfile {} not present", str::string_repr(pidfile))};
   long pid = 0;
   try {
     pid = std::stol(std::string(str::strip(*text)));
   } catch (...) {
   }
-  if (pid <= 0) return {true, fmt::format("ERROR pidfile {} does not hold a process id", tmpl::string_repr(pidfile))};
-  if (!alive(pid)) return {true, fmt::format("ERROR process {} from {} is not running", pid, tmpl::string_repr(pidfile))};
-  return {false, fmt::format("process {} from {} is running", pid, tmpl::string_repr(pidfile))};
+  if (pid <= 0) return {true, fmt::format("ERROR pidfile {} does not hold a process id", str::string_repr(pidfile))};
+  if (!alive(pid)) return {true, fmt::format("ERROR process {} from {} is not running", pid, str::string_repr(pidfile))};
+  return {false, fmt::format("process {} from {} is running", pid, str::string_repr(pidfile))};
 }
 
 }  // namespace
@@ -90,8 +90,8 @@ Measure sense_command_execute(const CheckInput& in) {
   auto c = run_in_partition(in, {"/bin/sh", "-c", command});
   if (auto why = abnormal_end(c, in)) return {true, *why};
   if (c->status != 0)
-    return {true, fmt::format("ERROR {} run with failure, output: {}", tmpl::string_repr(command), tmpl::string_repr(bound_message(c->out + c->err)))};
-  return {false, fmt::format("OK {} run with success", tmpl::string_repr(command))};
+    return {true, fmt::format("ERROR {} run with failure, output: {}", str::string_repr(command), str::string_repr(bound_message(c->out + c->err)))};
+  return {false, fmt::format("OK {} run with success", str::string_repr(command))};
 }
 
 Measure sense_process_running(const CheckInput& in) {
@@ -100,8 +100,8 @@ Measure sense_process_running(const CheckInput& in) {
   if (pidfile.empty() == name.empty()) return {true, "ERROR: set either 'pidfile' or 'process-name'"};
   if (!pidfile.empty()) return pidfile_running(pidfile);
   long pid = find_process(name);
-  if (pid == 0) return {true, fmt::format("ERROR no process named {} is running", tmpl::string_repr(name))};
-  return {false, fmt::format("process {} is running (pid {})", tmpl::string_repr(name), pid)};
+  if (pid == 0) return {true, fmt::format("ERROR no process named {} is running", str::string_repr(name))};
+  return {false, fmt::format("process {} is running (pid {})", str::string_repr(name), pid)};
 }
 
 }  // namespace slap::promise

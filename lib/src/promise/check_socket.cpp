@@ -12,8 +12,8 @@
 
 #include "promise/checks.hpp"
 #include "promise/text.hpp"
-#include "util/socket.hpp"
-#include "util/unique_fd.hpp"
+#include "slap/fd.hpp"
+#include "slap/socket.hpp"
 
 namespace slap::promise {
 
@@ -57,8 +57,8 @@ Measure connect_tcp(const std::string& host, const std::string& port, std::chron
   std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> owner(found, ::freeaddrinfo);
   char numeric[NI_MAXHOST] = "";
   ::getnameinfo(found->ai_addr, found->ai_addrlen, numeric, sizeof numeric, nullptr, 0, NI_NUMERICHOST);
-  std::string where = found->ai_family == AF_INET6 ? fmt::format("({}, {}, 0, 0)", tmpl::string_repr(numeric), port)
-                                                   : fmt::format("({}, {})", tmpl::string_repr(numeric), port);
+  std::string where = found->ai_family == AF_INET6 ? fmt::format("({}, {}, 0, 0)", str::string_repr(numeric), port)
+                                                   : fmt::format("({}, {})", str::string_repr(numeric), port);
   std::string error = connect_before(found->ai_family, found->ai_addr, found->ai_addrlen, deadline);
   if (!error.empty()) return {true, error};
   return {false, "socket connection OK " + where};
@@ -68,13 +68,13 @@ Measure connect_unix(const std::string& name, bool abstract, std::chrono::steady
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   std::string path = abstract ? std::string(1, '\0') + name : name;
-  if (path.size() >= sizeof addr.sun_path) return {true, fmt::format("OSError: AF_UNIX path too long: {}", tmpl::string_repr(path))};
+  if (path.size() >= sizeof addr.sun_path) return {true, fmt::format("OSError: AF_UNIX path too long: {}", str::string_repr(path))};
   std::memcpy(addr.sun_path, path.data(), path.size());
   // Abstract names are exactly as long as given; paths end at their NUL.
   auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() + (abstract ? 0 : 1));
   std::string error = connect_before(AF_UNIX, reinterpret_cast<const sockaddr*>(&addr), len, deadline);
   if (!error.empty()) return {true, error};
-  return {false, "socket connection OK " + tmpl::string_repr(path)};
+  return {false, "socket connection OK " + str::string_repr(path)};
 }
 
 }  // namespace

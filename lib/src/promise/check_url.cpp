@@ -24,10 +24,10 @@ long as_long(const std::string& text, long fallback) {
 Measure transfer_error(const Error& e, const std::string& url) {
   std::string what = e.message.starts_with(url + ": ") ? e.message.substr(url.size() + 2) : e.message;
   if (e.cls == http::connect_failure)
-    return {true, fmt::format("ERROR connection not possible while accessing {}", tmpl::string_repr(url))};
-  if (e.cls == http::timed_out) return {true, fmt::format("ERROR Timeout while accessing {}", tmpl::string_repr(url))};
+    return {true, fmt::format("ERROR connection not possible while accessing {}", str::string_repr(url))};
+  if (e.cls == http::timed_out) return {true, fmt::format("ERROR Timeout while accessing {}", str::string_repr(url))};
   if (e.cls == http::tls_failure)
-    return {true, fmt::format("ERROR SSL error while accessing {}: {}", tmpl::string_repr(url), what)};
+    return {true, fmt::format("ERROR SSL error while accessing {}: {}", str::string_repr(url), what)};
   return {true, fmt::format("ERROR: {}", what)};
 }
 
@@ -44,7 +44,7 @@ Measure sense_url_available(const CheckInput& in) {
   std::string user = in.get("username"), password = in.get("password");
 
   if (!str::starts_with(str::to_lower(url), "http://") && !str::starts_with(str::to_lower(url), "https://"))
-    return {true, fmt::format("ERROR: {} is not an http:// or https:// URL", tmpl::string_repr(url))};
+    return {true, fmt::format("ERROR: {} is not an http:// or https:// URL", str::string_repr(url))};
   http::Request rq;
   rq.url = url;
   rq.timeout_ms = timeout_ms;
@@ -64,12 +64,12 @@ Measure sense_url_available(const CheckInput& in) {
   long status = response->status;
   std::string who = user.empty() ? "non-authenticated" : "authenticated";
   if (status == 401 && as_long(in.get("check-secure"), 0) == 1)
-    return {false, fmt::format("{} is protected (returned {}).", tmpl::string_repr(url), status)};
+    return {false, fmt::format("{} is protected (returned {}).", str::string_repr(url), status)};
   if (as_long(in.get("ignore-code"), 0) != 0)
-    return {false, fmt::format("{} request to {} succeeded (return code ignored)", who, tmpl::string_repr(url))};
+    return {false, fmt::format("{} request to {} succeeded (return code ignored)", who, str::string_repr(url))};
   if (status != expected)
-    return {true, fmt::format("{} request to {} failed (returned {}, expected {})", who, tmpl::string_repr(url), status, expected)};
-  return {false, fmt::format("{} request to {} succeeded (returned expected code {})", who, tmpl::string_repr(url), status)};
+    return {true, fmt::format("{} request to {} failed (returned {}, expected {})", who, str::string_repr(url), status, expected)};
+  return {false, fmt::format("{} request to {} succeeded (returned expected code {})", who, str::string_repr(url), status)};
 }
 
 }  // namespace slap::promise

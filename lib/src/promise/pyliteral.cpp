@@ -5,7 +5,7 @@
 #include <charconv>
 #include <cstdlib>
 
-#include "template/text.hpp"
+#include "slap/strings.hpp"
 
 namespace slap::promise {
 
@@ -146,7 +146,7 @@ Result<std::string> LiteralParser::one_string() {
   pos_ += close.size();
   if (raw) return std::string(literal);
   std::string error;
-  std::string out = tmpl::unescape_python(literal, error);
+  std::string out = str::unescape_python(literal, error);
   if (!error.empty()) {
     pos_ = start;
     return fail(error_here(error));

@@ -12,7 +12,7 @@
 #include <set>
 
 #include "promise/text.hpp"
-#include "util/unique_fd.hpp"
+#include "slap/fd.hpp"
 #include "slap/fs.hpp"
 #include "slap/paths.hpp"
 #include "slap/strings.hpp"

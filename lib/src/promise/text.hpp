@@ -1,5 +1,5 @@
 // Text of promise messages: bounded and valid UTF-8 (results are JSON); dates as slapgrid
-// writes them. Messages quote like SlapOS' (%r) with tmpl::string_repr.
+// writes them. Messages quote like SlapOS' (%r) with str::string_repr.
 #pragma once
 
 #include <chrono>
@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "template/text.hpp"
+#include "slap/strings.hpp"
 
 namespace slap::promise {
 

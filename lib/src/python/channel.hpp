@@ -6,9 +6,9 @@
 
 #include <string>
 
+#include "slap/fd.hpp"
 #include "slap/process.hpp"
 #include "slap/python.hpp"
-#include "util/unique_fd.hpp"
 
 namespace slap::python {
 

@@ -44,9 +44,7 @@ Result<bool> strict_flag(profile::Options& options, const std::string& name, boo
 Result<bool> flag(profile::Options& options, const std::string& name, bool fallback) {
   auto v = SLAP_TRY(options.get(name));
   if (!v || str::strip(*v).empty()) return fallback;
-  std::string l = str::to_lower(str::strip(*v));
-  if (l == "true" || l == "yes" || l == "on" || l == "1") return true;
-  if (l == "false" || l == "no" || l == "off" || l == "0") return false;
+  if (auto b = str::parse_bool(str::strip(*v))) return *b;
   return fail(option_error(options, name, fmt::format("'{}' is not a boolean (use true or false)", *v)));
 }
 

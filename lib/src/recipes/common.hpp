@@ -30,22 +30,6 @@ Result<std::optional<fetch::Checksum>> checksum(profile::Options& options, const
 // ${buildout:parts-directory}/NAME, or an existing `location` option.
 Result<std::string> part_location(profile::Resolver& resolver, profile::Options& options);
 
-// Where a part builds, as upstream's `Shared` helper decides: with `shared = true` and
-// shared directories, SHARED/NAME/DIGEST, DIGEST being the md5 of `signature` (the part's
-// options as JSON, the profile's own location taken out); otherwise parts/NAME.
-struct SharedPlace {
-  std::string location;
-  std::string signature;  // empty when the part is not shared
-  bool shared() const { return !signature.empty(); }
-};
-Result<SharedPlace> shared_place(profile::Resolver& resolver, profile::Options& options, const Env& env);
-// The shared-part directories: [buildout] shared-part-list when it names any (one per
-// line), else `configured` (slap.toml's build.shared-parts).
-Result<std::vector<std::string>> shared_dirs(profile::Resolver& resolver, const std::vector<std::string>& configured);
-// Whether the recipe (as written in `recipe =`) builds shared parts when `shared = true`.
-bool shares_parts(std::string_view recipe);
-// A shared part directory is complete once its signature file exists.
-bool shared_part_complete(const std::string& location);
 Status mark_shared_part_complete(const std::string& location, const std::string& signature);
 // chmod a-w on the whole tree (symlinks untouched), as upstream leaves a built shared part.
 void make_read_only(const std::string& location);

@@ -9,10 +9,9 @@
 
 #include <fmt/format.h>
 
-#include "build/installed.hpp"
 #include "recipes/common.hpp"
 #include "recipes/factories.hpp"
-#include "util/unique_fd.hpp"
+#include "slap/fd.hpp"
 
 namespace slap::recipes {
 
@@ -52,16 +51,13 @@ class Nothing final : public Recipe {
 
 }  // namespace
 
-Result<std::unique_ptr<Recipe>> make_free_port(profile::Resolver& resolver, profile::Options& options, const Env&) {
+Result<std::unique_ptr<Recipe>> make_free_port(profile::Resolver& resolver, profile::Options& options, const Env& env) {
   std::string installed = SLAP_TRY(SLAP_TRY(resolver.section("buildout"))->at("installed"));
-  if (auto state = build::read_installed(installed)) {
-    auto part = state->parts.find(options.name());
-    if (part != state->parts.end())
-      if (auto port = part->second.options.find("port"); port != part->second.options.end() && port->second != "0") {
-        options.set("port", port->second);
-        return std::unique_ptr<Recipe>(std::make_unique<Nothing>());
-      }
-  }
+  if (auto recorded = env.installed_options ? env.installed_options(installed, options.name()) : std::nullopt)
+    if (auto port = recorded->find("port"); port != recorded->end() && port->second != "0") {
+      options.set("port", port->second);
+      return std::unique_ptr<Recipe>(std::make_unique<Nothing>());
+    }
   int minimum = SLAP_TRY(number(options, "minimum", 1024));
   int maximum = SLAP_TRY(number(options, "maximum", 49151));
   if (minimum == maximum) {

@@ -15,7 +15,7 @@
 #include "recipes/common.hpp"
 #include "recipes/factories.hpp"
 #include "slap/fs.hpp"
-#include "slap/node.hpp"
+#include "slap/node_state.hpp"
 #include "slap/paths.hpp"
 #include "slap/strings.hpp"
 #include "slap/typed.hpp"

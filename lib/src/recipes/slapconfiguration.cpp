@@ -8,7 +8,7 @@
 #include "recipes/common.hpp"
 #include "recipes/factories.hpp"
 #include "slap/fs.hpp"
-#include "slap/instance.hpp"
+#include "slap/schema.hpp"
 #include "slap/typed.hpp"
 
 namespace slap::recipes {
@@ -64,16 +64,16 @@ Status apply_schema(profile::Options& options, const std::string& software_type,
   bool validate = SLAP_TRY(in_main("validate-parameters", "all"));
   bool defaults = SLAP_TRY(in_main("set-default", "none"));
   std::string file = SLAP_TRY(options.at("jsonschema"));
-  auto st = instance::software_type_of(file, software_type);
+  auto st = schema::software_type_of(file, software_type);
   if (!st) return fail(options.located(std::move(st.error()), "jsonschema"));
   if (st->serialised && params.is_object() && params.contains("_") && params["_"].is_string())
     params = json::parse(params["_"].get<std::string>(), nullptr, false);
   if (st->request_schema.empty()) return {};
   if (validate) {
-    Status ok = instance::validate(params.dump(), st->request_schema);
+    Status ok = schema::validate(params.dump(), st->request_schema);
     if (!ok) return fail(options.located(std::move(ok.error()), "validate-parameters"));
   }
-  if (defaults) params = json::parse(SLAP_TRY(instance::with_defaults(params.dump(), st->request_schema)));
+  if (defaults) params = json::parse(SLAP_TRY(schema::with_defaults(params.dump(), st->request_schema)));
   return {};
 }
 

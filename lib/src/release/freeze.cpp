@@ -19,7 +19,7 @@ namespace {
 Result<std::string> compute_value(const FreezeTarget& t, const FreezeOptions& options, const std::string& base_dir) {
   if (t.item.kind == FreezeItem::Kind::gitclone)
     return options.resolve_revision ? options.resolve_revision(t.fetch_url, t.branch)
-                                    : git::branch_revision(t.fetch_url, t.branch);
+                                    : git::branch_revision(options.environment, t.fetch_url, t.branch);
   std::string local = SLAP_TRY(options.fetcher->fetch(t.fetch_url, std::nullopt, base_dir));
   return checksum::file_hex_digest(checksum::Algorithm::md5, local);
 }

@@ -6,10 +6,10 @@
 #include <map>
 #include <set>
 
-#include "profile/parser.hpp"
 #include "release/recipe_outputs.hpp"
 #include "slap/fs.hpp"
 #include "slap/paths.hpp"
+#include "slap/profile.hpp"
 #include "slap/resolver.hpp"
 #include "slap/strings.hpp"
 

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "profile/parser.hpp"
 #include "slap/paths.hpp"
+#include "slap/profile.hpp"
 
 namespace slap::release {
 

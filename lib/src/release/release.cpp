@@ -84,9 +84,9 @@ class Pipeline {
   }
 
   Status check_clean() {
-    if (!git::in_work_tree(o_.directory))
+    if (!git::in_work_tree(o_.environment, o_.directory))
       return fail(ErrorKind::io, fmt::format("cannot tag: {} is not in a git work tree", o_.directory));
-    auto dirty = SLAP_TRY(git::dirty_files(o_.directory));
+    auto dirty = SLAP_TRY(git::dirty_files(o_.environment, o_.directory));
     if (dirty.empty()) return {};
     return fail(ErrorKind::io, fmt::format("cannot tag: the work tree has uncommitted changes ({}); commit or "
                                            "revert them first: a release tags exactly what is committed",
@@ -102,7 +102,7 @@ class Pipeline {
 
   Status freeze_step(ReleaseStep& s) {
     SLAP_CHECK(need_profile("freeze"));
-    FreezeOptions options{false, o_.fetcher, o_.resolve_revision};
+    FreezeOptions options{false, o_.fetcher, o_.resolve_revision, o_.environment};
     report_.freeze = SLAP_TRY(freeze(*o_.profile, options, ctx_));
     s.changes = freeze_changes(*report_.freeze);
     changed_.insert(changed_.end(), report_.freeze->changed_files.begin(), report_.freeze->changed_files.end());
@@ -127,10 +127,10 @@ class Pipeline {
     }
     std::string message = fmt::format("Release {}", o_.tag);
     if (!files.empty()) {
-      SLAP_CHECK(git::commit(o_.directory, files, message));
+      SLAP_CHECK(git::commit(o_.environment, o_.directory, files, message));
       s.changes.push_back({{}, 0, {}, fmt::format("committed {} file{}", files.size(), files.size() == 1 ? "" : "s")});
     }
-    SLAP_CHECK(git::tag(o_.directory, o_.tag, message));
+    SLAP_CHECK(git::tag(o_.environment, o_.directory, o_.tag, message));
     s.changes.push_back({{}, 0, {}, fmt::format("tagged {}", o_.tag)});
     return {};
   }
@@ -138,7 +138,7 @@ class Pipeline {
   Status archive_step(ReleaseStep& s) {
     std::string name = path::basename(path::normpath(path::abspath(o_.directory, o_.directory)));
     std::string prefix = o_.tag.empty() ? name : fmt::format("{}-{}", name, o_.tag);
-    SLAP_CHECK(write_archive(o_.directory, o_.archive, prefix));
+    SLAP_CHECK(write_archive(o_.directory, o_.archive, prefix, o_.environment));
     s.changes.push_back({o_.archive, 0, {}, fmt::format("archive written, entries under {}/", prefix)});
     return {};
   }

@@ -40,23 +40,24 @@ Result<std::vector<std::string>> walk(const std::string& dir) {
 
 }  // namespace
 
-Result<std::vector<std::string>> release_files(const std::string& dir) {
-  if (!git::in_work_tree(dir)) return walk(dir);
-  auto tracked = SLAP_TRY(git::tracked_files(dir));
+Result<std::vector<std::string>> release_files(const std::string& dir, const process::Environment& env) {
+  if (!git::in_work_tree(env, dir)) return walk(dir);
+  auto tracked = SLAP_TRY(git::tracked_files(env, dir));
   if (tracked.empty())
     return fail(ErrorKind::input, fmt::format("{} is in a git work tree but git tracks no file there: add them first", dir));
   return tracked;
 }
 
-Status write_archive(const std::string& dir, const std::string& out, const std::string& prefix) {
-  auto files = SLAP_TRY(release_files(dir));
+Status write_archive(const std::string& dir, const std::string& out, const std::string& prefix,
+                     const process::Environment& env) {
+  auto files = SLAP_TRY(release_files(dir, env));
   std::string self = path::relpath(path::abspath(out, dir), dir);
   std::erase(files, self);
   archive::CreateOptions options;
   options.prefix = prefix.empty() || prefix.ends_with('/') ? prefix : prefix + "/";
   options.format = archive::CreateOptions::Format::tar_gz;
   // A commit gives the time every entry carries; outside git, the epoch.
-  options.mtime = git::in_work_tree(dir) ? SLAP_TRY(git::head_time(dir)) : 0;
+  options.mtime = git::in_work_tree(env, dir) ? SLAP_TRY(git::head_time(env, dir)) : 0;
   return archive::create(out, dir, files, options);
 }
 

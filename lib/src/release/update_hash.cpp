@@ -5,12 +5,12 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "profile/parser.hpp"
 #include "release/hash_sites.hpp"
 #include "release/profile_text.hpp"
 #include "slap/checksum.hpp"
 #include "slap/fs.hpp"
 #include "slap/paths.hpp"
+#include "slap/profile.hpp"
 #include "slap/release.hpp"
 #include "slap/strings.hpp"
 

@@ -9,8 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "cache/store.hpp"
-#include "cache/url.hpp"
+#include "slap/cache_store.hpp"
 #include "slap/context.hpp"
 #include "slap/error.hpp"
 #include "slap/http.hpp"

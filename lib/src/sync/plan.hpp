@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "cache/store.hpp"
 #include "slap/cache.hpp"
+#include "slap/cache_store.hpp"
 #include "slap/sync.hpp"
 #include "sync/peer.hpp"
 

@@ -4,8 +4,8 @@
 #include <chrono>
 #include <fmt/format.h>
 
-#include "cache/store.hpp"
 #include "slap/cache.hpp"
+#include "slap/cache_store.hpp"
 #include "slap/fs.hpp"
 #include "slap/lock.hpp"
 #include "slap/paths.hpp"

@@ -11,7 +11,7 @@
 #include <optional>
 #include <thread>
 
-#include "cache/url.hpp"
+#include "slap/cache.hpp"
 #include "slap/checksum.hpp"
 #include "slap/fs.hpp"
 #include "slap/strings.hpp"

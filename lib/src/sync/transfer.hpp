@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "cache/store.hpp"
+#include "slap/cache_store.hpp"
 #include "slap/sync.hpp"
 #include "sync/plan.hpp"
 

@@ -30,7 +30,7 @@ double cpu_ms_of_self() {
 
 long long ll(std::int64_t v) { return static_cast<long long>(v); }
 
-Result<std::map<std::string, PartitionState>> partition_states(node::sql::Database& db) {
+Result<std::map<std::string, PartitionState>> partition_states(sql::Database& db) {
   std::map<std::string, PartitionState> out;
   auto s = SLAP_TRY(db.prepare("SELECT partition, time, rss, disk, disk_time FROM partition_state"));
   while (SLAP_TRY(s.step())) {
@@ -40,7 +40,7 @@ Result<std::map<std::string, PartitionState>> partition_states(node::sql::Databa
   return out;
 }
 
-Result<std::vector<Baseline>> baselines(node::sql::Database& db, const std::set<std::string>& partitions) {
+Result<std::vector<Baseline>> baselines(sql::Database& db, const std::set<std::string>& partitions) {
   std::vector<Baseline> out;
   auto s = SLAP_TRY(db.prepare("SELECT partition, pid, ppid, start, own, reaped FROM process"));
   while (SLAP_TRY(s.step())) {
@@ -57,7 +57,7 @@ std::int64_t integral(std::int64_t before, std::int64_t after, std::int64_t inte
                                    static_cast<double>(interval_ms) / 1000.0);
 }
 
-Status record(node::sql::Database& db, const CollectOptions& o, std::int64_t now,
+Status record(sql::Database& db, const CollectOptions& o, std::int64_t now,
               const std::map<std::string, std::int64_t>& measured, Collection& out) {
   std::set<std::string> names;
   std::map<std::string, std::vector<long>> roots;

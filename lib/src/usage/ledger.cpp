@@ -51,10 +51,10 @@ CREATE TABLE IF NOT EXISTS partition_state (
 
 }  // namespace
 
-Result<node::sql::Database> open_ledger(const std::string& file, bool create) {
+Result<sql::Database> open_ledger(const std::string& file, bool create) {
   if (!create && !fs::exists(file))
     return fail(ErrorKind::usage, fmt::format("no usage ledger {}: `slap usage collect` (or `slap node`) records one", file));
-  auto db = SLAP_TRY(node::sql::Database::open(file));
+  auto db = SLAP_TRY(sql::Database::open(file));
   SLAP_CHECK(db.exec(schema));
   return db;
 }

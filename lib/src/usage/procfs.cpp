@@ -6,6 +6,7 @@
 
 #include <charconv>
 
+#include "slap/fd.hpp"
 #include "slap/usage.hpp"
 
 namespace slap::usage {
@@ -54,22 +55,20 @@ std::optional<ProcessStat> parse_stat(std::string_view text, long page_size) {
 
 std::vector<ProcessStat> read_processes(const std::string& proc_root) {
   std::vector<ProcessStat> out;
-  DIR* dir = ::opendir(proc_root.c_str());
+  UniqueDir dir(::opendir(proc_root.c_str()));
   if (!dir) return out;
   long page_size = ::sysconf(_SC_PAGESIZE);
-  int dir_fd = ::dirfd(dir);
+  int dir_fd = ::dirfd(dir.get());
   char buffer[1024];
-  while (dirent* e = ::readdir(dir)) {
+  while (dirent* e = ::readdir(dir.get())) {
     if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
     std::string name = std::string(e->d_name) + "/stat";
-    int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) continue;  // gone meanwhile
-    ssize_t got = ::read(fd, buffer, sizeof buffer - 1);
-    ::close(fd);
+    UniqueFd fd(::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd.open()) continue;  // gone meanwhile
+    ssize_t got = ::read(fd.get(), buffer, sizeof buffer - 1);
     if (got <= 0) continue;
     if (auto s = parse_stat(std::string_view(buffer, static_cast<std::size_t>(got)), page_size)) out.push_back(*s);
   }
-  ::closedir(dir);
   return out;
 }
 

@@ -1,4 +1,4 @@
-#include "util/dynamic_library.hpp"
+#include "slap/dynamic_library.hpp"
 
 #include <dlfcn.h>
 #include <fmt/format.h>

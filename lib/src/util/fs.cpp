@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 
+#include "slap/fd.hpp"
 #include "slap/paths.hpp"
 
 namespace slap::fs {
@@ -24,31 +25,33 @@ std::string str_without_trailing_slash(const std::string& p) {
   while (out.size() > 1 && out.back() == '/') out.pop_back();
   return out;
 }
+
+Status sync_path(const std::string& path, int flags) {
+  UniqueFd fd(::open(path.c_str(), flags | O_CLOEXEC));
+  if (!fd.open()) return fail(sys_error("cannot open", path, errno));
+  if (::fsync(fd.get()) != 0) return fail(sys_error("cannot sync", path, errno));
+  return {};
+}
+
 }  // namespace
 
 Result<std::string> read_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fail(sys_error("cannot open", path, errno));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.open()) return fail(sys_error("cannot open", path, errno));
   struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-    ::close(fd);
-    return fail(sys_error("cannot read", path, EISDIR));
-  }
+  if (::fstat(fd.get(), &st) == 0 && S_ISDIR(st.st_mode)) return fail(sys_error("cannot read", path, EISDIR));
   std::string out;
   if (st.st_size > 0) out.reserve(static_cast<std::size_t>(st.st_size));
   char buf[65536];
   while (true) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      return fail(sys_error("cannot read", path, err));
+      return fail(sys_error("cannot read", path, errno));
     }
     if (n == 0) break;
     out.append(buf, static_cast<std::size_t>(n));
   }
-  ::close(fd);
   return out;
 }
 
@@ -180,15 +183,8 @@ Status AtomicFile::commit(bool durable) {
   return {};
 }
 
-Status sync_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fail(sys_error("cannot open", path, errno));
-  int rc = ::fsync(fd);
-  int error = errno;
-  ::close(fd);
-  if (rc != 0) return fail(sys_error("cannot sync", path, error));
-  return {};
-}
+Status sync_file(const std::string& path) { return sync_path(path, O_RDONLY); }
+Status sync_dir(const std::string& dir) { return sync_path(dir, O_RDONLY | O_DIRECTORY); }
 
 Status write_atomic(const std::string& path, std::string_view data, unsigned mode, bool durable) {
   auto file = SLAP_TRY(AtomicFile::create(path, mode));

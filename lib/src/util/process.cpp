@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 #include <thread>
 
-#include "util/unique_fd.hpp"
+#include "slap/fd.hpp"
 
 namespace slap::process {
 
@@ -318,12 +318,6 @@ void add_assignment(Environment& env, std::string_view kv) {
   if (eq != std::string_view::npos) set(env, std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
 }
 }  // namespace
-
-Environment parse_environment(char** environ) {
-  Environment env;
-  for (char** e = environ; e && *e; ++e) add_assignment(env, *e);
-  return env;
-}
 
 Environment parse_environment(const std::vector<std::string>& assignments) {
   Environment env;

@@ -1,4 +1,4 @@
-#include "util/socket.hpp"
+#include "slap/socket.hpp"
 
 #include <poll.h>
 #include <sys/socket.h>

@@ -140,6 +140,13 @@ std::string to_lower(std::string_view s) {
   return out;
 }
 
+std::optional<bool> parse_bool(std::string_view s) {
+  std::string l = to_lower(s);
+  if (l == "true" || l == "yes" || l == "on" || l == "1") return true;
+  if (l == "false" || l == "no" || l == "off" || l == "0") return false;
+  return std::nullopt;
+}
+
 std::string percent_decode(std::string_view s) {
   auto hex = [](char c) -> int {
     if (c >= '0' && c <= '9') return c - '0';

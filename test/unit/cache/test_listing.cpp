@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "cache/store.hpp"
+#include "slap/cache_store.hpp"
 #include "slap/fs.hpp"
 #include "test_support.hpp"
 

@@ -2,8 +2,8 @@
 
 #include <filesystem>
 
-#include "cache/store.hpp"
 #include "slap/cache.hpp"
+#include "slap/cache_store.hpp"
 #include "slap/fs.hpp"
 #include "test_support.hpp"
 

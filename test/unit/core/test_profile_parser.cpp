@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "profile/condition.hpp"
-#include "profile/parser.hpp"
+#include "slap/profile.hpp"
 
 using namespace slap;
 using namespace slap::profile;

@@ -5,8 +5,8 @@
 #include <cerrno>
 #include <chrono>
 
-#include "util/socket.hpp"
-#include "util/unique_fd.hpp"
+#include "slap/fd.hpp"
+#include "slap/socket.hpp"
 
 using namespace slap;
 using namespace std::chrono_literals;

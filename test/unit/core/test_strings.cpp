@@ -38,3 +38,9 @@ TEST_CASE("str::edit_distance") {
   CHECK(str::edit_distance("shwo", "show") == 2);
   CHECK(str::edit_distance("build", "build") == 0);
 }
+
+TEST_CASE("str::parse_bool: the words settings, options and --option take") {
+  for (const char* yes : {"true", "True", "YES", "on", "1"}) CHECK(str::parse_bool(yes) == true);
+  for (const char* no : {"false", "FALSE", "no", "Off", "0"}) CHECK(str::parse_bool(no) == false);
+  for (const char* neither : {"", "2", "y", " true", "enabled"}) CHECK_FALSE(str::parse_bool(neither).has_value());
+}

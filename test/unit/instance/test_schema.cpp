@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "slap/instance.hpp"
+#include "slap/schema.hpp"
 #include "test_support.hpp"
 
 using namespace slap;
@@ -18,11 +18,11 @@ TEST_CASE("with_defaults fills what the parameters leave out, through properties
       "tls": {"type": "object", "properties": {"enabled": {"default": false}, "cert": {"default": ""}}}
     }
   })");
-  auto filled = instance::with_defaults(R"({"name": "x", "tls": {"cert": "c.pem"}})", dir + "/request.json");
+  auto filled = schema::with_defaults(R"({"name": "x", "tls": {"cert": "c.pem"}})", dir + "/request.json");
   REQUIRE(filled);
   CHECK(*filled == R"({"level":"info","name":"x","port":8080,"tls":{"cert":"c.pem","enabled":false}})");
   // Given values win, and an absent object gets no invented defaults below it.
-  auto kept = instance::with_defaults(R"({"port": 1, "level": "debug"})", dir + "/request.json");
+  auto kept = schema::with_defaults(R"({"port": 1, "level": "debug"})", dir + "/request.json");
   REQUIRE(kept);
   CHECK(*kept == R"({"level":"debug","port":1})");
 }
@@ -30,13 +30,13 @@ TEST_CASE("with_defaults fills what the parameters leave out, through properties
 TEST_CASE("validate names the JSON path and the rule; an invalid schema is reported as such") {
   std::string dir = test::temp_dir("schema-validate");
   test::write(dir + "/request.json", R"({"type": "object", "properties": {"port": {"type": "integer", "minimum": 1024}}})");
-  Status bad = instance::validate(R"({"port": 80})", dir + "/request.json");
+  Status bad = schema::validate(R"({"port": 80})", dir + "/request.json");
   REQUIRE_FALSE(bad);
   CHECK(bad.error().kind == ErrorKind::input);
   CHECK(bad.error().message == "parameter /port is invalid: Expected number greater than or equal to 1024 (schema " +
                                    dir + "/request.json)");
   test::write(dir + "/broken.json", R"({"type": "object", "properties": {"port": {"minimum": "x"}}})");
-  Status broken = instance::validate("{}", dir + "/broken.json");
+  Status broken = schema::validate("{}", dir + "/broken.json");
   REQUIRE_FALSE(broken);
   CHECK(broken.error().message.starts_with("not a valid JSON Schema: "));
 }

@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 
 #include "promise/checks.hpp"
-#include "util/unique_fd.hpp"
+#include "slap/fd.hpp"
 #include "test_support.hpp"
 
 using namespace slap;

@@ -11,7 +11,6 @@
 #include "slap/checksum.hpp"
 #include "slap/paths.hpp"
 #include "slap/strings.hpp"
-#include "template/text.hpp"
 
 namespace slap::recipes {
 
@@ -69,7 +68,7 @@ Result<std::string> environment_data(profile::Resolver& resolver, profile::Optio
   }
   std::sort(items.begin(), items.end());
   std::vector<std::string> reprs;
-  for (const auto& [k, v] : items) reprs.push_back("(" + tmpl::string_repr(k) + ", " + tmpl::string_repr(v) + ")");
+  for (const auto& [k, v] : items) reprs.push_back("(" + str::string_repr(k) + ", " + str::string_repr(v) + ")");
   return "[" + str::join(reprs, ", ") + "]";
 }
 

@@ -9,7 +9,6 @@
 #include "slap/fs.hpp"
 #include "slap/paths.hpp"
 #include "slap/strings.hpp"
-#include "template/text.hpp"
 
 namespace slap::recipes::egg {
 
@@ -22,8 +21,6 @@ constexpr const char* not_picked_text =
     "OR set `allow-picked-versions = true`.";
 
 Error user_error(std::string message) { return Error(ErrorKind::input, std::move(message)).with_class("UserError"); }
-
-std::string repr(std::string_view s) { return tmpl::string_repr(s); }
 
 // pkg_resources orders distributions of one project by version, then precedence
 // (an egg before a develop egg of the same version), then location.
@@ -78,7 +75,7 @@ Result<Requirement> Installer::constrain(Requirement req) const {
     }
     if (!req.contains(Version::parse(version)))
       return fail(user_error(fmt::format("The requirement ({}) is not allowed by your [versions] constraint ({})",
-                                         repr(req.str()), version)));
+                                         str::string_repr(req.str()), version)));
     req.specifier = SLAP_TRY(SpecifierSet::parse("==" + version));
     return req;
   }
@@ -170,11 +167,11 @@ Result<Distribution> Installer::get_dist(const Requirement& req, std::vector<Dis
                                          "(no-install) mode.\n", req.str())));
     if (!avail) {
       std::string note = provider_.lookup_problems();
-      return fail(Error(ErrorKind::recipe, fmt::format("Couldn't find a distribution for {}.{}", repr(req.str()),
+      return fail(Error(ErrorKind::recipe, fmt::format("Couldn't find a distribution for {}.{}", str::string_repr(req.str()),
                                                         note.empty() ? "" : "\n" + note))
                       .with_class("MissingDistribution"));
     }
-    if (ctx_) ctx_->info(fmt::format("Getting distribution for {}.", repr(req.str())));
+    if (ctx_) ctx_->info(fmt::format("Getting distribution for {}.", str::string_repr(req.str())));
     dist = SLAP_TRY(provider_.install(*avail, options_.dest));
     env_.push_back(*dist);
     std::erase_if(ws, [&](const Distribution& d) { return d.key == dist->key; });
@@ -229,7 +226,7 @@ Error Installer::version_conflict(const Distribution& have, const Requirement& r
     auto reqs = requires_of(d, {});
     if (!reqs) continue;
     for (const auto& r : *reqs)
-      if (r.key == req.key) lines.push_back(fmt::format("but {} requires {}.", d.str(), repr(r.str())));
+      if (r.key == req.key) lines.push_back(fmt::format("but {} requires {}.", d.str(), str::string_repr(r.str())));
   }
   return Error(ErrorKind::input, str::join(lines, "\n")).with_class("VersionConflict");
 }
@@ -293,7 +290,7 @@ Result<std::vector<std::string>> Installer::build(const std::string& spec) {
   if (dist) return std::vector<std::string>{dist->location};
   if (!avail) {
     std::string note = provider_.lookup_problems();
-    return fail(Error(ErrorKind::recipe, fmt::format("Couldn't find a source distribution for {}.{}", repr(req.str()),
+    return fail(Error(ErrorKind::recipe, fmt::format("Couldn't find a source distribution for {}.{}", str::string_repr(req.str()),
                                                       note.empty() ? "" : "\n" + note)));
   }
   if (!options_.install)

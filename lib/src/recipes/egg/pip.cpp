@@ -10,7 +10,6 @@
 #include "slap/fs.hpp"
 #include "slap/paths.hpp"
 #include "slap/strings.hpp"
-#include "template/text.hpp"
 
 namespace slap::recipes::egg {
 
@@ -241,7 +240,7 @@ Result<std::string> develop(const std::string& setup, const std::string& dest, c
   }
   // zc.buildout's runsetup template: run setup.py from its directory, as `setup.py`.
   std::string runner = path::join(staging, "setup-runner.py");
-  std::string d = tmpl::string_repr(directory), s = tmpl::string_repr(script);
+  std::string d = str::string_repr(directory), s = str::string_repr(script);
   std::string code = "import sys\nsys.path.insert(0, " + d + ")\nimport os, setuptools\n__file__ = " + s +
                      "\nos.chdir(" + d + ")\nsys.argv[0] = " + s + "\nif os.path.exists(" + s +
                      "):\n    with open(" + s + ") as f:\n        exec(compile(f.read(), " + s +

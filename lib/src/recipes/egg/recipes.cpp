@@ -12,7 +12,6 @@
 #include "slap/checksum.hpp"
 #include "slap/paths.hpp"
 #include "slap/strings.hpp"
-#include "template/text.hpp"
 
 namespace slap::recipes {
 
@@ -124,7 +123,7 @@ class Scripts final : public Eggs {
     auto written = SLAP_TRY(write_scripts(rendered, changed));
     std::string interpreter = script.interpreter.empty() ? "" : path::join(script.dest, script.interpreter);
     for (const auto& p : changed)
-      if (env.ctx) env.ctx->info(fmt::format("Generated {} {}.", p == interpreter ? "interpreter" : "script", tmpl::string_repr(p)));
+      if (env.ctx) env.ctx->info(fmt::format("Generated {} {}.", p == interpreter ? "interpreter" : "script", str::string_repr(p)));
     return written;
   }
 };

@@ -9,13 +9,10 @@
 #include "slap/fs.hpp"
 #include "slap/paths.hpp"
 #include "slap/strings.hpp"
-#include "template/text.hpp"
 
 namespace slap::recipes::egg {
 
 namespace {
-
-std::string repr(std::string_view s) { return tmpl::string_repr(s); }
 
 // The text after "#!PYTHON" of each kind of script, as zc.buildout's templates give it.
 constexpr std::string_view relative_setup =
@@ -73,8 +70,8 @@ std::string relativitize(const std::string& p, const std::string& script, const 
   if (p == base) return "base";
   std::string common = path::dirname(common_prefix(p, script));
   if (common == base || common.starts_with(path::join(base, "")))
-    return "join(base, " + repr(relative_path(common, p)) + ")";
-  return repr(p);
+    return "join(base, " + str::string_repr(relative_path(common, p)) + ")";
+  return str::string_repr(p);
 }
 
 // How many directories lie between the script and the base directory.
@@ -94,7 +91,7 @@ std::pair<std::string, std::string> path_and_setup(const std::string& script, co
                                                    const std::string& relative_paths) {
   if (relative_paths.empty()) {
     std::vector<std::string> items;
-    for (const auto& p : path) items.push_back(repr(p));
+    for (const auto& p : path) items.push_back(str::string_repr(p));
     return {str::replace_all(str::join(items, ", "), ", ", ",\n  "), ""};
   }
   std::string abs = path::normpath(script);

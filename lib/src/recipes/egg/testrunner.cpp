@@ -14,7 +14,6 @@
 #include "slap/fs.hpp"
 #include "slap/paths.hpp"
 #include "slap/strings.hpp"
-#include "template/text.hpp"
 
 namespace slap::recipes {
 
@@ -22,15 +21,13 @@ namespace {
 
 using namespace egg;
 
-std::string repr(std::string_view s) { return tmpl::string_repr(s); }
-
 // How a path appears in the script: join(base, 'REST') under the buildout directory with
 // relative-paths, else its repr().
 std::string script_literal(const std::string& p, const std::string& relative_paths) {
-  if (relative_paths.empty()) return repr(p);
+  if (relative_paths.empty()) return str::string_repr(p);
   std::string base = relative_paths + "/";
-  if (p.starts_with(base)) return "join(base, " + repr(p.substr(base.size())) + ")";
-  return repr(p);
+  if (p.starts_with(base)) return "join(base, " + str::string_repr(p.substr(base.size())) + ")";
+  return str::string_repr(p);
 }
 
 class TestRunner final : public Eggs {
@@ -65,7 +62,7 @@ class TestRunner final : public Eggs {
     ScriptOptions o = script;
     o.initialization = fmt::format("import os\nsys.argv[0] = os.path.abspath(sys.argv[0])\nos.chdir({})\n",
                                    script_literal(wd, o.relative_paths));
-    for (const auto& [k, v] : variables) o.initialization += fmt::format("os.environ['{}'] = {}\n", k, repr(v));
+    for (const auto& [k, v] : variables) o.initialization += fmt::format("os.environ['{}'] = {}\n", k, str::string_repr(v));
     o.initialization += initialization;
     o.arguments = defaults.empty() ? "" : "(" + defaults + ") + ";
     o.arguments += "[\n";
@@ -81,7 +78,7 @@ class TestRunner final : public Eggs {
     auto rendered = render_scripts(script_path(locations, extra_paths), sources, o, warnings);
     auto written = SLAP_TRY(write_scripts(rendered, changed));
     for (const auto& p : changed)
-      if (env.ctx) env.ctx->info(fmt::format("Generated script {}.", repr(p)));
+      if (env.ctx) env.ctx->info(fmt::format("Generated script {}.", str::string_repr(p)));
     created.insert(created.end(), written.begin(), written.end());
     return created;
   }

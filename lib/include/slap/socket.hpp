@@ -1,4 +1,4 @@
-// Connecting without blocking past a deadline (the plain HTTP client, the socket promise).
+// Connecting without blocking past a deadline (the socket promise).
 #pragma once
 
 #include <chrono>

@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "node/sqlite.hpp"
-#include "slap/node.hpp"
+#include "slap/node_state.hpp"
+#include "slap/sqlite.hpp"
 #include "slap/strings.hpp"
 
 namespace slap::node {

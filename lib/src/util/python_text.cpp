@@ -1,10 +1,11 @@
-#include "text.hpp"
+// Python's text conventions on UTF-8 strings: repr(), literal escapes, case, code points.
+#include "slap/strings.hpp"
 
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 
-namespace slap::tmpl {
+namespace slap::str {
 
 bool is_ascii(std::string_view s) noexcept {
   for (char c : s)
@@ -289,4 +290,4 @@ std::string unescape_python(std::string_view raw, std::string& error) {
   return out;
 }
 
-}  // namespace slap::tmpl
+}  // namespace slap::str

@@ -1,7 +1,7 @@
-// Where a node keeps things (slap/node.hpp) and `slap node format`.
+// Where a node keeps things (slap/node_state.hpp) and `slap node format`.
 #include "slap/checksum.hpp"
 #include "slap/fs.hpp"
-#include "slap/node.hpp"
+#include "slap/node_state.hpp"
 #include "slap/paths.hpp"
 
 namespace slap::node {

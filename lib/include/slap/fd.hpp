@@ -1,7 +1,11 @@
-// A file descriptor closed when it goes out of scope.
+// File descriptors, stdio streams and directory streams closed when they go out of scope.
 #pragma once
 
+#include <dirent.h>
 #include <unistd.h>
+
+#include <cstdio>
+#include <memory>
 
 namespace slap {
 
@@ -29,5 +33,15 @@ class UniqueFd {
  private:
   int fd_;
 };
+
+struct FileCloser {
+  void operator()(std::FILE* file) const noexcept { std::fclose(file); }
+};
+using UniqueFile = std::unique_ptr<std::FILE, FileCloser>;
+
+struct DirCloser {
+  void operator()(DIR* dir) const noexcept { ::closedir(dir); }
+};
+using UniqueDir = std::unique_ptr<DIR, DirCloser>;
 
 }  // namespace slap

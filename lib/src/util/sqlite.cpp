@@ -1,9 +1,9 @@
-#include "node/sqlite.hpp"
+#include "slap/sqlite.hpp"
 
 #include <fmt/format.h>
 #include <sqlite3.h>
 
-namespace slap::node::sql {
+namespace slap::sql {
 
 namespace {
 
@@ -125,4 +125,4 @@ long long Database::last_insert_id() const { return sqlite3_last_insert_rowid(db
 
 int Database::changes() const { return sqlite3_changes(db_); }
 
-}  // namespace slap::node::sql
+}  // namespace slap::sql

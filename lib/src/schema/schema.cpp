@@ -11,11 +11,11 @@
 #include <nlohmann/json.hpp>
 
 #include "slap/fs.hpp"
-#include "slap/instance.hpp"
 #include "slap/paths.hpp"
+#include "slap/schema.hpp"
 #include "slap/strings.hpp"
 
-namespace slap::instance {
+namespace slap::schema {
 
 namespace {
 
@@ -119,9 +119,9 @@ Status validate(const std::string& parameters_json, const std::string& schema_fi
                   .about(json_path(errors[best].context)));
 }
 
-}  // namespace slap::instance
+}  // namespace slap::schema
 
-namespace slap::instance {
+namespace slap::schema {
 
 namespace {
 
@@ -183,4 +183,4 @@ Result<std::string> with_defaults(const std::string& parameters_json, const std:
   return params.dump();
 }
 
-}  // namespace slap::instance
+}  // namespace slap::schema

@@ -1,8 +1,8 @@
-// A small RAII layer over SQLite's C API for the node's state: one connection, prepared
-// statements, and immediate transactions that roll back when the work inside fails.
-// The database runs in WAL mode with synchronous=FULL: a committed transaction survives a
-// kill -9 or a power cut, and readers (`slap request`, `slap node status`) never wait for
-// the node's writes.
+// A small RAII layer over SQLite's C API for the node's state and the usage ledger: one
+// connection, prepared statements, and immediate transactions that roll back when the work
+// inside fails. The database runs in WAL mode with synchronous=FULL: a committed
+// transaction survives a kill -9 or a power cut, and readers (`slap request`, `slap node
+// status`) never wait for the node's writes.
 #pragma once
 
 #include <memory>
@@ -16,7 +16,7 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace slap::node::sql {
+namespace slap::sql {
 
 class Statement {
  public:
@@ -94,4 +94,4 @@ class Database {
   std::string file_;
 };
 
-}  // namespace slap::node::sql
+}  // namespace slap::sql
