@@ -26,14 +26,14 @@ namespace {
 
 using json = nlohmann::json;
 
-struct Variant {
+struct RequestVariant {
   bool optional = false;
   bool serialised = false;
 };
 
 class Request final : public Recipe {
  public:
-  Variant variant;
+  RequestVariant variant;
   std::string section;
   std::optional<Error> request_error;  // the request itself failed
   std::string missing;                 // first `return` key not published yet
@@ -125,7 +125,7 @@ Result<node::Instance> do_request(profile::Resolver& resolver, profile::Options&
   return i;
 }
 
-Result<std::unique_ptr<Recipe>> make(profile::Resolver& resolver, profile::Options& options, Variant variant) {
+Result<std::unique_ptr<Recipe>> make(profile::Resolver& resolver, profile::Options& options, RequestVariant variant) {
   auto recipe = std::make_unique<Request>();
   recipe->variant = variant;
   recipe->section = options.name();
