@@ -7,17 +7,17 @@ namespace slap::tmpl {
 
 std::vector<Value> bind_args(const Args& args, std::string_view function, std::initializer_list<ParamSpec> params,
                              std::size_t required) {
-  std::string fn(function);
+  auto fn = [function] { return std::string(function); };  // error messages only: no allocation per call
   if (args.positional.size() > params.size())
-    type_error(fn + "() takes at most " + std::to_string(params.size()) + " argument" +
+    type_error(fn() + "() takes at most " + std::to_string(params.size()) + " argument" +
                (params.size() == 1 ? "" : "s") + " (" + std::to_string(args.positional.size()) + " given)");
   std::vector<Value> out;
-  std::vector<bool> given(params.size(), false);
   out.reserve(params.size());
+  std::uint64_t given = 0;  // bit i: parameter i was passed (filters and methods take a handful)
   for (const auto& p : params) out.push_back(p.default_value);
   for (std::size_t i = 0; i < args.positional.size(); ++i) {
     out[i] = args.positional[i];
-    given[i] = true;
+    given |= std::uint64_t{1} << i;
   }
   for (const auto& [k, v] : args.keywords) {
     std::size_t i = 0;
@@ -25,14 +25,15 @@ std::vector<Value> bind_args(const Args& args, std::string_view function, std::i
       if (p.name == k) break;
       ++i;
     }
-    if (i == params.size()) type_error(fn + "() got an unexpected keyword argument '" + k + "'");
-    if (given[i]) type_error(fn + "() got multiple values for argument '" + k + "'");
+    if (i == params.size()) type_error(fn() + "() got an unexpected keyword argument '" + k + "'");
+    if (given & (std::uint64_t{1} << i)) type_error(fn() + "() got multiple values for argument '" + k + "'");
     out[i] = v;
-    given[i] = true;
+    given |= std::uint64_t{1} << i;
   }
   std::size_t i = 0;
   for (const auto& p : params) {
-    if (i < required && !given[i]) type_error(fn + "() missing required argument '" + std::string(p.name) + "'");
+    if (i < required && !(given & (std::uint64_t{1} << i)))
+      type_error(fn() + "() missing required argument '" + std::string(p.name) + "'");
     ++i;
   }
   return out;
@@ -72,6 +73,12 @@ class BoundMethod final : public InternalObject {
 
 Value bound_method(const Value& self, std::string_view name, MethodFn fn) {
   return Value::object(std::make_shared<BoundMethod>(self, std::string(name), fn));
+}
+
+MethodSet MethodSet::named(std::string_view name) {
+  return MethodSet{find_str_method(name), find_collection_method(Value::list(), name),
+                   find_collection_method(Value::tuple({}), name), find_collection_method(Value::dict(), name),
+                   find_collection_method(Value::set(), name)};
 }
 
 MethodFn find_method(const Value& self, std::string_view name) {

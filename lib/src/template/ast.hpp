@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "methods.hpp"
+#include "symbols.hpp"
 #include "slap/template.hpp"
 
 namespace slap::tmpl {
@@ -39,17 +41,20 @@ struct ConstExpr : Expr {
 
 struct NameExpr : Expr {
   std::string name;
-  std::size_t hash;  // of name, computed once: lookups walk several scopes
+  Symbol sym;        // what scopes are searched for
+  std::size_t hash;  // of name, for the render context and the globals
   NameExpr(Pos p, std::string n)
-      : Expr(ExprKind::name, p), name(std::move(n)), hash(std::hash<std::string_view>{}(name)) {}
+      : Expr(ExprKind::name, p), name(std::move(n)), sym(intern(name)), hash(std::hash<std::string_view>{}(name)) {}
 };
 
 struct GetattrExpr : Expr {
   ExprPtr object;
   std::string attr;
   std::size_t hash;  // of attr
+  MethodSet methods;  // the method `attr` names on each built-in type, looked up once
   GetattrExpr(Pos p, ExprPtr o, std::string a)
-      : Expr(ExprKind::getattr, p), object(std::move(o)), attr(std::move(a)), hash(std::hash<std::string_view>{}(attr)) {}
+      : Expr(ExprKind::getattr, p), object(std::move(o)), attr(std::move(a)), hash(std::hash<std::string_view>{}(attr)),
+        methods(MethodSet::named(attr)) {}
 };
 
 struct GetitemExpr : Expr {
@@ -177,6 +182,7 @@ struct Target {
   enum class Kind : std::uint8_t { name, tuple, ns_attr } kind = Kind::name;
   Pos pos;
   std::string name;  // name, or the namespace variable for ns_attr
+  Symbol sym = 0;    // of name
   std::string attr;  // ns_attr only
   std::vector<Target> items;
 };
@@ -205,6 +211,7 @@ struct SetBlockStmt : Stmt {
 
 struct Param {
   std::string name;
+  Symbol sym = 0;  // of name
   ExprPtr default_value;  // null = required
 };
 

@@ -21,7 +21,7 @@ ScopePtr Macro::bind(Interp& in, Args& args) const {
     type_error("macro '" + d.name + "' takes not more than " + std::to_string(n) + " argument(s)");
   std::vector<bool> given(n, false);
   for (std::size_t i = 0; i < n && i < pos.size(); ++i) {
-    scope->vars.set(Value(d.params[i].name), pos[i]);
+    scope->vars.set(d.params[i].sym, pos[i]);
     given[i] = true;
   }
   Dict kwargs;
@@ -31,7 +31,7 @@ ScopePtr Macro::bind(Interp& in, Args& args) const {
     while (i < n && d.params[i].name != k) ++i;
     if (i < n) {
       if (given[i]) type_error("macro '" + d.name + "' got multiple values for argument '" + k + "'");
-      scope->vars.set(Value(k), v);
+      scope->vars.set(d.params[i].sym, v);
       given[i] = true;
     } else if (k == "caller" && d.uses_caller) {
       caller = v;
@@ -41,23 +41,27 @@ ScopePtr Macro::bind(Interp& in, Args& args) const {
       type_error("macro '" + d.name + "' takes no keyword argument '" + k + "'");
     }
   }
-  // A default sees the parameters before it; a later one is undefined until bound.
+  // A default sees the parameters before it; a later one is undefined until bound. Only
+  // a default that is not a constant can see anything.
+  bool defaults_see = false;
   for (std::size_t i = 0; i < n; ++i)
-    if (!given[i]) scope->vars.set(Value(d.params[i].name), Value::undefined(string_repr(d.params[i].name) + " is undefined"));
+    defaults_see |= !given[i] && d.params[i].default_value && d.params[i].default_value->kind != ExprKind::constant;
+  for (std::size_t i = 0; i < n && defaults_see; ++i)
+    if (!given[i]) scope->vars.set(d.params[i].sym, Value::undefined(string_repr(d.params[i].name) + " is undefined"));
   for (std::size_t i = 0; i < n; ++i) {
     if (given[i]) continue;
     const Param& p = d.params[i];
     Value v = p.default_value ? in.eval(*p.default_value, scope)
                               : Value::undefined("parameter " + string_repr(p.name) + " was not provided");
-    scope->vars.set(Value(p.name), std::move(v));
+    scope->vars.set(p.sym, std::move(v));
   }
   if (d.uses_varargs)
-    scope->vars.set(Value("varargs"),
+    scope->vars.set(sym::varargs,
                     Value::tuple(pos.size() > n ? std::vector<Value>(pos.begin() + static_cast<std::ptrdiff_t>(n), pos.end())
                                                 : std::vector<Value>{}));
-  if (d.uses_kwargs) scope->vars.set(Value("kwargs"), Value::dict(std::move(kwargs)));
+  if (d.uses_kwargs) scope->vars.set(sym::kwargs, Value::dict(std::move(kwargs)));
   if (d.uses_caller && !d.caller_is_param)
-    scope->vars.set(Value("caller"), caller ? *caller : Value::undefined("No caller defined"));
+    scope->vars.set(sym::caller, caller ? *caller : Value::undefined("No caller defined"));
   return scope;
 }
 
@@ -152,7 +156,7 @@ Flow run_loop(Interp& in, const ForStmt& node, const ScopePtr& scope, std::vecto
     else body_scope->vars.clear();
     if (loop) {
       loop->index0 = i;
-      body_scope->vars.set(Value("loop"), Value::object(loop));
+      body_scope->vars.set(sym::loop, Value::object(loop));
     }
     in.assign(node.target, (*shared)[i], *body_scope);
     if (in.exec(node.body, body_scope) == Flow::break_) break;

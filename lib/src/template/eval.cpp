@@ -61,7 +61,20 @@ Args Interp::eval_args(const CallArgs& a, const ScopePtr& scope) {
 const Value& Interp::eval_ref(const Expr& e, const ScopePtr& scope, Value& scratch) {
   if (e.kind == ExprKind::name) {
     const auto& n = static_cast<const NameExpr&>(e);
-    if (const Value* v = find_variable(n.name, n.hash, *scope)) return *v;
+    if (const Value* v = find_variable(n, *scope)) return *v;
+  } else if (e.kind == ExprKind::getattr) {
+    const auto& g = static_cast<const GetattrExpr&>(e);
+    try {
+      const Value& obj = eval_ref(*g.object, scope, scratch);
+      // An item of a variable's value, or of the temporary in scratch: alive either way.
+      if (const Value* v = attr_ref(obj, g)) return *v;
+      Value r = getattr(obj, g);
+      scratch = std::move(r);
+      return scratch;
+    } catch (Error& err) {
+      locate(err, *scope, e.pos);
+      throw;
+    }
   }
   scratch = eval(e, scope);
   return scratch;
@@ -73,7 +86,7 @@ Value Interp::eval_call(const CallExpr& c, const ScopePtr& scope) {
     const auto& g = static_cast<const GetattrExpr&>(*c.callee);
     Value obj = eval(*g.object, scope);
     if (!obj.is_object() && !obj.is_undefined()) {
-      if (MethodFn m = find_method(obj, g.attr)) {
+      if (MethodFn m = g.methods.of(obj)) {
         Args args = eval_args(c.args, scope);
         if (obj.is_markup() && markup_wraps_method(g.attr)) {
           escape_arguments(*this, g.attr, args);
@@ -83,7 +96,7 @@ Value Interp::eval_call(const CallExpr& c, const ScopePtr& scope) {
         return m(*this, obj, args);
       }
     }
-    Value fn = getattr(obj, g.attr, g.hash);
+    Value fn = getattr(obj, g);
     Args args = eval_args(c.args, scope);
     return call(fn, args);
   }
@@ -157,13 +170,13 @@ Value Interp::eval(const Expr& e, const ScopePtr& scope) {
       case ExprKind::constant: return static_cast<const ConstExpr&>(e).value;
       case ExprKind::name: {
         const auto& n = static_cast<const NameExpr&>(e);
-        const Value* v = find_variable(n.name, n.hash, *scope);
+        const Value* v = find_variable(n, *scope);
         return v ? *v : undefined_name(n.name);
       }
       case ExprKind::getattr: {
         const auto& g = static_cast<const GetattrExpr&>(e);
         Value scratch;
-        return getattr(eval_ref(*g.object, scope, scratch), g.attr, g.hash);
+        return getattr(eval_ref(*g.object, scope, scratch), g);
       }
       case ExprKind::getitem: {
         const auto& g = static_cast<const GetitemExpr&>(e);

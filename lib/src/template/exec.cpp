@@ -24,7 +24,7 @@ Value apply_chain(Interp& in, const Expr& e, Value subject, const ScopePtr& scop
 
 void Interp::assign(const Target& t, Value v, Scope& scope) {
   switch (t.kind) {
-    case Target::Kind::name: scope.vars.set(Value(t.name), std::move(v)); return;
+    case Target::Kind::name: scope.vars.set(t.sym, std::move(v)); return;
     case Target::Kind::tuple: {
       std::vector<Value> items = iterate(v);
       if (items.size() < t.items.size())
@@ -36,7 +36,8 @@ void Interp::assign(const Target& t, Value v, Scope& scope) {
       return;
     }
     case Target::Kind::ns_attr: {
-      Value ns = lookup(t.name, scope);
+      const Value* found = find_variable(t.sym, t.name, std::hash<std::string_view>{}(t.name), scope);
+      Value ns = found ? *found : undefined_name(t.name);
       auto* n = ns.is_object() ? dynamic_cast<const Namespace*>(ns.as_object().get()) : nullptr;
       if (!n) raise("TemplateRuntimeError", "cannot assign attribute on non-namespace object");
       n->attrs().set(Value(t.attr), std::move(v));
@@ -96,7 +97,7 @@ Flow Interp::exec_stmt(const Stmt& s, const ScopePtr& scope) {
       }
       case StmtKind::macro: {
         const auto& def = static_cast<const MacroStmt&>(s).def;
-        scope->vars.set(Value(def->name), Value::object(std::make_shared<Macro>(def, scope, autoescape)));
+        scope->vars.set(intern(def->name), Value::object(std::make_shared<Macro>(def, scope, autoescape)));
         macro_scopes.push_back(scope);
         break;
       }
@@ -165,7 +166,7 @@ Value Interp::make_module(const std::shared_ptr<const TemplateData>& t, Dict bas
   }
   Dict exports;
   for (const auto& e : scope->vars)
-    if (!e.key.as_string().starts_with("_")) exports.set(e.key, e.value);
+    if (const std::string& name = symbol_name(e.sym); !name.starts_with("_")) exports.set(Value(name), e.value);
   return Value::object(std::make_shared<Module>(t->name, std::move(exports)));
 }
 
@@ -181,12 +182,12 @@ void Interp::exec_import(const ImportStmt& s, const ScopePtr& scope) {
     modules_.emplace(name, module);
   }
   if (s.kind == StmtKind::import) {
-    scope->vars.set(Value(s.alias), std::move(module));
+    scope->vars.set(intern(s.alias), std::move(module));
     return;
   }
   for (const auto& [what, alias] : s.names) {
     auto v = module.as_object()->attr(what);
-    scope->vars.set(Value(alias), v ? std::move(*v)
+    scope->vars.set(intern(alias), v ? std::move(*v)
                                     : Value::undefined("the template " + string_repr(name) + " (imported on line " +
                                                        std::to_string(s.pos.line) + ") does not export the requested name " +
                                                        string_repr(what)));

@@ -38,7 +38,7 @@ void Interp::render_chain(const std::shared_ptr<const TemplateData>& t, Dict bas
         return rendered(std::move(text));
       }));
     }
-    scope->vars.set(Value("self"), module("self", std::move(self)));
+    scope->vars.set(sym::self, module("self", std::move(self)));
     chain.top = scope;
     chain.parent = nullptr;
     {
@@ -48,7 +48,7 @@ void Interp::render_chain(const std::shared_ptr<const TemplateData>& t, Dict bas
     if (!chain.parent) break;
     // One context for the whole chain: the child's top-level names reach its parent.
     for (const auto& e : scope->vars)
-      if (e.key.as_string() != "self") base.set(e.key, e.value);
+      if (e.sym != sym::self) base.set(Value(symbol_name(e.sym)), e.value);
     current = chain.parent;
     chain.add(current);
   }
@@ -67,7 +67,7 @@ void Interp::render_block(const std::string& name, std::size_t level, const Scop
   const BlockRef& ref = refs.at(level);
   if (ref.block->required) raise("TemplateRuntimeError", "Required block '" + name + "' not found");
   ScopePtr inner = Scope::child(scope);
-  inner->vars.set(Value("super"), function("super", [this, name, level, scope](Args&) -> Result<Value> {
+  inner->vars.set(sym::super, function("super", [this, name, level, scope](Args&) -> Result<Value> {
     if (level + 1 >= inheritance->blocks.at(name).size())
       raise("TemplateRuntimeError", "no parent block called '" + name + "'.");
     std::string text;

@@ -2,6 +2,8 @@
 // template loader.
 #include "interp.hpp"
 
+#include <algorithm>
+
 #include "errors.hpp"
 #include "methods.hpp"
 #include "ops.hpp"
@@ -115,19 +117,37 @@ Value Interp::call(const Value& callee, Args& args) {
 }
 
 Value Interp::getattr(const Value& obj, std::string_view name) {
-  return getattr(obj, name, std::hash<std::string_view>{}(name));
+  return getattr(obj, name, std::hash<std::string_view>{}(name), find_method(obj, name));
 }
 
 Value Interp::getattr(const Value& obj, std::string_view name, std::size_t hash) {
+  return getattr(obj, name, hash, find_method(obj, name));
+}
+
+const Value* Interp::attr_ref(const Value& obj, const GetattrExpr& g) const {
+  if (obj.is_dict()) return g.methods.dict ? nullptr : obj.as_dict().find(g.attr, g.hash);
+  if (obj.is_tuple() && !g.methods.tuple) {
+    const auto& fields = obj.tuple_fields();
+    for (std::size_t i = 0; i < fields.size(); ++i)
+      if (fields[i] == g.attr) return &obj.items()[i];
+  }
+  return nullptr;
+}
+
+Value Interp::getattr(const Value& obj, const GetattrExpr& g) {
+  if (const Value* v = attr_ref(obj, g)) return *v;
+  return getattr(obj, g.attr, g.hash, g.methods.of(obj));
+}
+
+Value Interp::getattr(const Value& obj, std::string_view name, std::size_t hash, MethodFn method) {
   if (obj.is_undefined()) raise_undefined(obj);
   if (obj.is_object()) {
     if (auto v = obj.as_object()->attr(name)) return std::move(*v);
-  } else if (obj.is_dict()) {
+  } else if (method) {
     // Methods first (Jinja2 tries getattr before the item); keys rarely start like one.
-    if (MethodFn m = find_method(obj, name)) return bound_method(obj, name, m);
+    return bound_method(obj, name, method);
+  } else if (obj.is_dict()) {
     if (const Value* v = obj.as_dict().find(name, hash)) return *v;
-  } else if (MethodFn m = find_method(obj, name)) {
-    return bound_method(obj, name, m);
   } else if (obj.is_tuple()) {
     const auto& fields = obj.tuple_fields();
     for (std::size_t i = 0; i < fields.size(); ++i)
@@ -161,26 +181,72 @@ Value Interp::getitem(const Value& obj, const Value& key) {
   return Value::undefined(type + " has no element " + key.repr());
 }
 
-const Value* Interp::find_variable(std::string_view name, std::size_t hash, const Scope& scope) const {
+void Vars::set(Symbol s, Value v) {
+  if (Value* found = find(s)) {
+    *found = std::move(v);
+    return;
+  }
+  entries_.push_back(Entry{s, std::move(v)});
+  constexpr std::size_t short_list = 12;
+  if (entries_.size() <= short_list) return;
+  if (entries_.size() * 2 <= index_.size()) {
+    add_to_index(entries_.size() - 1);
+    return;
+  }
+  index_.assign(std::max<std::size_t>(32, index_.size() * 2), 0);
+  for (std::size_t i = 0; i < entries_.size(); ++i) add_to_index(i);
+}
+
+void Vars::add_to_index(std::size_t at) {
+  std::size_t mask = index_.size() - 1;
+  std::size_t i = (entries_[at].sym * 0x9E3779B1u) & mask;
+  while (index_[i]) i = (i + 1) & mask;
+  index_[i] = static_cast<std::uint32_t>(at + 1);
+}
+
+Value* Vars::find_indexed(Symbol s) {
+  std::size_t mask = index_.size() - 1;
+  for (std::size_t i = (s * 0x9E3779B1u) & mask;; i = (i + 1) & mask) {
+    std::uint32_t at = index_[i];
+    if (!at) return nullptr;
+    if (entries_[at - 1].sym == s) return &entries_[at - 1].value;
+  }
+}
+
+void RootContext::add_slot(Symbol s, const Value* v) {
+  if ((used + 1) * 2 > slots.size()) {
+    std::vector<Slot> old = std::move(slots);
+    slots.assign(std::max<std::size_t>(16, old.size() * 2), Slot{0, unresolved()});
+    used = 0;
+    for (const Slot& slot : old)
+      if (slot.value != unresolved()) add_slot(slot.sym, slot.value);
+  }
+  std::size_t mask = slots.size() - 1;
+  std::size_t i = (s * 0x9E3779B1u) & mask;
+  while (slots[i].value != unresolved()) i = (i + 1) & mask;
+  slots[i] = Slot{s, v};
+  ++used;
+}
+
+const Value* Interp::find_variable(Symbol sym, std::string_view name, std::size_t hash, const Scope& scope) const {
   for (const Scope* s = &scope; s; s = s->parent.get())
-    if (const Value* v = s->vars.find(name, hash)) return v;
-  if (const Value* v = scope.root->base.find(name, hash)) return v;
-  return scope.root->globals->find(name, hash);
+    if (const Value* v = s->vars.find(sym)) return v;
+  RootContext& root = *scope.root;
+  if (const RootContext::Slot* slot = root.find_slot(sym)) return slot->value;
+  const Value* v = root.base.find(name, hash);
+  if (!v) v = root.globals->find(name, hash);
+  root.add_slot(sym, v);
+  return v;
 }
 
 Value Interp::undefined_name(std::string_view name) const { return Value::undefined(string_repr(name) + " is undefined"); }
-
-Value Interp::lookup(std::string_view name, const Scope& scope) const {
-  const Value* v = find_variable(name, std::hash<std::string_view>{}(name), scope);
-  return v ? *v : undefined_name(name);
-}
 
 Dict Interp::snapshot(const Scope& scope) const {
   std::vector<const Scope*> chain;
   for (const Scope* s = &scope; s; s = s->parent.get()) chain.push_back(s);
   Dict all = scope.root->base;
   for (auto it = chain.rbegin(); it != chain.rend(); ++it)
-    for (const auto& e : (*it)->vars) all.set(e.key, e.value);
+    for (const auto& e : (*it)->vars) all.set(Value(symbol_name(e.sym)), e.value);
   return all;
 }
 

@@ -13,18 +13,69 @@
 
 namespace slap::tmpl {
 
+// The variables of one scope, by symbol, in the order they were first set (exports and
+// context snapshots keep it). Scopes hold a few names; a long list gets an index.
+class Vars {
+ public:
+  struct Entry {
+    Symbol sym;
+    Value value;
+  };
+  Value* find(Symbol s) {
+    if (index_.empty()) {
+      for (auto& e : entries_)
+        if (e.sym == s) return &e.value;
+      return nullptr;
+    }
+    return find_indexed(s);
+  }
+  const Value* find(Symbol s) const { return const_cast<Vars*>(this)->find(s); }
+  void set(Symbol s, Value v);
+  void clear() {
+    entries_.clear();
+    index_.clear();
+  }
+  bool empty() const { return entries_.empty(); }
+  auto begin() const { return entries_.begin(); }
+  auto end() const { return entries_.end(); }
+
+ private:
+  Value* find_indexed(Symbol s);
+  void add_to_index(std::size_t at);
+  std::vector<Entry> entries_;
+  std::vector<std::uint32_t> index_;  // open addressing over entries_ (+1; 0 = free); empty when short
+};
+
 // What a template body resolves names against once its scopes are exhausted.
 struct RootContext {
   Dict base;  // the render context, or a snapshot of the importer's variables
   const Dict* globals = nullptr;
   std::shared_ptr<const TemplateData> tmpl;  // keeps the AST alive; names errors
+  // Names already resolved in base or globals (neither changes during a render): the
+  // slot of a symbol is looked up by string once per template run.
+  struct Slot {
+    Symbol sym;
+    const Value* value;  // nullptr: undefined
+  };
+  std::vector<Slot> slots;  // open addressing by symbol; capacity a power of two or 0
+  std::size_t used = 0;
+  const Slot* find_slot(Symbol s) const {
+    if (slots.empty()) return nullptr;
+    std::size_t mask = slots.size() - 1;
+    for (std::size_t i = (s * 0x9E3779B1u) & mask;; i = (i + 1) & mask) {
+      if (slots[i].sym == s && slots[i].value != unresolved()) return &slots[i];
+      if (slots[i].value == unresolved()) return nullptr;
+    }
+  }
+  void add_slot(Symbol s, const Value* v);
+  static const Value* unresolved() { return reinterpret_cast<const Value*>(alignof(Value)); }
 };
 
 struct Scope {
   std::shared_ptr<Scope> parent;  // null at a template's top level
   RootContext* root = nullptr;    // shared by every scope of one template run
   std::shared_ptr<RootContext> owner;  // set on the top-level scope only
-  Dict vars;
+  Vars vars;
 
   static std::shared_ptr<Scope> child(const std::shared_ptr<Scope>& parent) {
     auto s = std::make_shared<Scope>();
@@ -74,12 +125,20 @@ class Interp {
   Value call(const Value& callee, Args& args);
   Value getattr(const Value& obj, std::string_view name);
   Value getattr(const Value& obj, std::string_view name, std::size_t hash);
+  // `method`: find_method(obj, name), when the caller knows it.
+  Value getattr(const Value& obj, std::string_view name, std::size_t hash, MethodFn method);
+  Value getattr(const Value& obj, const GetattrExpr& g);
+  // obj.name when it is a dict key or a named tuple's field (not a method), else nullptr.
+  const Value* attr_ref(const Value& obj, const GetattrExpr& g) const;
   // eval() that avoids copying a variable's value: the result is `*found` or `scratch`.
   const Value& eval_ref(const Expr& e, const ScopePtr& scope, Value& scratch);
   Value getitem(const Value& obj, const Value& key);
-  Value lookup(std::string_view name, const Scope& scope) const;
-  // The variable `name` (hash: of name), or nullptr when it is undefined.
-  const Value* find_variable(std::string_view name, std::size_t hash, const Scope& scope) const;
+  // The variable `n` names, or nullptr when it is undefined.
+  const Value* find_variable(const NameExpr& n, const Scope& scope) const {
+    return find_variable(n.sym, n.name, n.hash, scope);
+  }
+  // hash: of name; name: the symbol's.
+  const Value* find_variable(Symbol s, std::string_view name, std::size_t hash, const Scope& scope) const;
   Value undefined_name(std::string_view name) const;
 
   // Templates named in import/include, through Environment::loader (parsed once per render).

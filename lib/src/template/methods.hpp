@@ -18,6 +18,23 @@ MethodFn find_method(const Value& self, std::string_view name);
 MethodFn find_str_method(std::string_view name);
 MethodFn find_collection_method(const Value& self, std::string_view name);
 
+// The methods one attribute name denotes on str, list, tuple, dict and set: what the
+// evaluator needs for `x.name` without looking the name up at each evaluation.
+struct MethodSet {
+  MethodFn str = nullptr, list = nullptr, tuple = nullptr, dict = nullptr, set = nullptr;
+  static MethodSet named(std::string_view name);
+  MethodFn of(const Value& self) const {
+    switch (self.type()) {
+      case Value::Type::string: return str;
+      case Value::Type::list: return list;
+      case Value::Type::tuple: return tuple;
+      case Value::Type::dict: return dict;
+      case Value::Type::set: return set;
+      default: return nullptr;
+    }
+  }
+};
+
 // dict.fromkeys(iterable, value=None) and dict.update()'s argument rules, shared with the
 // `dict` builtin.
 Value dict_fromkeys(Interp& in, Args& args);

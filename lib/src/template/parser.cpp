@@ -242,6 +242,7 @@ void Parser::parse_signature(MacroDef& def) {
     if (!def.params.empty()) expect_op(",");
     Param param;
     param.name = expect_identifier();
+    param.sym = intern(param.name);
     if (skip_op("=")) {
       param.default_value = parse_expression();
     } else if (!def.params.empty() && def.params.back().default_value) {
@@ -423,12 +424,14 @@ Target Parser::parse_target(bool name_only, const std::vector<std::string>& extr
   if (with_namespace && cur().type == Tok::name && peek().type == Tok::op && peek().text == ".") {
     t.kind = Target::Kind::ns_attr;
     t.name = expect_identifier();
+    t.sym = intern(t.name);
     advance();
     t.attr = expect_identifier();
     return t;
   }
   if (name_only) {
     t.name = expect_identifier();
+    t.sym = intern(t.name);
     return t;
   }
   bool is_tuple = false;
@@ -461,6 +464,7 @@ Target Parser::parse_target_item() {
   Target t;
   t.pos = tok.pos;
   t.name = advance().text;
+  t.sym = intern(t.name);
   if (t.name == "loop") loop_stores_.push_back(t.pos);
   return t;
 }

@@ -111,6 +111,13 @@ std::string change_case(std::string_view s, bool to_upper) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
+    auto byte = static_cast<unsigned char>(s[i]);
+    if (byte < 0x80) {  // ASCII, most of what templates hold: no decoding
+      bool change = to_upper ? byte >= 'a' && byte <= 'z' : byte >= 'A' && byte <= 'Z';
+      out += static_cast<char>(change ? byte ^ 0x20 : byte);
+      ++i;
+      continue;
+    }
     std::size_t start = i;
     std::uint32_t cp = next_code_point(s, i);
     if (to_upper && cp == 0xDF) {
