@@ -1,4 +1,5 @@
 """slap build: incremental builds of examples/hello, verified downloads, failures, Ctrl-C."""
+import os
 import re
 import shutil
 import signal
@@ -131,9 +132,10 @@ def test_failure_in_parallel_build_keeps_state_consistent(slap):
 
 
 def test_ctrl_c_stops_cleanly(slap):
+    nap = f"sleep 30.{os.getpid()}"  # a command line no other test run on this machine has
     profile(slap, "parts = quick sleeper\n"
                   "[quick]\nrecipe = plone.recipe.command\ncommand = true\n"
-                  "[sleeper]\nrecipe = plone.recipe.command\ncommand = sleep 30\nstop-on-error = true\n")
+                  f"[sleeper]\nrecipe = plone.recipe.command\ncommand = {nap}\nstop-on-error = true\n")
     env = dict(slap.env)
     proc = subprocess.Popen([SLAP, "build"], cwd=slap.cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 10
@@ -146,7 +148,7 @@ def test_ctrl_c_stops_cleanly(slap):
     assert proc.returncode == 130, err
     assert time.monotonic() - start < 8
     assert "[quick]" in (slap.cwd / ".installed.cfg").read_text()
-    assert subprocess.run(["pgrep", "-f", "sleep 30"], capture_output=True).returncode == 1
+    assert subprocess.run(["pgrep", "-f", nap], capture_output=True).returncode == 1
 
 
 def test_a_removed_shared_part_is_built_again(slap, release):
