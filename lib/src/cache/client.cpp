@@ -66,12 +66,15 @@ struct Client::Impl {
     return rq;
   }
 
-  Result<http::Response> perform(const http::Request& rq, const Progress* task = nullptr) {
+  // A transfer worth showing has a `label`: its bytes are then a progress task.
+  Result<http::Response> perform(const http::Request& rq, std::string_view label = {}) {
+    std::optional<Progress> task;
+    if (!label.empty()) task.emplace(ctx, label, 0, ProgressUnit::bytes);
     http::RetryPolicy policy;
     policy.on_retry = [this](std::string_view reason, long delay_ms) {
       ctx.info(fmt::format("{}; retrying in {} ms", reason, delay_ms));
     };
-    auto progress = [this, task](std::uint64_t done, std::uint64_t total) {
+    auto progress = [this, &task](std::uint64_t done, std::uint64_t total) {
       if (task) task->advance(done, total);
       return !ctx.cancelled();
     };
@@ -149,10 +152,7 @@ Status Client::post_blob(const std::string& path, const std::string& sha512) {
   rq.headers.emplace_back("Content-Type", "application/octet-stream");
   rq.body_file = path;
   rq.low_speed_seconds = upload_timeout_seconds;
-  auto rs = [&] {
-    Progress task(impl_->ctx, "uploading " + path::basename(path), 0, ProgressUnit::bytes);
-    return impl_->perform(rq, &task);
-  }();
+  auto rs = impl_->perform(rq, "uploading " + path::basename(path));
   if (!rs) return fail(std::move(rs.error()));
   if (rs->status != 201)
     return fail(ErrorKind::network, fmt::format("Failed to upload data to SHACACHE Server. Response code: {}. "
@@ -174,10 +174,7 @@ Status Client::download(const std::string& sha512, const std::string& dest) {
   auto rq = impl_->request("GET", impl_->cache(Side::download), sha512);
   rq.output_file = temp.path;
   rq.max_body = settings().max_download;
-  auto rs = [&] {
-    Progress task(impl_->ctx, "downloading " + path::basename(dest), 0, ProgressUnit::bytes);
-    return impl_->perform(rq, &task);
-  }();
+  auto rs = impl_->perform(rq, "downloading " + path::basename(dest));
   if (!rs) return fail(std::move(rs.error()));
   if (rs->status == 404) return fail(ErrorKind::network, fmt::format("{}: no such blob", rq.url));
   if (rs->status != 200) return fail(ErrorKind::network, fmt::format("GET {}: HTTP status {}", rq.url, rs->status));
