@@ -63,6 +63,17 @@ Status apply_option(tmpl::Options& o, const std::string& kv) {
     o.strict_undefined = value == "strict";
     return {};
   }
+  // Environment.policies, by their keys.
+  if (key == "urlize.rel" || key == "urlize.target") {
+    (key == "urlize.rel" ? o.urlize_rel : o.urlize_target) = value;
+    return {};
+  }
+  if (key == "urlize.extra_schemes") {
+    o.urlize_extra_schemes.clear();
+    for (const auto& scheme : str::split(value, ","))
+      if (!scheme.empty()) o.urlize_extra_schemes.push_back(scheme);
+    return {};
+  }
   if (key == "newline_sequence") {
     // The newline itself, or as written in a shell: \n, \r\n, \r.
     std::string nl = str::replace_all(str::replace_all(value, "\\r", "\r"), "\\n", "\n");
@@ -74,7 +85,8 @@ Status apply_option(tmpl::Options& o, const std::string& kv) {
   return fail(ErrorKind::usage,
               fmt::format("unknown --option '{}' (known: keep_trailing_newline, trim_blocks, lstrip_blocks, "
                           "undefined=strict|default, autoescape, newline_sequence=\\n|\\r\\n|\\r, "
-                          "{{block,variable,comment}}_{{start,end}}_string, line_statement_prefix, line_comment_prefix)",
+                          "{{block,variable,comment}}_{{start,end}}_string, line_statement_prefix, line_comment_prefix, "
+                          "urlize.rel, urlize.target, urlize.extra_schemes=S1,S2)",
                           kv));
 }
 

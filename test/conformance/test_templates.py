@@ -32,6 +32,8 @@ def render_args(case_dir):
             continue
         if key == "imports":
             args += [f"--import={name}={module}" for name, module in value.items()]
+        elif isinstance(value, list):
+            args += ["--option", f"{key}={','.join(value)}"]
         elif isinstance(value, bool):
             args += ["--option", f"{key}={'true' if value else 'false'}"]
         else:

@@ -9,7 +9,9 @@ A case is a directory test/template/cases/NNN-name/ holding:
   options.json    optional: keep_trailing_newline, trim_blocks, lstrip_blocks, autoescape (booleans),
                   undefined ("default" or "strict"), line_statement_prefix,
                   line_comment_prefix, newline_sequence, block_start_string (and the
-                  other delimiters: block_end, variable_start/end, comment_start/end), imports ({"NAME": "python.module"}, what the
+                  other delimiters: block_end, variable_start/end, comment_start/end),
+                  the policies urlize.rel, urlize.target, urlize.extra_schemes (a list),
+                  imports ({"NAME": "python.module"}, what the
                   slapos.recipe.template:jinja2 `import` context lines do), source
                   (the corpus file a real template was copied from; informative)
   other files     templates reachable by {% import %} / {% include %} by file name
@@ -43,6 +45,8 @@ BUILTINS = ["abs", "all", "any", "bin", "bool", "callable", "chr", "dict", "divm
 DELIMITERS = ["block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
               "comment_start_string", "comment_end_string"]
 
+POLICIES = ["urlize.rel", "urlize.target", "urlize.extra_schemes"]
+
 
 def environment(case_dir, options):
     env = jinja2.Environment(
@@ -56,6 +60,7 @@ def environment(case_dir, options):
         line_comment_prefix=options.get("line_comment_prefix"),
         autoescape=options.get("autoescape", False),
         **{name: options[name] for name in DELIMITERS + ["newline_sequence"] if name in options})
+    env.policies.update({name: value for name, value in options.items() if name in POLICIES})
     for name in BUILTINS:
         env.globals[name] = getattr(builtins, name)
     env.globals["six"] = six

@@ -251,6 +251,11 @@ struct Options {
   // Line statements (`# for x in y`) and line comments; empty = disabled.
   std::string line_statement_prefix;
   std::string line_comment_prefix;
+  // Environment.policies the urlize filter reads: urlize.rel, urlize.target (empty = None),
+  // urlize.extra_schemes.
+  std::string urlize_rel = "noopener";
+  std::string urlize_target;
+  std::vector<std::string> urlize_extra_schemes;
 };
 
 // Returns the source text of the template called `name` ({% import %}, {% include %},

@@ -22,5 +22,7 @@ extern const std::size_t sequence_filter_count;
 // Markup and prose filters (filters_text.cpp).
 extern const FilterFn text_filters[];
 extern const std::size_t text_filter_count;
+// urlize (urlize.cpp).
+Value f_urlize(Interp& in, const Value& v, Args& args);
 
 }  // namespace slap::tmpl

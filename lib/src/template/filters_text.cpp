@@ -225,6 +225,7 @@ const FilterFn text_filters[] = {
     {"xmlattr", f_xmlattr},
     {"striptags", f_striptags},
     {"wordwrap", f_wordwrap},
+    {"urlize", f_urlize},
 };
 const std::size_t text_filter_count = std::size(text_filters);
 
