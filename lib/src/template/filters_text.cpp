@@ -8,6 +8,7 @@
 #include "markup.hpp"
 #include "methods.hpp"
 #include "text.hpp"
+#include "unicode.hpp"
 
 namespace slap::tmpl {
 
@@ -30,44 +31,6 @@ Value f_xmlattr(Interp& in, const Value& v, Args& args) {
   return in.rendered(std::move(out));
 }
 
-// html.unescape for the character references markup commonly holds.
-std::string html_unescape(std::string_view s) {
-  static const std::pair<std::string_view, std::string_view> named[] = {
-      {"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"nbsp", "\xc2\xa0"},
-      {"raquo", "\xc2\xbb"}, {"laquo", "\xc2\xab"}, {"copy", "\xc2\xa9"}, {"reg", "\xc2\xae"},
-      {"hellip", "\xe2\x80\xa6"}, {"mdash", "\xe2\x80\x94"}, {"ndash", "\xe2\x80\x93"}, {"euro", "\xe2\x82\xac"}};
-  std::string out;
-  for (std::size_t i = 0; i < s.size();) {
-    if (s[i] != '&') {
-      out += s[i++];
-      continue;
-    }
-    std::size_t semi = s.find(';', i);
-    std::string_view ref = semi == std::string_view::npos ? std::string_view() : s.substr(i + 1, semi - i - 1);
-    bool done = false;
-    if (ref.size() > 1 && ref[0] == '#') {
-      bool hex = ref[1] == 'x' || ref[1] == 'X';
-      std::string digits(ref.substr(hex ? 2 : 1));
-      if (!digits.empty() && digits.size() <= 6 && digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") == std::string::npos) {
-        append_code_point(out, static_cast<std::uint32_t>(std::stoul(digits, nullptr, hex ? 16 : 10)));
-        done = true;
-      }
-    } else {
-      for (const auto& [name, text] : named)
-        if (ref == name) {
-          out += text;
-          done = true;
-        }
-    }
-    if (done) {
-      i = semi + 1;
-    } else {
-      out += s[i++];
-    }
-  }
-  return out;
-}
-
 std::string strip_between(std::string_view s, std::string_view open, std::string_view close) {
   std::string out;
   std::size_t i = 0;
@@ -82,21 +45,26 @@ std::string strip_between(std::string_view s, std::string_view open, std::string
   return out;
 }
 
-bool py_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f'); }
+// " ".join(text.split()): runs of Unicode whitespace become one space.
+std::string collapse_whitespace(std::string_view text) {
+  std::string joined;
+  bool pending_space = false;
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t start = i;
+    if (re_space(next_code_point(text, i))) {
+      pending_space = !joined.empty();
+      continue;
+    }
+    if (pending_space) joined += ' ';
+    pending_space = false;
+    joined.append(text.substr(start, i - start));
+  }
+  return joined;
+}
 
 Value f_striptags(Interp& in, const Value& v, Args& args) {
   no_args(args, "striptags");
-  std::string text = strip_between(strip_between(in.to_str(v), "<!--", "-->"), "<", ">");
-  std::string joined;
-  for (std::size_t i = 0; i < text.size();) {
-    while (i < text.size() && py_space(text[i])) ++i;
-    std::size_t b = i;
-    while (i < text.size() && !py_space(text[i])) ++i;
-    if (i == b) break;
-    if (!joined.empty()) joined += ' ';
-    joined.append(text, b, i - b);
-  }
-  return Value(html_unescape(joined));
+  return Value(html_unescape(collapse_whitespace(strip_between(strip_between(in.to_str(v), "<!--", "-->"), "<", ">"))));
 }
 
 // ----- textwrap.wrap(expand_tabs=False, replace_whitespace=False) -----
