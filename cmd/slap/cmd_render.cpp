@@ -47,6 +47,10 @@ Status apply_option(tmpl::Options& o, const std::string& kv) {
       {"comment_start_string", &tmpl::Options::comment_start}, {"comment_end_string", &tmpl::Options::comment_end},
       {"line_statement_prefix", &tmpl::Options::line_statement_prefix},
       {"line_comment_prefix", &tmpl::Options::line_comment_prefix}};
+  if (key == "autoescape" && value.starts_with("select_autoescape")) {
+    o.select_autoescape = SLAP_TRY(tmpl::AutoescapeSelector::parse(value));
+    return {};
+  }
   for (const auto& [name, member] : flags)
     if (key == name) {
       o.*member = SLAP_TRY(parse_bool(key, value));
@@ -84,7 +88,7 @@ Status apply_option(tmpl::Options& o, const std::string& kv) {
   }
   return fail(ErrorKind::usage,
               fmt::format("unknown --option '{}' (known: keep_trailing_newline, trim_blocks, lstrip_blocks, "
-                          "undefined=strict|default, autoescape, newline_sequence=\\n|\\r\\n|\\r, "
+                          "undefined=strict|default, autoescape=true|false|select_autoescape(...), newline_sequence=\\n|\\r\\n|\\r, "
                           "{{block,variable,comment}}_{{start,end}}_string, line_statement_prefix, line_comment_prefix, "
                           "urlize.rel, urlize.target, urlize.extra_schemes=S1,S2)",
                           kv));

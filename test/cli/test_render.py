@@ -87,6 +87,9 @@ def test_render_environment_options(slap):
     r = slap("render", t, "--option", "newline_sequence=\\t")
     assert r.code == 2
     assert "unknown --option 'newline_sequence=\\t'" in r.err
+    r = slap("render", t, "--option", "autoescape=select_autoescape(enabled=('html',))")
+    assert r.code == 2
+    assert "select_autoescape() got an unexpected keyword argument 'enabled'" in r.err
     r = slap("render", t, "--option", "block_start_string=")
     assert r.code == 2
     assert "a delimiter cannot be empty" in r.err

@@ -6,7 +6,8 @@
 A case is a directory test/template/cases/NNN-name/ holding:
   template.in     the template
   context.json    its variables (a JSON object; optional)
-  options.json    optional: keep_trailing_newline, trim_blocks, lstrip_blocks, autoescape (booleans),
+  options.json    optional: keep_trailing_newline, trim_blocks, lstrip_blocks, autoescape (booleans;
+                  autoescape may also be the text of a select_autoescape(...) call),
                   undefined ("default" or "strict"), line_statement_prefix,
                   line_comment_prefix, newline_sequence, block_start_string (and the
                   other delimiters: block_end, variable_start/end, comment_start/end),
@@ -48,6 +49,13 @@ DELIMITERS = ["block_start_string", "block_end_string", "variable_start_string",
 POLICIES = ["urlize.rel", "urlize.target", "urlize.extra_schemes"]
 
 
+def autoescape(option):
+    """True, False, or the text of a jinja2.select_autoescape(...) call."""
+    if isinstance(option, str):
+        return eval(option, {"select_autoescape": jinja2.select_autoescape})
+    return option
+
+
 def environment(case_dir, options):
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(case_dir),
@@ -58,7 +66,7 @@ def environment(case_dir, options):
         lstrip_blocks=options.get("lstrip_blocks", False),
         line_statement_prefix=options.get("line_statement_prefix"),
         line_comment_prefix=options.get("line_comment_prefix"),
-        autoescape=options.get("autoescape", False),
+        autoescape=autoescape(options.get("autoescape", False)),
         **{name: options[name] for name in DELIMITERS + ["newline_sequence"] if name in options})
     env.policies.update({name: value for name, value in options.items() if name in POLICIES})
     for name in BUILTINS:

@@ -237,12 +237,31 @@ Value function(std::string name, NativeFunction fn);
 // A module object: attribute lookups read `attrs` (name -> Value).
 Value module(std::string name, Dict attrs);
 
+// jinja2.select_autoescape(enabled_extensions, disabled_extensions, default_for_string,
+// default): autoescaping decided by the name of each template.
+struct AutoescapeSelector {
+  std::vector<std::string> enabled_extensions{"html", "htm", "xml"};
+  std::vector<std::string> disabled_extensions;
+  bool default_for_string = true;
+  bool default_value = false;
+
+  // nullopt: a template made from a string (no name).
+  bool decide(std::optional<std::string_view> template_name) const;
+  // The Python call "select_autoescape(enabled_extensions=('html', 'xml'), default=True)"
+  // (positional or keyword arguments; tuples or lists of strings, True/False/None/ints).
+  static Result<AutoescapeSelector> parse(std::string_view call);
+};
+
 struct Options {
   bool keep_trailing_newline = false;  // Jinja2 drops one final newline by default
   bool trim_blocks = false;            // drop the first newline after a block tag
   bool lstrip_blocks = false;          // strip spaces before a block tag on its line
   bool strict_undefined = false;       // jinja2.StrictUndefined instead of Undefined
   bool autoescape = false;             // {{ }} escapes what is not Markup
+  // autoescape=select_autoescape(...): when set, decides instead of `autoescape`. The
+  // template rendered from source (Environment::parse/render) counts as one made from a
+  // string, as Jinja2's from_string; those loaded by import/include/extends by their name.
+  std::optional<AutoescapeSelector> select_autoescape;
   std::string newline_sequence = "\n";  // what template newlines become: "\n", "\r\n" or "\r"
   // Tag delimiters (Jinja2's block_start_string, ...).
   std::string block_start = "{%", block_end = "%}";

@@ -294,6 +294,7 @@ struct ExtendsStmt : Stmt {
 
 struct TemplateData {
   std::string name;
+  bool autoescape = false;  // what its code starts with (Options::autoescape or select_autoescape)
   Body body;
   std::map<std::string, const BlockStmt*, std::less<>> blocks;  // every block, nested ones too
 };

@@ -67,9 +67,15 @@ ScopePtr Macro::bind(Interp& in, Args& args) const {
 
 Value Macro::invoke(Interp& in, Args& args) const {
   DepthGuard guard(in);
-  AutoescapeScope escaping(in, autoescape_);
-  ScopePtr scope = bind(in, args);
-  return in.rendered(in.capture(def_->body, scope));
+  bool caller_escapes = in.eval_autoescape;
+  std::string text;
+  {
+    AutoescapeScope escaping(in, autoescape_);
+    in.eval_autoescape = caller_escapes;  // the body escapes as defined; the eval context stays
+    ScopePtr scope = bind(in, args);
+    text = in.capture(def_->body, scope);
+  }
+  return caller_escapes ? Value::markup(std::move(text)) : Value(std::move(text));
 }
 
 std::optional<Value> Macro::attr(std::string_view name) const {

@@ -1,4 +1,5 @@
 // The public API: environments, parsing and rendering.
+#include "autoescape.hpp"
 #include "builtins.hpp"
 #include "interp.hpp"
 #include "parser.hpp"
@@ -33,7 +34,9 @@ bool Environment::has_test(std::string_view name) const { return find_test(name)
 
 Result<Template> Environment::parse(std::string_view source, std::string_view name) const {
   try {
-    return Template{parse_template(source, std::string(name), options)};
+    auto data = parse_template(source, std::string(name), options);
+    data->autoescape = initial_autoescape(options, std::nullopt);
+    return Template{std::move(data)};
   } catch (Error& e) {
     return std::unexpected(std::move(e));
   }

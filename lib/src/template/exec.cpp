@@ -157,7 +157,7 @@ Value Interp::make_module(const std::shared_ptr<const TemplateData>& t, Dict bas
   scope->owner = root;
   {
     DepthGuard guard(*this);
-    AutoescapeScope escaping(*this, options.autoescape);
+    AutoescapeScope escaping(*this, t->autoescape);
     Inheritance own;  // an imported template's blocks are its own
     own.add(t);
     own.top = scope;

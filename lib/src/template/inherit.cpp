@@ -18,7 +18,6 @@ void Interp::Inheritance::add(const std::shared_ptr<const TemplateData>& t) {
 void Interp::render_chain(const std::shared_ptr<const TemplateData>& t, Dict base, std::string& output) {
   Inheritance chain;
   InheritanceScope active(*this, &chain);
-  AutoescapeScope escaping(*this, options.autoescape);
   chain.add(t);
   std::shared_ptr<const TemplateData> current = t;
   while (true) {
@@ -43,6 +42,7 @@ void Interp::render_chain(const std::shared_ptr<const TemplateData>& t, Dict bas
     chain.parent = nullptr;
     {
       OutputRedirect redirect(*this, output);
+      AutoescapeScope escaping(*this, current->autoescape);  // each template of the chain its own
       exec(current->body, scope);
     }
     if (!chain.parent) break;
@@ -76,7 +76,7 @@ void Interp::render_block(const std::string& name, std::size_t level, const Scop
     return rendered(std::move(text));
   }));
   DepthGuard guard(*this);
-  AutoescapeScope escaping(*this, options.autoescape);  // a block body compiles apart from its place
+  AutoescapeScope escaping(*this, ref.tmpl->autoescape);  // a block body compiles apart from its place
   exec(ref.block->body, inner);
 }
 

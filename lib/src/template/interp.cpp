@@ -2,6 +2,8 @@
 // template loader.
 #include "interp.hpp"
 
+#include "autoescape.hpp"
+
 #include <algorithm>
 
 #include "errors.hpp"
@@ -260,7 +262,8 @@ std::shared_ptr<const TemplateData> Interp::load(const std::string& name) {
     e.cls = "TemplateNotFound";
     throw e;
   }
-  std::shared_ptr<const TemplateData> t = parse_template(*source, name, options);
+  std::shared_ptr<TemplateData> t = parse_template(*source, name, options);
+  t->autoescape = initial_autoescape(options, name);
   cache_.emplace(name, t);
   return t;
 }

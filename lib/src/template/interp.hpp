@@ -91,7 +91,8 @@ enum class Flow { normal, break_, continue_ };
 class Interp {
  public:
   explicit Interp(const Environment& env)
-      : env(env), options(env.options), strict(env.options.strict_undefined), autoescape(env.options.autoescape) {}
+      : env(env), options(env.options), strict(env.options.strict_undefined), autoescape(env.options.autoescape),
+        eval_autoescape(env.options.autoescape) {}
 
   const Environment& env;
   const Options& options;
@@ -100,6 +101,9 @@ class Interp {
   // Jinja2's eval context: {% autoescape %} sets it for its body; macros keep the one
   // they were defined under; templates (included, imported, parents) start from the option.
   bool autoescape;
+  // The same, except that a macro's body leaves it as its caller had it: what Jinja2's
+  // Macro.__call__ receives as the eval context and decides the Markup-ness of its result by.
+  bool eval_autoescape;
   // What a captured body evaluates to: Markup under autoescape (macros, block sets).
   Value rendered(std::string text) const { return autoescape ? Value::markup(std::move(text)) : Value(std::move(text)); }
 
@@ -230,14 +234,19 @@ class Rebind {
 // Sets the interpreter's autoescape for the lifetime of the guard.
 class AutoescapeScope {
  public:
-  AutoescapeScope(Interp& in, bool value) : in_(in), saved_(in.autoescape) { in.autoescape = value; }
-  ~AutoescapeScope() { in_.autoescape = saved_; }
+  AutoescapeScope(Interp& in, bool value) : in_(in), saved_(in.autoescape), saved_eval_(in.eval_autoescape) {
+    in.autoescape = in.eval_autoescape = value;
+  }
+  ~AutoescapeScope() {
+    in_.autoescape = saved_;
+    in_.eval_autoescape = saved_eval_;
+  }
   AutoescapeScope(const AutoescapeScope&) = delete;
   AutoescapeScope& operator=(const AutoescapeScope&) = delete;
 
  private:
   Interp& in_;
-  bool saved_;
+  bool saved_, saved_eval_;
 };
 
 // Swaps the output buffer for the lifetime of the guard.

@@ -59,3 +59,35 @@ TEST_CASE("template api: a parsed template renders many times") {
     CHECK(*env.render(*t, ctx) == std::to_string(i * 2));
   }
 }
+
+TEST_CASE("template api: select_autoescape decides by template name") {
+  auto defaults = AutoescapeSelector::parse("select_autoescape");
+  REQUIRE(defaults);
+  CHECK(defaults->decide(std::nullopt));
+  CHECK(defaults->decide("page.HTML"));
+  CHECK(defaults->decide("feed.xml"));
+  CHECK_FALSE(defaults->decide("page.html.txt"));
+  auto sel = AutoescapeSelector::parse(
+      "select_autoescape(['.TXT', 'cfg'], disabled_extensions=('html',), default_for_string=False, default=1)");
+  REQUIRE(sel);
+  CHECK(sel->enabled_extensions == std::vector<std::string>{".TXT", "cfg"});
+  CHECK_FALSE(sel->decide(std::nullopt));
+  CHECK(sel->decide("a.txt"));
+  CHECK_FALSE(sel->decide("a.html"));
+  CHECK(sel->decide("a.in"));
+  auto chars = AutoescapeSelector::parse("select_autoescape('ab')");  // a str is its characters
+  REQUIRE(chars);
+  CHECK(chars->enabled_extensions == std::vector<std::string>{"a", "b"});
+  auto bad = AutoescapeSelector::parse("select_autoescape(html=True)");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message ==
+        "autoescape=select_autoescape(html=True): select_autoescape() got an unexpected keyword argument 'html'");
+  CHECK_FALSE(AutoescapeSelector::parse("select_autoescape(('html',), default=True"));
+  CHECK_FALSE(AutoescapeSelector::parse("select_autoescape(default=True, ['html'])"));
+
+  Environment env;
+  env.options.select_autoescape = *defaults;
+  env.loader = [](std::string_view name) -> Result<std::string> { return std::string(name) + ":{{ '<' }}"; };
+  CHECK(*env.render("{{ '<' }} {% include 'a.html' %} {% include 'a.txt' %}", "top.txt", {}) ==
+        "&lt; a.html:&lt; a.txt:<");
+}
