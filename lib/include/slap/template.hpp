@@ -7,7 +7,7 @@
 // reference, as in Python: copying a Value aliases the container.
 //
 // Known differences from CPython / Jinja2, all outside what the SlapOS corpus relies on:
-// ints are 64-bit; str.lower()/upper() map ASCII only; sets iterate in insertion order
+// str.lower()/upper() map ASCII only; sets iterate in insertion order
 // (CPython's order is hash-dependent); str.encode() returns the same str (there is no
 // bytes type); dict.keys()/values()/items() views are snapshots. Markup (markupsafe's
 // safe string) is a str flagged safe: type() says string, is_markup() tells them apart.

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "bigint.hpp"
 #include "errors.hpp"
 #include "interp.hpp"
 #include "methods.hpp"
@@ -37,12 +38,14 @@ Value py_abs(const Value& x) {
     std::int64_t i = int_arg(x);
     return i < 0 ? negate(Value(i)) : Value(i);
   }
+  if (const BigInt* big = big_int(x)) return int_value_of(big->negative() ? -*big : *big);
   if (x.is_undefined()) raise_undefined_hint(x);
   type_error("bad operand type for abs(): '" + x.type_name() + "'");
 }
 
 Value py_round(const Value& x, std::optional<std::int64_t> ndigits) {
   if (x.is_undefined()) raise_undefined_hint(x);
+  if (big_int(x)) return x;
   if (!x.is_number()) type_error("type " + x.type_name() + " doesn't define __round__ method");
   if (!x.is_float()) return Value(int_arg(x));
   if (!ndigits) return to_int(Value(std::nearbyint(x.as_float())));
@@ -118,7 +121,7 @@ Value f_ord(Interp&, Args& args) {
 
 Value radix(Args& args, const char* name, const char* spec) {
   Value x = bind_args(args, name, {{"number", Value()}}, 1)[0];
-  return Value(format_value(Value(int_arg(x)), spec));
+  return Value(format_value(big_int(x) ? x : Value(int_arg(x)), spec));
 }
 Value f_hex(Interp&, Args& args) { return radix(args, "hex", "#x"); }
 Value f_oct(Interp&, Args& args) { return radix(args, "oct", "#o"); }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "bigint.hpp"
 #include "builtins.hpp"
 #include "errors.hpp"
 #include "interp.hpp"
@@ -156,11 +157,11 @@ Value f_round(Interp&, const Value& v, Args& args) {
   std::string method = a[1].str();
   if (method != "common" && method != "ceil" && method != "floor")
     raise("FilterArgumentError", "method must be common, ceil or floor");
-  if (!v.is_number()) type_error("type " + v.type_name() + " doesn't define __round__ method");
+  if (!v.is_number() && !big_int(v)) type_error("type " + v.type_name() + " doesn't define __round__ method");
   std::int64_t p = int_arg(a[0]);
   if (method == "common") return py_round(v, p);
   double scale = std::pow(10.0, static_cast<double>(p));
-  double x = number(v) * scale;
+  double x = to_float(v).as_float() * scale;
   return Value((method == "ceil" ? std::ceil(x) : std::floor(x)) / scale);
 }
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "bigint.hpp"
 #include "errors.hpp"
 #include "ops.hpp"
 #include "text.hpp"
@@ -68,7 +69,12 @@ class Dumper {
       case Value::Type::list:
       case Value::Type::tuple: dump_list(out, v.items(), level); return;
       case Value::Type::dict: dump_dict(out, v.as_dict(), level); return;
-      default: type_error("Object of type " + v.type_name() + " is not JSON serializable");
+      default:
+        if (const BigInt* big = big_int(v)) {
+          out += big->decimal();
+          return;
+        }
+        type_error("Object of type " + v.type_name() + " is not JSON serializable");
     }
   }
 

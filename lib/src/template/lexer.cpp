@@ -362,8 +362,7 @@ void Lexer::lex_number() {
     std::string text = clean(from);
     errno = 0;
     unsigned long long value = std::strtoull(text.c_str(), nullptr, base);
-    if (errno == ERANGE || value > static_cast<unsigned long long>(std::numeric_limits<std::int64_t>::max()))
-      fail("integer literal too large: " + std::string(s_.substr(b, pos_ - b)), b);
+    t.big_integer = errno == ERANGE || value > static_cast<unsigned long long>(std::numeric_limits<std::int64_t>::max());
     t.integer = static_cast<std::int64_t>(value);
     out_.push_back(std::move(t));
     return;
@@ -394,7 +393,7 @@ void Lexer::lex_number() {
   } else {
     errno = 0;
     t.integer = std::strtoll(text.c_str(), nullptr, 10);
-    if (errno == ERANGE) fail("integer literal too large: " + text, b);
+    t.big_integer = errno == ERANGE;
   }
   out_.push_back(std::move(t));
 }

@@ -20,6 +20,7 @@ struct Token {
   Pos pos;
   std::string text;  // data, name, operator, or the decoded string literal
   std::int64_t integer = 0;
+  bool big_integer = false;  // an integer beyond int64: `text` holds the literal
   double floating = 0;
 };
 

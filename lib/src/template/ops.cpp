@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "bigint.hpp"
 #include "errors.hpp"
 #include "markup.hpp"
 #include "pyformat.hpp"
@@ -35,7 +36,8 @@ const char* symbol(BinaryOp op) {
 std::int64_t int_value(const Value& v) { return v.is_int() ? v.as_int() : v.as_bool() ? 1 : 0; }
 bool is_integral(const Value& v) { return v.is_int() || v.is_bool(); }
 
-[[noreturn]] void overflow() { raise("OverflowError", "integer overflow (slap template integers are 64-bit)"); }
+// Python ints do not overflow: past int64 the operation is redone on big ints.
+Value widened(BinaryOp op, std::int64_t a, std::int64_t b) { return *big_binary(op, Value(a), Value(b)); }
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   std::int64_t q = a / b;
@@ -53,6 +55,16 @@ double float_mod(double a, double b) {
   return m;
 }
 
+// CPython's float_floor_div: the quotient floored, a zero signed as a / b.
+double float_floor_div(double a, double b) {
+  double mod = std::fmod(a, b);
+  double div = (a - mod) / b;
+  if (mod != 0 && (b < 0) != (mod < 0)) div -= 1.0;
+  if (div == 0) return std::copysign(0.0, a / b);
+  double floored = std::floor(div);
+  return div - floored > 0.5 ? floored + 1.0 : floored;
+}
+
 Value repeat(const Value& seq, std::int64_t n) {
   if (seq.is_string()) {
     std::string out;
@@ -67,26 +79,31 @@ Value repeat(const Value& seq, std::int64_t n) {
 Value integer_op(BinaryOp op, std::int64_t a, std::int64_t b) {
   std::int64_t r = 0;
   switch (op) {
-    case BinaryOp::add: if (__builtin_add_overflow(a, b, &r)) overflow(); return Value(r);
-    case BinaryOp::sub: if (__builtin_sub_overflow(a, b, &r)) overflow(); return Value(r);
-    case BinaryOp::mul: if (__builtin_mul_overflow(a, b, &r)) overflow(); return Value(r);
+    case BinaryOp::add: return __builtin_add_overflow(a, b, &r) ? widened(op, a, b) : Value(r);
+    case BinaryOp::sub: return __builtin_sub_overflow(a, b, &r) ? widened(op, a, b) : Value(r);
+    case BinaryOp::mul: return __builtin_mul_overflow(a, b, &r) ? widened(op, a, b) : Value(r);
     case BinaryOp::div:
       if (b == 0) raise("ZeroDivisionError", "division by zero");
+      if (std::max(std::abs(a / 2), std::abs(b / 2)) >= (std::int64_t{1} << 52)) return widened(op, a, b);  // inexact as doubles
       return Value(static_cast<double>(a) / static_cast<double>(b));
     case BinaryOp::floordiv:
       if (b == 0) raise("ZeroDivisionError", "integer division or modulo by zero");
+      if (a == INT64_MIN && b == -1) return widened(op, a, b);
       return Value(floor_div(a, b));
     case BinaryOp::mod:
       if (b == 0) raise("ZeroDivisionError", "integer division or modulo by zero");
+      if (b == -1) return Value(0);
       return Value(a - floor_div(a, b) * b);
     case BinaryOp::pow: {
       if (b < 0) {
         if (a == 0) raise("ZeroDivisionError", "0.0 cannot be raised to a negative power");
         return Value(std::pow(static_cast<double>(a), static_cast<double>(b)));
       }
+      if (a == 0 || a == 1) return Value(b == 0 ? 1 : a);
+      if (a == -1) return Value(b % 2 ? -1 : 1);
       std::int64_t result = 1;
       for (std::int64_t i = 0; i < b; ++i)
-        if (__builtin_mul_overflow(result, a, &result)) overflow();
+        if (__builtin_mul_overflow(result, a, &result)) return widened(op, a, b);
       return Value(result);
     }
   }
@@ -103,13 +120,14 @@ Value float_op(BinaryOp op, double a, double b) {
       return Value(a / b);
     case BinaryOp::floordiv:
       if (b == 0) raise("ZeroDivisionError", "float floor division by zero");
-      return Value((a - float_mod(a, b)) / b);
+      return Value(float_floor_div(a, b));
     case BinaryOp::mod:
       if (b == 0) raise("ZeroDivisionError", "float modulo");
       return Value(float_mod(a, b));
     case BinaryOp::pow:
       if (a == 0 && b < 0) raise("ZeroDivisionError", "0.0 cannot be raised to a negative power");
-      return Value(std::pow(a, b));
+      if (double r = std::pow(a, b); !std::isinf(r) || std::isinf(a) || std::isinf(b)) return Value(r);
+      raise("OverflowError", "(34, 'Numerical result out of range')");
   }
   return Value();
 }
@@ -132,6 +150,8 @@ Value binary(BinaryOp op, const Value& a, const Value& b) {
     if (is_integral(a) && is_integral(b)) return integer_op(op, int_value(a), int_value(b));
     return float_op(op, number(a), number(b));
   }
+  if (big_int(a) || big_int(b))
+    if (auto r = big_binary(op, a, b)) return std::move(*r);
   if (a.is_markup() || b.is_markup()) {
     if (auto r = markup_binary(op, a, b)) return std::move(*r);
     if (op == BinaryOp::mul) {
@@ -176,9 +196,10 @@ Value negate(const Value& v) {
   if (v.is_undefined()) raise_undefined_hint(v);
   if (v.is_float()) return Value(-v.as_float());
   if (is_integral(v)) {
-    if (int_value(v) == INT64_MIN) overflow();
+    if (int_value(v) == INT64_MIN) return int_value_of(-BigInt(INT64_MIN));
     return Value(-int_value(v));
   }
+  if (const BigInt* big = big_int(v)) return int_value_of(-*big);
   type_error("bad operand type for unary -: '" + v.type_name() + "'");
 }
 
@@ -186,6 +207,7 @@ Value positive(const Value& v) {
   if (v.is_undefined()) raise_undefined_hint(v);
   if (v.is_float()) return v;
   if (is_integral(v)) return Value(int_value(v));
+  if (big_int(v)) return v;
   type_error("bad operand type for unary +: '" + v.type_name() + "'");
 }
 
@@ -197,6 +219,7 @@ int compare(const Value& a, const Value& b) {
     double x = number(a), y = number(b);
     return x < y ? -1 : x > y ? 1 : 0;
   }
+  if ((big_int(a) && (b.is_number() || big_int(b))) || (big_int(b) && a.is_number())) return big_compare(a, b);
   if (a.is_string() && b.is_string()) {
     int c = a.as_string().compare(b.as_string());
     return c < 0 ? -1 : c > 0;
@@ -314,11 +337,12 @@ void raise_undefined_hint(const Value& undefined) { raise("UndefinedError", unde
 Value to_int(const Value& v, int base) {
   if (v.is_undefined()) raise_undefined_hint(v);
   if (is_integral(v)) return Value(int_value(v));
+  if (big_int(v)) return v;
   if (v.is_float()) {
     double d = v.as_float();
     if (std::isnan(d)) value_error("cannot convert float NaN to integer");
     if (std::isinf(d)) raise("OverflowError", "cannot convert float infinity to integer");
-    if (std::fabs(d) >= 9.2233720368547758e18) overflow();
+    if (std::fabs(d) >= 9.2233720368547758e18) return int_value_of(BigInt::from_double(d));
     return Value(static_cast<std::int64_t>(d));
   }
   if (!v.is_string())
@@ -351,13 +375,19 @@ Value to_int(const Value& v, int base) {
   long long r = ok && !digits.empty() ? std::strtoll(digits.c_str(), &end, b) : 0;
   if (!ok || digits.empty() || *end || digits[0] == '+' || digits[0] == '-' || str::is_space(digits[0]))
     value_error("invalid literal for int() with base " + std::to_string(base) + ": " + string_repr(v.as_string()));
-  if (errno == ERANGE) overflow();
+  if (errno == ERANGE) {
+    if ((b & (b - 1)) != 0 && digits.size() > max_str_digits)
+      value_error("Exceeds the limit (" + std::to_string(max_str_digits) + " digits) for integer string conversion: value has " +
+                  std::to_string(digits.size()) + " digits; use sys.set_int_max_str_digits() to increase the limit");
+    return int_value_of(*BigInt::parse(digits, b, negative));
+  }
   return Value(static_cast<std::int64_t>(negative ? -r : r));
 }
 
 Value to_float(const Value& v) {
   if (v.is_undefined()) raise_undefined_hint(v);
   if (v.is_number()) return Value(number(v));
+  if (const BigInt* big = big_int(v)) return Value(big->to_double());
   if (!v.is_string()) type_error("float() argument must be a string or a real number, not '" + v.type_name() + "'");
   std::string text(str::strip(v.as_string()));
   std::string clean;

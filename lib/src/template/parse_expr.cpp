@@ -1,6 +1,7 @@
 // Expression parsing, precedence lowest first: conditional, or, and, not, comparisons,
 // + -, ~, * / // %, **, unary - +, then postfix (.attr [item] (call)), filters and tests.
 #include "errors.hpp"
+#include "ops.hpp"
 #include "parser.hpp"
 #include "registry.hpp"
 
@@ -144,7 +145,10 @@ ExprPtr Parser::parse_primary() {
       while (cur().type == Tok::string) s += advance().text;
       return std::make_unique<ConstExpr>(p, Value(std::move(s)));
     }
-    case Tok::integer: return std::make_unique<ConstExpr>(p, Value(advance().integer));
+    case Tok::integer: {
+      const Token& t = advance();
+      return std::make_unique<ConstExpr>(p, t.big_integer ? to_int(Value(t.text), 0) : Value(t.integer));
+    }
     case Tok::floating: return std::make_unique<ConstExpr>(p, Value(advance().floating));
     case Tok::op:
       if (t.text == "(") {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <limits>
 
+#include "bigint.hpp"
 #include "errors.hpp"
 #include "ops.hpp"
 #include "text.hpp"
@@ -165,6 +166,29 @@ std::string format_int(std::int64_t v, Spec sp) {
   return pad(prefix, digits, sp, '>');
 }
 
+// format(n, spec) for an int beyond int64.
+std::string format_big(const BigInt& v, Spec sp) {
+  char type = sp.type ? sp.type : 'd';
+  if (std::string_view("eEfFgG%").find(type) != std::string_view::npos) return format_float(v.to_double(), sp);
+  if (sp.precision >= 0) value_error("Precision not allowed in integer format specifier");
+  int base = type == 'b' ? 2 : type == 'o' ? 8 : (type == 'x' || type == 'X') ? 16 : 10;
+  if (base == 10 && type != 'd' && type != 'n') value_error(std::string("Unknown format code '") + type + "' for object of type 'int'");
+  BigInt mag = v.negative() ? -v : v;
+  std::string digits;
+  if (base == 10) {
+    digits = mag.decimal();
+  } else {
+    for (BigInt b(base); !mag.is_zero(); mag = mag.floordiv(b)) {
+      int d = static_cast<int>(*mag.mod(b).to_int64());
+      digits.insert(digits.begin(), static_cast<char>(d < 10 ? '0' + d : (type == 'X' ? 'A' : 'a') + d - 10));
+    }
+  }
+  if (sp.grouping) digits = group_digits(digits, sp.grouping, base == 10 ? 3 : 4);
+  std::string prefix = sign_of(v.negative(), sp.sign);
+  if (sp.alt && base != 10) prefix += base == 2 ? "0b" : base == 8 ? "0o" : type == 'X' ? "0X" : "0x";
+  return pad(prefix, digits, sp, '>');
+}
+
 std::string truncate_code_points(const std::string& s, int precision) {
   if (precision < 0) return s;
   auto offsets = code_point_offsets(s);
@@ -183,6 +207,7 @@ std::string format_value(const Value& v, std::string_view spec) {
     return pad("", truncate_code_points(v.str(), sp.precision), sp, '<');
   }
   if (v.is_int() || v.is_bool()) return format_int(v.is_int() ? v.as_int() : v.as_bool(), sp);
+  if (const BigInt* big = big_int(v)) return format_big(*big, sp);
   if (v.is_float()) {
     if (sp.type && std::string_view("eEfFgGn%").find(sp.type) == std::string_view::npos)
       value_error(std::string("Unknown format code '") + sp.type + "' for object of type 'float'");
@@ -217,6 +242,7 @@ std::string percent_one(char conv, const Value& arg, Spec sp) {
     case 'd':
     case 'i':
     case 'u':
+      if (const BigInt* big = big_int(arg)) return format_big(*big, sp);
       if (!arg.is_number())
         type_error(std::string("%") + conv + " format: a real number is required, not " + arg.type_name());
       sp.type = 'd';
@@ -224,6 +250,10 @@ std::string percent_one(char conv, const Value& arg, Spec sp) {
     case 'x':
     case 'X':
     case 'o':
+      if (const BigInt* big = big_int(arg)) {
+        sp.type = conv;
+        return format_big(*big, sp);
+      }
       if (!arg.is_int() && !arg.is_bool())
         type_error(std::string("%") + conv + " format: an integer is required, not " + arg.type_name());
       sp.type = conv;

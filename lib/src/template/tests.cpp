@@ -1,6 +1,7 @@
 // Tests (`x is defined`, `x is none`, ...): Jinja2's DEFAULT_TESTS.
 #include <unordered_map>
 
+#include "bigint.hpp"
 #include "errors.hpp"
 #include "filters.hpp"
 #include "interp.hpp"
@@ -22,9 +23,9 @@ bool t_none(Interp&, const Value& v, Args&) { return v.is_none(); }
 bool t_boolean(Interp&, const Value& v, Args&) { return v.is_bool(); }
 bool t_true(Interp&, const Value& v, Args&) { return v.is_bool() && v.as_bool(); }
 bool t_false(Interp&, const Value& v, Args&) { return v.is_bool() && !v.as_bool(); }
-bool t_integer(Interp&, const Value& v, Args&) { return v.is_int(); }
+bool t_integer(Interp&, const Value& v, Args&) { return v.is_int() || big_int(v); }
 bool t_float(Interp&, const Value& v, Args&) { return v.is_float(); }
-bool t_number(Interp&, const Value& v, Args&) { return v.is_number(); }
+bool t_number(Interp&, const Value& v, Args&) { return v.is_number() || big_int(v); }
 bool t_string(Interp&, const Value& v, Args&) { return v.is_string(); }
 bool t_mapping(Interp&, const Value& v, Args&) { return v.is_dict(); }
 bool t_callable(Interp&, const Value& v, Args&) { return v.is_object() && v.as_object()->callable(); }

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <functional>
 
+#include "bigint.hpp"
 #include "object.hpp"
 #include "slap/template.hpp"
 
@@ -155,10 +156,19 @@ std::size_t mix(std::size_t seed, std::size_t h) { return seed ^ (h + 0x9e3779b9
 
 bool Value::operator==(const Value& o) const {
   if (is_number() && o.is_number()) {
-    if (is_float() || o.is_float()) return number_of(*this) == number_of(o);
+    if (is_float() && o.is_float()) return as_float() == o.as_float();
+    if (is_float() || o.is_float()) {
+      // Exactly, as Python: 2.0**63 is no int64, and 2**63 - 1 is not 2.0**63.
+      double d = is_float() ? as_float() : o.as_float();
+      std::int64_t i = int_of(is_float() ? o : *this);
+      return static_cast<double>(i) == d && d < 9223372036854775808.0 && static_cast<std::int64_t>(d) == i;
+    }
     return int_of(*this) == int_of(o);
   }
-  if (type() != o.type()) return false;
+  if (type() != o.type()) {
+    if ((big_int(*this) && o.is_number()) || (big_int(o) && is_number())) return big_compare(*this, o) == 0 && !std::isnan(number_of(is_number() ? *this : o));
+    return false;
+  }
   switch (type()) {
     case Type::undefined:
     case Type::none: return true;
@@ -226,7 +236,9 @@ std::size_t Value::hash() const {
       for (const auto& e : is_dict() ? as_dict() : as_set()) h += e.hash * 31 + (is_dict() ? e.value.hash() : 0);
       return h;
     }
-    case Type::object: return std::hash<const void*>{}(as_object().get());
+    case Type::object:
+      if (const BigInt* big = big_int(*this)) return big->hash();  // equal big ints are distinct objects
+      return std::hash<const void*>{}(as_object().get());
   }
   return 0;
 }

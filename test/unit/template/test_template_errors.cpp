@@ -20,7 +20,8 @@ TEST_CASE("template errors: Python exceptions keep their class and text") {
   CHECK(render_error("{{ 'a'.split(1) }}").message == "TypeError: separator must be str, not int");
   CHECK(render_error("{{ len(1) }}").message == "TypeError: object of type 'int' has no len()");
   CHECK(render_error("{{ int('x') }}").message == "ValueError: invalid literal for int() with base 10: 'x'");
-  CHECK(render_error("{{ 2 ** 64 }}").message == "OverflowError: integer overflow (slap template integers are 64-bit)");
+  CHECK(render_error("{{ 10.0 ** 400 }}").message == "OverflowError: (34, 'Numerical result out of range')");
+  CHECK(render_error("{{ 'x' * 2**64 }}").message == "OverflowError: cannot fit 'int' into an index-sized integer");
 }
 
 TEST_CASE("template errors: undefined values") {
