@@ -138,6 +138,19 @@ class Dumper {
   std::string item_sep_;
 };
 
+// Python's json reads integers of any size; nlohmann reads one beyond 64 bits as a float.
+// This parser keeps such a literal's digits instead, in a binary value (which JSON text
+// cannot otherwise produce).
+class IntegerKeepingParser : public nlohmann::detail::json_sax_dom_parser<nlohmann::ordered_json> {
+ public:
+  using json_sax_dom_parser::json_sax_dom_parser;
+  bool number_float(double value, const std::string& text) {
+    if (text.find_first_of(".eE") != std::string::npos) return json_sax_dom_parser::number_float(value, text);
+    nlohmann::ordered_json::binary_t digits(std::vector<std::uint8_t>(text.begin(), text.end()));
+    return binary(digits);
+  }
+};
+
 Value from_nlohmann(const nlohmann::ordered_json& j) {
   switch (j.type()) {
     case nlohmann::json::value_t::null: return Value();
@@ -145,8 +158,12 @@ Value from_nlohmann(const nlohmann::ordered_json& j) {
     case nlohmann::json::value_t::number_integer: return Value(j.get<std::int64_t>());
     case nlohmann::json::value_t::number_unsigned: {
       auto u = j.get<std::uint64_t>();
-      if (u > static_cast<std::uint64_t>(INT64_MAX)) return Value(static_cast<double>(u));
+      if (u > static_cast<std::uint64_t>(INT64_MAX)) return int_value_of(*BigInt::parse(std::to_string(u), 10, false));
       return Value(static_cast<std::int64_t>(u));
+    }
+    case nlohmann::json::value_t::binary: {
+      const auto& digits = j.get_binary();
+      return to_int(Value(std::string(digits.begin(), digits.end())));
     }
     case nlohmann::json::value_t::number_float: return Value(j.get<double>());
     case nlohmann::json::value_t::string: return Value(j.get<std::string>());
@@ -175,7 +192,10 @@ std::string python_json_dumps(const Value& v, const JsonOptions& options) {
 
 Value python_json_loads(std::string_view text) {
   try {
-    return from_nlohmann(nlohmann::ordered_json::parse(text));
+    nlohmann::ordered_json j;
+    IntegerKeepingParser parser(j);
+    nlohmann::ordered_json::sax_parse(text, &parser);
+    return from_nlohmann(j);
   } catch (const nlohmann::json::exception& e) {
     std::string msg = e.what();
     // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." -> "parse error at ..."
