@@ -1,4 +1,5 @@
 // Argument binding for native functions and bound methods of built-in values.
+#include "bigint.hpp"
 #include "errors.hpp"
 #include "methods.hpp"
 #include "object.hpp"
@@ -42,6 +43,7 @@ std::vector<Value> bind_args(const Args& args, std::string_view function, std::i
 std::int64_t int_arg(const Value& v) {
   if (v.is_int()) return v.as_int();
   if (v.is_bool()) return v.as_bool();
+  if (big_int(v)) raise("OverflowError", "Python int too large to convert to C ssize_t");
   type_error("'" + v.type_name() + "' object cannot be interpreted as an integer");
 }
 

@@ -45,9 +45,16 @@ Value py_abs(const Value& x) {
 
 Value py_round(const Value& x, std::optional<std::int64_t> ndigits) {
   if (x.is_undefined()) raise_undefined_hint(x);
-  if (big_int(x)) return x;
-  if (!x.is_number()) type_error("type " + x.type_name() + " doesn't define __round__ method");
-  if (!x.is_float()) return Value(int_arg(x));
+  if (!x.is_number() && !big_int(x)) type_error("type " + x.type_name() + " doesn't define __round__ method");
+  if (!x.is_float()) {
+    if (!ndigits || *ndigits >= 0) return big_int(x) ? x : Value(int_arg(x));
+    // To a multiple of 10**-ndigits, half to even.
+    BigInt unit = BigInt(10).pow(static_cast<std::uint64_t>(-*ndigits));
+    BigInt n = to_big(x), q = n.floordiv(unit), twice_r = n.mod(unit) * BigInt(2);
+    int c = twice_r.compare(unit);
+    if (c > 0 || (c == 0 && !q.mod(BigInt(2)).is_zero())) q = q + BigInt(1);
+    return int_value_of(q * unit);
+  }
   if (!ndigits) return to_int(Value(std::nearbyint(x.as_float())));
   if (*ndigits < 0) {
     double scale = std::pow(10.0, static_cast<double>(-*ndigits));

@@ -1,4 +1,5 @@
 // Expression evaluation.
+#include "bigint.hpp"
 #include "errors.hpp"
 #include "interp.hpp"
 #include "markup.hpp"
@@ -22,6 +23,7 @@ std::optional<std::int64_t> slice_bound(Interp& in, const ExprPtr& e, const Scop
   Value v = in.eval(*e, scope);
   if (v.is_none()) return std::nullopt;
   auto i = index_of(v);
+  if (const BigInt* big = i ? nullptr : big_int(v)) return big->negative() ? INT64_MIN : INT64_MAX;  // Python clamps
   if (!i) type_error("slice indices must be integers or None or have an __index__ method");
   return i;
 }

@@ -1,5 +1,6 @@
 #include "object.hpp"
 
+#include "bigint.hpp"
 #include "errors.hpp"
 #include "methods.hpp"
 #include "text.hpp"
@@ -103,7 +104,7 @@ std::optional<Value> TypeObject::attr(std::string_view name) const {
 }
 
 bool TypeObject::is_instance(const Value& v) const {
-  if (type_ == Value::Type::integer) return v.is_int() || v.is_bool();
+  if (type_ == Value::Type::integer) return v.is_int() || v.is_bool() || big_int(v);
   return v.type() == type_;
 }
 

@@ -7,6 +7,7 @@
 
 #include "bigint.hpp"
 #include "errors.hpp"
+#include "methods.hpp"
 #include "ops.hpp"
 #include "text.hpp"
 
@@ -242,46 +243,46 @@ std::string percent_one(char conv, const Value& arg, Spec sp) {
     case 'd':
     case 'i':
     case 'u':
-      if (const BigInt* big = big_int(arg)) return format_big(*big, sp);
-      if (!arg.is_number())
+      if (!arg.is_number() && !big_int(arg))
         type_error(std::string("%") + conv + " format: a real number is required, not " + arg.type_name());
       sp.type = 'd';
       break;
     case 'x':
     case 'X':
     case 'o':
-      if (const BigInt* big = big_int(arg)) {
-        sp.type = conv;
-        return format_big(*big, sp);
-      }
-      if (!arg.is_int() && !arg.is_bool())
+      if (!arg.is_int() && !arg.is_bool() && !big_int(arg))
         type_error(std::string("%") + conv + " format: an integer is required, not " + arg.type_name());
       sp.type = conv;
       break;
     case 'c':
       if (arg.is_string() && code_point_count(arg.as_string()) == 1) return pad("", arg.as_string(), sp, '>');
+      if (big_int(arg)) raise("OverflowError", "%c arg not in range(0x110000)");
       if (!arg.is_int()) type_error("%c requires int or char");
       sp.type = 'c';
       return format_int(arg.as_int(), sp);
     case 'e': case 'E': case 'f': case 'F': case 'g': case 'G':
-      if (!arg.is_number()) type_error("must be real number, not " + arg.type_name());
+      if (!arg.is_number() && !big_int(arg)) type_error("must be real number, not " + arg.type_name());
       sp.type = conv;
-      return format_float(number(arg), sp);
+      return format_float(to_float(arg).as_float(), sp);
     default:
       value_error(std::string("unsupported format character '") + conv + "'");
   }
   // Integers: printf precision is a minimum digit count.
-  std::int64_t n = to_int(arg).as_int();
+  Value whole = to_int(arg);
+  const BigInt* big = big_int(whole);
   int precision = sp.precision;
   sp.precision = -1;
-  if (precision <= 0) return format_int(n, sp);
+  if (precision <= 0) return big ? format_big(*big, sp) : format_int(whole.as_int(), sp);
   Spec plain = sp;
   plain.width = -1;
   plain.sign = '-';
   plain.alt = false;
-  std::string digits = format_int(n < 0 ? -n : n, plain);
+  BigInt magnitude = to_big(whole);
+  bool negative = magnitude.negative();
+  if (negative) magnitude = -magnitude;
+  std::string digits = format_big(magnitude, plain);
   if (static_cast<int>(digits.size()) < precision) digits.insert(0, static_cast<std::size_t>(precision) - digits.size(), '0');
-  std::string prefix = sign_of(n < 0, sp.sign);
+  std::string prefix = sign_of(negative, sp.sign);
   if (sp.alt && conv != 'd' && conv != 'i' && conv != 'u') prefix += conv == 'o' ? "0o" : conv == 'X' ? "0X" : "0x";
   return pad(prefix, digits, sp, '>');
 }
@@ -324,7 +325,7 @@ std::string percent_format(std::string_view fmt, const Value& args) {
     auto read_number = [&](const char* too_big) -> int {
       if (i < fmt.size() && fmt[i] == '*') {
         ++i;
-        return field_size(to_int(st.take()).as_int(), too_big);
+        return field_size(int_arg(to_int(st.take())), too_big);
       }
       return read_decimal(fmt, i, too_big);
     };
