@@ -239,7 +239,10 @@ const Value* Interp::find_variable(Symbol sym, std::string_view name, std::size_
   return v;
 }
 
-Value Interp::undefined_name(std::string_view name) const { return Value::undefined(string_repr(name) + " is undefined"); }
+Value Interp::undefined_name(std::string_view name) const {
+  if (python) raise("NameError", "name " + string_repr(name) + " is not defined");
+  return Value::undefined(string_repr(name) + " is undefined");
+}
 
 Dict Interp::snapshot(const Scope& scope) const {
   std::vector<const Scope*> chain;

@@ -6,7 +6,10 @@
 
 namespace slap::tmpl {
 
-ExprPtr Parser::parse_expression(bool with_condexpr) { return with_condexpr ? parse_condexpr() : parse_or(); }
+ExprPtr Parser::parse_expression(bool with_condexpr) {
+  if (python_) return with_condexpr ? py_test() : parse_or();
+  return with_condexpr ? parse_condexpr() : parse_or();
+}
 
 ExprPtr Parser::parse_condexpr() {
   Pos p = here();
@@ -41,6 +44,7 @@ ExprPtr Parser::parse_and() {
 }
 
 ExprPtr Parser::parse_not() {
+  Nested nested(*this);
   if (is_name("not")) {
     Pos p = advance().pos;
     return std::make_unique<UnaryExpr>(p, UnaryOp::not_, parse_not());
@@ -50,7 +54,7 @@ ExprPtr Parser::parse_not() {
 
 ExprPtr Parser::parse_compare() {
   Pos p = here();
-  ExprPtr expr = parse_math1();
+  ExprPtr expr = python_ ? py_binary(0) : parse_math1();
   std::unique_ptr<CompareExpr> node;
   while (true) {
     CompareOp op;
@@ -65,11 +69,13 @@ ExprPtr Parser::parse_compare() {
       advance();
       advance();
       op = CompareOp::not_in;
+    } else if (python_ && skip_name("is")) {
+      op = skip_name("not") ? CompareOp::is_not : CompareOp::is_;
     } else {
       break;
     }
     if (!node) node = std::make_unique<CompareExpr>(p, std::move(expr));
-    node->rest.emplace_back(op, parse_math1());
+    node->rest.emplace_back(op, python_ ? py_binary(0) : parse_math1());
   }
   if (node) return node;
   return expr;
@@ -114,6 +120,7 @@ ExprPtr Parser::parse_pow() {
 }
 
 ExprPtr Parser::parse_unary(bool with_filter) {
+  Nested nested(*this);
   Pos p = here();
   ExprPtr node;
   if (skip_op("-")) node = std::make_unique<UnaryExpr>(p, UnaryOp::neg, parse_unary(false));
@@ -287,7 +294,11 @@ CallArgs Parser::parse_call_args() {
       args.keywords.emplace_back(std::move(key), parse_expression());
     } else {
       ensure(!args.star_args && !args.star_kwargs && args.keywords.empty());
-      args.positional.push_back(parse_expression());
+      Pos p = here();
+      ExprPtr arg = parse_expression();
+      // f(x for x in y): a generator expression as the only argument (Python mode).
+      if (python_ && is_name("for")) arg = py_comprehension(ComprehensionExpr::Yields::generator, std::move(arg), nullptr, p);
+      args.positional.push_back(std::move(arg));
     }
     need_comma = true;
   }
