@@ -226,7 +226,10 @@ Result<Value> Environment::eval_python(std::string_view text, std::size_t& pos, 
       pos = end;
       return v;
     } catch (Error& e) {
-      if (e.cls == "TemplateSyntaxError") e.cls = "SyntaxError";
+      if (e.cls == "TemplateSyntaxError") {
+        e.cls = "SyntaxError";
+        e.message = "SyntaxError: " + e.message;
+      }
       if (!how.where.file.empty()) e.where.file = how.where.file;
       if (e.where.line > 0) {
         if (e.where.line == 1) e.where.column += std::max(how.where.column, 1) - 1;

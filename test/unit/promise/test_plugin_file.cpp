@@ -72,7 +72,7 @@ TEST_CASE("generated plugin file: what slap cannot run is an error with its loca
        "p.py:1:1: imports class MyPromise of slapos.promise.plugin.check_x: slap implements only the RunPromise class "
        "of promise modules"},
       {"extra_config_dict = {}\n", "p.py: no 'from slapos.promise.plugin.<module> import RunPromise' line"},
-      {"extra_config_dict = {'a': 'b'\nfrom x import RunPromise\n", "p.py:1:21: '{' was never closed"},
+      {"extra_config_dict = {'a': 'b'\nfrom x import RunPromise\n", "p.py:1:21: SyntaxError: '{' was never closed"},
       {"extra_config_dict = {'a': ['b']}\n", "p.py:1:1: config value 'a' must be a string, number or boolean"},
   };
   for (const auto& [text, expected] : cases) {

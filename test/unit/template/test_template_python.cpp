@@ -70,7 +70,7 @@ TEST_CASE("python mode: builtins, lambdas, comprehensions") {
   CHECK(run("any(x > 2 for x in [1, 3])") == "True");
   CHECK(run("sorted((x for x in 'cab'), reverse=True)") == "['c', 'b', 'a']");
   CHECK(run("[int(q) for q in '5.10.1'.split('.')[:2]] >= [5, 4]") == "True");
-  CHECK(run("x = 1") == "SyntaxError @1:invalid syntax: unexpected '='");
+  CHECK(run("x = 1") == "SyntaxError @1:SyntaxError: invalid syntax: unexpected '='");
 }
 
 TEST_CASE("python mode: the host as sys, platform and os describe it") {
@@ -92,17 +92,17 @@ TEST_CASE("python mode: the host as sys, platform and os describe it") {
 
 TEST_CASE("python mode: errors carry Python's class and the place") {
   CHECK(run("undefined_name") == "NameError @1:NameError: name 'undefined_name' is not defined");
-  CHECK(run("1 +") == "SyntaxError @1:invalid syntax: unexpected end of expression");
-  CHECK(run("(1,\n 2") == "SyntaxError @1:'(' was never closed");
-  CHECK(run("'abc") == "SyntaxError @1:unterminated string literal");
-  CHECK(run("1 if 2") == "SyntaxError @1:expected 'else' after 'if' expression");
+  CHECK(run("1 +") == "SyntaxError @1:SyntaxError: invalid syntax: unexpected end of expression");
+  CHECK(run("(1,\n 2") == "SyntaxError @1:SyntaxError: '(' was never closed");
+  CHECK(run("'abc") == "SyntaxError @1:SyntaxError: unterminated string literal");
+  CHECK(run("1 if 2") == "SyntaxError @1:SyntaxError: expected 'else' after 'if' expression");
   CHECK(run("1 / 0") == "ZeroDivisionError @1:ZeroDivisionError: division by zero");
   CHECK(run("'a' | 1") == "TypeError @1:TypeError: unsupported operand type(s) for |: 'str' and 'int'");
   CHECK(run("1 << -1") == "ValueError @1:ValueError: negative shift count");
   CHECK(run("'x' * 10 ** 12").starts_with("MemoryError @1:"));
   CHECK(run("open('/no/such/file')").starts_with("FileNotFoundError @1:"));
   CHECK(run("(lambda a: a)()") == "TypeError @1:TypeError: <lambda>() missing 1 required positional argument: 'a'");
-  CHECK(run("f'{x}'") == "SyntaxError @1:f-strings are not supported");
+  CHECK(run("f'{x}'") == "SyntaxError @1:SyntaxError: f-strings are not supported");
 }
 
 TEST_CASE("python mode: statements, names without builtins") {
