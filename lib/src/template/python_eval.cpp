@@ -226,9 +226,13 @@ Result<Value> Environment::eval_python(std::string_view text, std::size_t& pos, 
       pos = end;
       return v;
     } catch (Error& e) {
-      if (e.cls == "TemplateSyntaxError") {
-        e.cls = "SyntaxError";
-        e.message = "SyntaxError: " + e.message;
+      if (e.cls == "TemplateSyntaxError" || e.cls == "UndefinedError") {
+        // Jinja2's names for what Python calls a SyntaxError, or (a missing attribute or
+        // item used) an AttributeError or a KeyError.
+        e.cls = e.cls == "TemplateSyntaxError"                       ? "SyntaxError"
+                : e.message.find("attribute") != std::string::npos ? "AttributeError"
+                                                                     : "KeyError";
+        e.message = e.cls + ": " + e.message;
       }
       if (!how.where.file.empty()) e.where.file = how.where.file;
       if (e.where.line > 0) {

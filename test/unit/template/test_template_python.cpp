@@ -102,6 +102,10 @@ TEST_CASE("python mode: errors carry Python's class and the place") {
   CHECK(run("'x' * 10 ** 12").starts_with("MemoryError @1:"));
   CHECK(run("open('/no/such/file')").starts_with("FileNotFoundError @1:"));
   CHECK(run("(lambda a: a)()") == "TypeError @1:TypeError: <lambda>() missing 1 required positional argument: 'a'");
+  CHECK(run("'a'.nothing + 1").starts_with("AttributeError @1:AttributeError: "));
+  CHECK(run("{'a': 1}['b']") == "KeyError @1:KeyError: 'b'");
+  CHECK(run("[1][3]") == "IndexError @1:IndexError: list index out of range");
+  CHECK(run("None[0]") == "TypeError @1:TypeError: 'NoneType' object is not subscriptable");
   CHECK(run("f'{x}'") == "SyntaxError @1:SyntaxError: f-strings are not supported");
 }
 
