@@ -54,8 +54,9 @@ double float_mod(double a, double b) {
 }
 
 Value repeat(const Value& seq, std::int64_t n) {
-  const auto unit = static_cast<long long>(seq.is_string() ? seq.as_string().size() : seq.items().size());
-  if (n > 0 && unit > 0 && n > max_value_size / unit) memory_error(unit * static_cast<long long>(std::min<std::int64_t>(n, max_value_size)));
+  // Bytes per repetition: the text, or the item slots.
+  const auto unit = static_cast<long long>(seq.is_string() ? seq.as_string().size() : seq.items().size() * sizeof(Value));
+  if (n > 0 && unit > 0 && n > max_value_size / unit) memory_error();
   if (seq.is_string()) {
     std::string out;
     for (std::int64_t i = 0; i < n; ++i) out += seq.as_string();
