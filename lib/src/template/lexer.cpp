@@ -67,9 +67,7 @@ class Lexer {
       } else if (digit(c) || (c == '.' && pos_ + 1 < s_.size() && digit(s_[pos_ + 1]))) {
         lex_number();
       } else if (name_start(c)) {
-        std::size_t b = pos_;
-        while (pos_ < s_.size() && name_char(s_[pos_])) ++pos_;
-        push(Tok::name, s_.substr(b, pos_ - b), b);
+        lex_name();
       } else {
         std::size_t at = pos_, depth = balance.size();
         lex_operator(balance);
@@ -315,9 +313,7 @@ class Lexer {
       } else if (digit(c)) {
         lex_number();
       } else if (name_start(c)) {
-        std::size_t b = pos_;
-        while (pos_ < s_.size() && name_char(s_[pos_])) ++pos_;
-        push(Tok::name, s_.substr(b, pos_ - b), b);
+        lex_name();
       } else {
         lex_operator(balance);
       }
@@ -369,6 +365,11 @@ class Lexer {
 
   void lex_number();
   void lex_operator(std::vector<char>& balance);
+  void lex_name() {
+    std::size_t b = pos_;
+    while (pos_ < s_.size() && name_char(s_[pos_])) ++pos_;
+    push(Tok::name, s_.substr(b, pos_ - b), b);
+  }
   static char opening(char closing) { return closing == ')' ? '(' : closing == ']' ? '[' : '{'; }
 
   // A Python string literal starts here: quotes after at most two prefix letters.

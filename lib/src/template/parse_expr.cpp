@@ -146,13 +146,9 @@ ExprPtr Parser::parse_primary() {
       else if (n == "caller") uses_.back() |= use_caller;
       return std::make_unique<NameExpr>(p, std::move(n));
     }
-    case Tok::string: {
-      std::string s = advance().text;
-      while (cur().type == Tok::string) s += advance().text;
-      return std::make_unique<ConstExpr>(p, Value(std::move(s)));
-    }
-    case Tok::integer: return std::make_unique<ConstExpr>(p, Value(advance().integer));
-    case Tok::floating: return std::make_unique<ConstExpr>(p, Value(advance().floating));
+    case Tok::string:
+    case Tok::integer:
+    case Tok::floating: return parse_literal();
     case Tok::op:
       if (t.text == "(") {
         advance();
@@ -167,6 +163,15 @@ ExprPtr Parser::parse_primary() {
   }
   if (t.type == Tok::eof) fail("unexpected end of template, expected an expression");
   fail("unexpected " + describe(t) + ", expected an expression");
+}
+
+ExprPtr Parser::parse_literal() {
+  Pos p = here();
+  if (cur().type == Tok::integer) return std::make_unique<ConstExpr>(p, Value(advance().integer));
+  if (cur().type == Tok::floating) return std::make_unique<ConstExpr>(p, Value(advance().floating));
+  std::string s = advance().text;  // adjacent string literals are one: "a" "b"
+  while (cur().type == Tok::string) s += advance().text;
+  return std::make_unique<ConstExpr>(p, Value(std::move(s)));
 }
 
 ExprPtr Parser::parse_tuple(bool with_condexpr, const std::vector<std::string>& extra_end, bool explicit_parentheses) {

@@ -128,13 +128,9 @@ ExprPtr Parser::py_atom() {
       if (n == "None") return std::make_unique<ConstExpr>(p, Value());
       return std::make_unique<NameExpr>(p, std::move(n));
     }
-    case Tok::string: {
-      std::string s = advance().text;
-      while (cur().type == Tok::string) s += advance().text;
-      return std::make_unique<ConstExpr>(p, Value(std::move(s)));
-    }
-    case Tok::integer: return std::make_unique<ConstExpr>(p, Value(advance().integer));
-    case Tok::floating: return std::make_unique<ConstExpr>(p, Value(advance().floating));
+    case Tok::string:
+    case Tok::integer:
+    case Tok::floating: return parse_literal();
     case Tok::op:
       if (t.text == "(") return py_display(")");
       if (t.text == "[") return py_display("]");

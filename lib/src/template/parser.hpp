@@ -114,6 +114,7 @@ class Parser {
   ExprPtr parse_pow();
   ExprPtr parse_unary(bool with_filter = true);
   ExprPtr parse_primary();
+  ExprPtr parse_literal();  // at a string, integer or float token
   ExprPtr parse_tuple(bool with_condexpr = true, const std::vector<std::string>& extra_end = {},
                       bool explicit_parentheses = false);
   ExprPtr parse_list();
