@@ -320,6 +320,22 @@ class Environment {
   Result<std::string> render(const Template& t, const Dict& context) const;
   Result<std::string> render(std::string_view source, std::string_view name, const Dict& context) const;
 
+  // Python source evaluated with the engine's values, operators and builtins ("Python
+  // mode"): buildout's section conditions, the values of promise plugin files. Besides the
+  // template expression language: lambda, comprehensions, sets, `is`, bitwise operators,
+  // Python's precedence and string literals (prefixes, triple quotes; bytes become str).
+  struct PythonEval {
+    const Dict* names = nullptr;  // the expression's globals, searched first
+    bool builtins = true;         // then the builtins: len, str, map, sorted, any, open, ...
+    bool statement = false;       // stop at the end of the logical line (a newline or `;`
+                                  // outside brackets); else the expression is the rest of text
+    Location where;               // where text[0] is: errors are located from there
+  };
+  // Evaluates the expression that starts at `pos` in `text`, and leaves `pos` after it. An
+  // undefined name is a NameError, any use of a missing attribute or item fails; errors carry
+  // Python's exception class ("SyntaxError", "TypeError", ...).
+  Result<Value> eval_python(std::string_view text, std::size_t& pos, const PythonEval& how) const;
+
  private:
   Dict globals_;
   std::map<std::string, Value, std::less<>> modules_;

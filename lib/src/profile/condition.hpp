@@ -1,7 +1,7 @@
-// Conditional section headers `[name:EXPR]`: a small evaluator for the Python expressions
-// buildout accepts there (python3, linux, bits64, sys.version_info >= (3, 8),
-// platform.machine() == "x86_64", not/and/or, ...). It emulates CPython 3.11 on this
-// machine, as the conformance oracle ran. Anything else is an error, never a guess.
+// Conditional section headers `[name:EXPR]`, evaluated as zc.buildout does: `[EXPR]` as a
+// Python expression over its default globals (sys, os, platform, re, python3, linux,
+// bits64, ...), element 0 decides. The template engine's Python mode evaluates it: the
+// arithmetic, builtins, lambdas, comprehensions and host queries buildout's doctests use.
 #pragma once
 
 #include <string>

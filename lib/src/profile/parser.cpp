@@ -201,7 +201,11 @@ class FileParser {
       auto verdict = eval_condition(header.expression, where);
       // Python has the last word on what the built-in evaluator refuses, as zc.buildout
       // evaluates conditions with eval().
-      if (!verdict && python_) verdict = python_(condition_text(header.expression), where);
+      if (!verdict && python_) {
+        // Python's verdict replaces slap's error; where Python cannot be run, slap's stands.
+        auto python_verdict = python_(condition_text(header.expression), where);
+        if (python_verdict || python_verdict.error().kind == ErrorKind::input) verdict = std::move(python_verdict);
+      }
       condition_ = SLAP_TRY(std::move(verdict));
       // A false section is skipped without closing the previous one (as upstream).
       if (!condition_) return {};

@@ -6,8 +6,8 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
-#include "promise/pyliteral.hpp"
 #include "slap/strings.hpp"
+#include "slap/template.hpp"
 
 namespace slap::promise {
 
@@ -30,6 +30,20 @@ constexpr std::array<std::string_view, 6> boilerplate = {
 std::string module_name(std::string_view dotted) {
   if (dotted.starts_with(plugin_package)) dotted.remove_prefix(plugin_package.size());
   return std::string(dotted);
+}
+
+// "FILE" position `pos` of `text` as a Location (1-based line and column).
+Location locate(std::string_view text, std::size_t pos, const std::string& file) {
+  int line = 1, column = 1;
+  for (std::size_t i = 0; i < pos && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return {file, line, column};
 }
 
 Error error_at(std::string_view text, std::size_t pos, const std::string& file, std::string message) {
@@ -64,15 +78,24 @@ Result<bool> parse_import(std::string_view statement, PluginSpec& spec, const Lo
   return true;
 }
 
-Result<json> parse_config_value(LiteralParser& p) {
-  if (p.consume("json.loads(")) {
-    std::string text = SLAP_TRY(p.string());
-    if (!p.consume(")")) return fail(p.error_here("expected ')' after the json.loads() argument"));
-    json j = json::parse(text, nullptr, false);
-    if (j.is_discarded()) return fail(p.error_here("extra_config_dict: json.loads() argument is not valid JSON"));
-    return j;
-  }
-  return p.value();
+// The value assigned by the statement whose `=` is at `pos`, evaluated by the template
+// engine's Python mode with no builtins and only the json module in sight (the recipe
+// writes `json.loads('...')` or a pprint'ed literal): nothing can run, nothing is read.
+// `pos` is left at the end of the statement.
+Result<json> assigned_value(std::string_view text, std::size_t& pos, const std::string& file) {
+  static const tmpl::Environment env;
+  static const tmpl::Dict names = [] {
+    tmpl::Dict d;
+    d.set(tmpl::Value("json"), *env.import_module("json"));
+    return d;
+  }();
+  ++pos;  // the '='
+  tmpl::Value value = SLAP_TRY(env.eval_python(text, pos, {&names, false, true, Location{file, 1, 1}}));
+  if (pos < text.size() && text[pos] == ';')
+    return fail(error_at(text, pos, file, "unexpected text after the value (one statement per line)"));
+  auto dumped = value.to_json();
+  if (!dumped) return fail(error_at(text, pos, file, "the value is not plain data: " + dumped.error().message));
+  return json::parse(*dumped);
 }
 
 }  // namespace
@@ -88,14 +111,13 @@ Result<PluginSpec> parse_generated_plugin(std::string_view text, const std::stri
     if (line.starts_with("sys.path[0:0] =")) assigned = "sys.path";
     else if (line.starts_with("extra_config_dict =")) assigned = "extra_config_dict";
     if (!assigned.empty()) {
-      LiteralParser p(text, text.find('=', pos) + 1, file);
-      json value = SLAP_TRY(assigned == "sys.path" ? p.value() : parse_config_value(p));
-      if (!p.at_line_end()) return fail(p.error_here(fmt::format("unexpected text after the {} value", assigned)));
+      std::size_t end = text.find('=', pos);
+      json value = SLAP_TRY(assigned_value(text, end, file));
       if (assigned == "extra_config_dict") {
         if (!value.is_object()) return fail(error_at(text, pos, file, "extra_config_dict is not a dict"));
         spec.config = SLAP_TRY(config_strings(value, locate(text, pos, file)));
       }
-      pos = std::min(text.find('\n', p.pos()), text.size()) + 1;
+      pos = std::min(text.find('\n', end), text.size()) + 1;
       continue;
     }
     bool ignorable = line.empty() || line.starts_with('#') ||

@@ -24,6 +24,8 @@ struct Pos {
 enum class ExprKind : std::uint8_t {
   constant, name, getattr, getitem, slice, call, filter, test, unary, binary, logical, concat, compare,
   condition, list, tuple, dict,
+  // Python mode only (section conditions, plugin files): lambda, comprehensions, sets.
+  lambda, comprehension, set,
 };
 
 struct Expr {
@@ -100,14 +102,15 @@ struct TestExpr : Expr {
   TestExpr(Pos p, ExprPtr s, std::string n) : Expr(ExprKind::test, p), subject(std::move(s)), name(std::move(n)) {}
 };
 
-enum class UnaryOp : std::uint8_t { neg, pos, not_ };
+enum class UnaryOp : std::uint8_t { neg, pos, not_, invert };
 struct UnaryExpr : Expr {
   UnaryOp op;
   ExprPtr operand;
   UnaryExpr(Pos p, UnaryOp o, ExprPtr e) : Expr(ExprKind::unary, p), op(o), operand(std::move(e)) {}
 };
 
-enum class BinaryOp : std::uint8_t { add, sub, mul, div, floordiv, mod, pow };
+// bit_or..rshift: Python mode only (in templates `|` is a filter and `~` concatenation).
+enum class BinaryOp : std::uint8_t { add, sub, mul, div, floordiv, mod, pow, bit_or, bit_xor, bit_and, lshift, rshift };
 struct BinaryExpr : Expr {
   BinaryOp op;
   ExprPtr left, right;
@@ -127,7 +130,8 @@ struct ConcatExpr : Expr {
   explicit ConcatExpr(Pos p) : Expr(ExprKind::concat, p) {}
 };
 
-enum class CompareOp : std::uint8_t { eq, ne, lt, le, gt, ge, in, not_in };
+// is_/is_not: Python's identity (Python mode; templates spell `is` for tests).
+enum class CompareOp : std::uint8_t { eq, ne, lt, le, gt, ge, in, not_in, is_, is_not };
 struct CompareExpr : Expr {
   ExprPtr first;
   std::vector<std::pair<CompareOp, ExprPtr>> rest;
@@ -139,10 +143,46 @@ struct ConditionExpr : Expr {
   explicit ConditionExpr(Pos p) : Expr(ExprKind::condition, p) {}
 };
 
-// list, tuple and dict literals (dict: items alternate key, value).
+// list, tuple, dict and set literals (dict: items alternate key, value).
 struct SequenceExpr : Expr {
   std::vector<ExprPtr> items;
   SequenceExpr(ExprKind k, Pos p) : Expr(k, p) {}
+};
+
+// Assignment target: a name, a tuple of targets, or `ns.attr`.
+struct Target {
+  enum class Kind : std::uint8_t { name, tuple, ns_attr } kind = Kind::name;
+  Pos pos;
+  std::string name;  // name, or the namespace variable for ns_attr
+  Symbol sym = 0;    // of name
+  std::string attr;  // ns_attr only
+  std::vector<Target> items;
+};
+
+// `lambda a, b=1: body` (Python mode).
+struct LambdaExpr : Expr {
+  struct Param {
+    std::string name;
+    Symbol sym;
+    ExprPtr default_value;  // null = required
+  };
+  std::vector<Param> params;
+  ExprPtr body;
+  explicit LambdaExpr(Pos p) : Expr(ExprKind::lambda, p) {}
+};
+
+// [x for t in it if c ...], {k: v for ...}, {x for ...}, (x for ...) (Python mode).
+struct ComprehensionExpr : Expr {
+  enum class Yields : std::uint8_t { list, set, dict, generator } yields;
+  ExprPtr element;  // the key for a dict
+  ExprPtr value;    // dict only
+  struct Clause {
+    Target target;
+    ExprPtr iter;
+    std::vector<ExprPtr> conditions;
+  };
+  std::vector<Clause> clauses;
+  ComprehensionExpr(Pos p, Yields y) : Expr(ExprKind::comprehension, p), yields(y) {}
 };
 
 // ----- statements -----
@@ -177,15 +217,6 @@ struct IfStmt : Stmt {
   explicit IfStmt(Pos p) : Stmt(StmtKind::if_, p) {}
 };
 
-// Assignment target: a name, a tuple of targets, or `ns.attr`.
-struct Target {
-  enum class Kind : std::uint8_t { name, tuple, ns_attr } kind = Kind::name;
-  Pos pos;
-  std::string name;  // name, or the namespace variable for ns_attr
-  Symbol sym = 0;    // of name
-  std::string attr;  // ns_attr only
-  std::vector<Target> items;
-};
 
 struct ForStmt : Stmt {
   Target target;
@@ -296,6 +327,7 @@ struct TemplateData {
   std::string name;
   bool autoescape = false;  // what its code starts with (Options::autoescape or select_autoescape)
   Body body;
+  ExprPtr expression;  // Environment::eval_python: the Python expression, instead of a body
   std::map<std::string, const BlockStmt*, std::less<>> blocks;  // every block, nested ones too
 };
 

@@ -17,6 +17,11 @@ void install_builtins(Dict& globals);        // builtins.cpp: types and scalar f
 void install_sequence_builtins(Dict& globals);  // builtins_seq.cpp: iteration helpers
 // Native modules by dotted name (modules.cpp), e.g. "json", "os.path", "six.moves.urllib.parse".
 std::map<std::string, Value, std::less<>> native_modules();
+// The host as Python describes it (python_host.cpp): sys, platform, and os.name/os.access.
+Value lipsum_function();  // lipsum.cpp
+Value sys_module();
+Value platform_module();
+void add_os_host(Dict& os_attrs);
 
 // abs(v) and round(v, ndigits) (half-to-even, as Python's).
 Value py_abs(const Value& v);

@@ -12,6 +12,7 @@ const std::string& Template::name() const { return data->name; }
 Environment::Environment() : modules_(native_modules()) {
   install_builtins(globals_);
   install_sequence_builtins(globals_);
+  globals_.set(Value("lipsum"), lipsum_function());
   // slapos.recipe.template puts six among the builtins it exposes; templates use it bare.
   globals_.set(Value("six"), modules_.at("six"));
 }

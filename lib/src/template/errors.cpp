@@ -9,6 +9,10 @@ void raise(std::string cls, std::string message) {
   throw Error(ErrorKind::input, std::move(text)).with_class(std::move(cls));
 }
 
+void memory_error() {
+  raise("MemoryError", "a value over " + std::to_string(max_value_size >> 20) + " MiB (slap's limit for one string or sequence)");
+}
+
 void syntax_error(std::string message, const std::string& file, int line, int column) {
   throw Error(ErrorKind::input, std::move(message), Location{file, line, column}).with_class("TemplateSyntaxError");
 }

@@ -15,6 +15,11 @@ namespace slap::tmpl {
 [[noreturn]] void raise(std::string cls, std::string message);
 [[noreturn]] inline void type_error(std::string message) { raise("TypeError", std::move(message)); }
 [[noreturn]] inline void value_error(std::string message) { raise("ValueError", std::move(message)); }
+// The most bytes one operation may build (a string, a sequence's item slots): beyond it
+// slap raises MemoryError where Python would try to allocate (hostile templates and files).
+constexpr long long max_value_size = 1LL << 28;
+[[noreturn]] void memory_error();
+
 [[noreturn]] void syntax_error(std::string message, const std::string& file, int line, int column);
 
 }  // namespace slap::tmpl

@@ -132,6 +132,8 @@ Value Interp::eval_compare(const CompareExpr& c, const ScopePtr& scope) {
       case CompareOp::ge: ok = compare(left, right) >= 0; break;
       case CompareOp::in: ok = contains(right, left); break;
       case CompareOp::not_in: ok = !contains(right, left); break;
+      case CompareOp::is_: ok = left.same(right); break;
+      case CompareOp::is_not: ok = !left.same(right); break;
     }
     if (!ok) return Value(false);
     left = std::move(right);
@@ -205,6 +207,7 @@ Value Interp::eval(const Expr& e, const ScopePtr& scope) {
         const auto& u = static_cast<const UnaryExpr&>(e);
         Value v = eval(*u.operand, scope);
         if (u.op == UnaryOp::not_) return Value(!truth(v));
+        if (u.op == UnaryOp::invert) return invert(v);
         return u.op == UnaryOp::neg ? negate(v) : positive(v);
       }
       case ExprKind::binary: return eval_binary(static_cast<const BinaryExpr&>(e), scope);
@@ -235,6 +238,9 @@ Value Interp::eval(const Expr& e, const ScopePtr& scope) {
       case ExprKind::list:
       case ExprKind::tuple:
       case ExprKind::dict: return eval_literal(static_cast<const SequenceExpr&>(e), scope);
+      case ExprKind::lambda:
+      case ExprKind::comprehension:
+      case ExprKind::set: return eval_python_node(e, scope);
     }
   } catch (Error& err) {
     locate(err, *scope, e.pos);

@@ -178,6 +178,14 @@ Value Interp::getitem(const Value& obj, const Value& key) {
       break;
     default: break;
   }
+  if (python) {  // no attribute fallback in Python
+    if (obj.is_dict()) raise("KeyError", key.repr());
+    if (obj.is_list() || obj.is_tuple() || obj.is_string()) {
+      if (!index_of(key)) type_error(obj.type_name() + " indices must be integers or slices, not " + key.type_name());
+      raise("IndexError", obj.type_name() + " index out of range");
+    }
+    type_error("'" + obj.type_name() + "' object is not subscriptable");
+  }
   if (key.is_string()) return getattr(obj, key.as_string());
   std::string type = obj.is_none() ? "None" : obj.type_name() + " object";
   return Value::undefined(type + " has no element " + key.repr());
@@ -241,7 +249,10 @@ const Value* Interp::find_variable(Symbol sym, std::string_view name, std::size_
   return v;
 }
 
-Value Interp::undefined_name(std::string_view name) const { return Value::undefined(string_repr(name) + " is undefined"); }
+Value Interp::undefined_name(std::string_view name) const {
+  if (python) raise("NameError", "name " + string_repr(name) + " is not defined");
+  return Value::undefined(string_repr(name) + " is undefined");
+}
 
 Dict Interp::snapshot(const Scope& scope) const {
   std::vector<const Scope*> chain;

@@ -90,13 +90,16 @@ enum class Flow { normal, break_, continue_ };
 
 class Interp {
  public:
-  explicit Interp(const Environment& env)
-      : env(env), options(env.options), strict(env.options.strict_undefined), autoescape(env.options.autoescape),
-        eval_autoescape(env.options.autoescape) {}
+  // `python`: evaluating Python (Environment::eval_python), where an undefined name is a
+  // NameError and any use of a missing attribute or item fails (strict).
+  explicit Interp(const Environment& env, bool python = false)
+      : env(env), options(env.options), strict(env.options.strict_undefined || python), python(python),
+        autoescape(env.options.autoescape), eval_autoescape(env.options.autoescape) {}
 
   const Environment& env;
   const Options& options;
   const bool strict;
+  const bool python;
   std::string* out = nullptr;  // where output statements write
   // Jinja2's eval context: {% autoescape %} sets it for its body; macros keep the one
   // they were defined under; templates (included, imported, parents) start from the option.
@@ -111,6 +114,8 @@ class Interp {
 
   Flow exec(const Body& body, const ScopePtr& scope);
   Value eval(const Expr& e, const ScopePtr& scope);
+  // Lambdas, comprehensions and set displays (Python mode; python_eval.cpp).
+  Value eval_python_node(const Expr& e, const ScopePtr& scope);
   Args eval_args(const CallArgs& a, const ScopePtr& scope);
   Value eval_filter(const FilterExpr& f, Value subject, const ScopePtr& scope);
   void assign(const Target& t, Value v, Scope& scope);
@@ -193,6 +198,9 @@ class Interp {
   void exec_output(const OutputStmt& s, const ScopePtr& scope);
   Value eval_literal(const SequenceExpr& e, const ScopePtr& scope);
   Value eval_slice(const Value& obj, const SliceExpr& s, const ScopePtr& scope);
+  // Runs clauses `clause`.. of a comprehension in `inner`, collecting into `items` / `dict`.
+  void comprehend(const ComprehensionExpr& c, std::size_t clause, const ScopePtr& outer, const ScopePtr& inner,
+                  std::vector<Value>& items, Dict& dict);
 
   std::map<std::string, std::shared_ptr<const TemplateData>, std::less<>> cache_;
   std::map<std::string, Value, std::less<>> modules_;  // imports without context, by name

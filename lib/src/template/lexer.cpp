@@ -45,8 +45,57 @@ class Lexer {
     return std::move(out_);
   }
 
+  // Python source from `from`: one expression, up to the end of its logical line (a
+  // newline or `;` outside brackets) when `statement`, else to the end of the text.
+  std::vector<Token> run_python(std::size_t from, bool statement, std::size_t& end) {
+    python_ = true;
+    pos_ = from;
+    std::vector<char> balance;
+    std::vector<std::size_t> opened;  // where each bracket in `balance` opened
+    while (pos_ < s_.size()) {
+      char c = s_[pos_];
+      if (c == '\\' && pos_ + 1 < s_.size() && (s_[pos_ + 1] == '\n' || s_[pos_ + 1] == '\r')) {
+        pos_ += 2;
+      } else if (c == '#') {
+        while (pos_ < s_.size() && s_[pos_] != '\n') ++pos_;
+      } else if ((c == '\n' || (statement && c == ';')) && balance.empty()) {
+        break;
+      } else if (c == '\n' || str::is_space(c)) {
+        ++pos_;
+      } else if (python_string_ahead()) {
+        lex_python_string();
+      } else if (digit(c) || (c == '.' && pos_ + 1 < s_.size() && digit(s_[pos_ + 1]))) {
+        lex_number();
+      } else if (name_start(c)) {
+        lex_name();
+      } else {
+        std::size_t at = pos_, depth = balance.size();
+        lex_operator(balance);
+        if (balance.size() > 200) fail("too many nested parentheses", at);  // as CPython
+        if (balance.size() > depth) opened.push_back(at);
+        else if (balance.size() < depth) opened.pop_back();
+      }
+    }
+    end = pos_;
+    if (!statement) {
+      // eval() accepts trailing blank lines and comments, nothing else.
+      for (std::size_t i = pos_; i < s_.size(); ++i) {
+        if (s_[i] == '#') {
+          while (i < s_.size() && s_[i] != '\n') ++i;
+        } else if (!str::is_space(s_[i])) {
+          fail("invalid syntax", i);
+        }
+      }
+      end = s_.size();
+    }
+    if (!balance.empty()) fail(std::string("'") + opening(balance.back()) + "' was never closed", opened.back());
+    push(Tok::eof, "");
+    return std::move(out_);
+  }
+
  private:
   [[noreturn]] void fail(const std::string& msg, std::size_t at) {
+    if (at < line_scan_) line_ = 1, line_start_ = 0, line_scan_ = 0;  // pos_of() only scans forward
     Pos p = pos_of(at);
     syntax_error(msg, name_, p.line, p.column);
   }
@@ -264,9 +313,7 @@ class Lexer {
       } else if (digit(c)) {
         lex_number();
       } else if (name_start(c)) {
-        std::size_t b = pos_;
-        while (pos_ < s_.size() && name_char(s_[pos_])) ++pos_;
-        push(Tok::name, s_.substr(b, pos_ - b), b);
+        lex_name();
       } else {
         lex_operator(balance);
       }
@@ -318,12 +365,54 @@ class Lexer {
 
   void lex_number();
   void lex_operator(std::vector<char>& balance);
+  void lex_name() {
+    std::size_t b = pos_;
+    while (pos_ < s_.size() && name_char(s_[pos_])) ++pos_;
+    push(Tok::name, s_.substr(b, pos_ - b), b);
+  }
+  static char opening(char closing) { return closing == ')' ? '(' : closing == ']' ? '[' : '{'; }
+
+  // A Python string literal starts here: quotes after at most two prefix letters.
+  bool python_string_ahead() const {
+    std::size_t p = pos_;
+    while (p < s_.size() && p - pos_ < 2 && std::strchr("rRbBuUfF", s_[p]) && s_[p]) ++p;
+    return p < s_.size() && (s_[p] == '\'' || s_[p] == '"');
+  }
+
+  // Prefixes (r raw, b bytes, u), triple quotes and implicit line joins as Python reads
+  // them. Bytes become str: the engine has no bytes type.
+  void lex_python_string() {
+    std::size_t b = pos_;
+    bool raw = false;
+    for (; s_[pos_] != '\'' && s_[pos_] != '"'; ++pos_) {
+      char k = static_cast<char>(s_[pos_] | 0x20);
+      if (k == 'f') fail("f-strings are not supported", b);
+      if (k == 'r') raw = true;
+    }
+    const std::string quote(3, s_[pos_]);
+    const std::size_t close = s_.compare(pos_, 3, quote) == 0 ? 3 : 1;
+    pos_ += close;
+    std::size_t content = pos_;
+    while (true) {
+      if (pos_ >= s_.size() || (close == 1 && s_[pos_] == '\n'))
+        fail(close == 3 ? "unterminated triple-quoted string literal" : "unterminated string literal", b);
+      if (s_.compare(pos_, close, quote, 0, close) == 0) break;
+      pos_ += s_[pos_] == '\\' ? 2 : 1;  // an escaped quote does not end it, even in r''
+    }
+    std::string literal = s_.substr(content, pos_ - content);
+    pos_ += close;
+    std::string err;
+    std::string value = raw ? literal : unescape_python(literal, err);
+    if (!err.empty()) fail(err, b);
+    push(Tok::string, std::move(value), b);
+  }
 
   std::string s_;
   const Options& o_;
   const std::string& name_;
   std::size_t pos_ = 0;
   std::vector<Token> out_;
+  bool python_ = false;  // Python source, not a template
   int line_ = 1;
   std::size_t line_start_ = 0, line_scan_ = 0;
 
@@ -399,17 +488,18 @@ void Lexer::lex_number() {
 }
 
 void Lexer::lex_operator(std::vector<char>& balance) {
-  static const char* const two[] = {"//", "**", "==", "!=", ">=", "<="};
+  static const char* const two[] = {"//", "**", "==", "!=", ">=", "<=", "<<", ">>"};
   std::size_t b = pos_;
   for (const char* op : two) {
-    if (s_.compare(pos_, 2, op) == 0) {
+    bool shift = op[0] == op[1] && (op[0] == '<' || op[0] == '>');
+    if ((python_ || !shift) && s_.compare(pos_, 2, op) == 0) {
       pos_ += 2;
       push(Tok::op, op, b);
       return;
     }
   }
   char c = s_[pos_];
-  if (!std::strchr("+-/*%~[](){}><=.:|,;", c) || c == 0) {
+  if (!std::strchr(python_ ? "+-/*%~[](){}><=.:|,;&^" : "+-/*%~[](){}><=.:|,;", c) || c == 0) {
     fail("unexpected char " + string_repr(std::string(1, c)), b);
   }
   if (c == '{' || c == '(' || c == '[') balance.push_back(c == '{' ? '}' : c == '(' ? ')' : ']');
@@ -428,6 +518,13 @@ void Lexer::lex_operator(std::vector<char>& balance) {
 std::vector<Token> tokenize(std::string_view source, const Options& options, const std::string& name) {
   Lexer lx(normalize_newlines(source, options.keep_trailing_newline), options, name);
   return lx.run();
+}
+
+std::vector<Token> tokenize_python(std::string_view text, std::size_t from, bool statement, const std::string& name,
+                                   std::size_t& end) {
+  static const Options plain;
+  Lexer lx(std::string(text), plain, name);
+  return lx.run_python(from, statement, end);
 }
 
 std::string describe(const Token& t) {

@@ -27,6 +27,13 @@ struct Token {
 // Throws slap::Error (ErrorKind::input, located in `name`) on lexical errors.
 std::vector<Token> tokenize(std::string_view source, const Options& options, const std::string& name);
 
+// Python source (section conditions, plugin files): one expression from `from`, to the end
+// of its logical line when `statement` (`end` is then where that line ends), else to the
+// end of `text`. Python's string prefixes, triple quotes, comments and line joins; the
+// operators & ^ << >> besides the template ones.
+std::vector<Token> tokenize_python(std::string_view text, std::size_t from, bool statement, const std::string& name,
+                                   std::size_t& end);
+
 // "'%}'", "'name'", "end of template": how error messages show a token.
 std::string describe(const Token& t);
 

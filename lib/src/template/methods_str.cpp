@@ -344,6 +344,7 @@ Value m_rpartition(Interp&, const Value& self, Args& args) { return partition_im
 Value justify(const Value& self, Args& args, const char* name, char how) {
   auto a = bind_args(args, name, {{"width", Value()}, {"fillchar", Value(" ")}}, 1);
   std::int64_t width = int_arg(a[0]);
+  if (width > max_value_size) memory_error();
   const std::string& s = self.as_string();
   std::int64_t n = width - static_cast<std::int64_t>(code_point_count(s));
   if (n <= 0) return self;
@@ -367,6 +368,7 @@ Value m_center(Interp&, const Value& self, Args& args) { return justify(self, ar
 Value m_zfill(Interp&, const Value& self, Args& args) {
   auto a = bind_args(args, "zfill", {{"width", Value()}}, 1);
   std::string s = self.as_string();
+  if (int_arg(a[0]) > max_value_size) memory_error();
   auto n = int_arg(a[0]) - static_cast<std::int64_t>(code_point_count(s));
   if (n <= 0) return self;
   std::size_t at = !s.empty() && (s[0] == '+' || s[0] == '-') ? 1 : 0;

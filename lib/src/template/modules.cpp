@@ -355,6 +355,7 @@ std::map<std::string, Value, std::less<>> native_modules() {
   os_attrs.set(Value("linesep"), Value("\n"));
   os_attrs.set(Value("curdir"), Value("."));
   os_attrs.set(Value("pardir"), Value(".."));
+  add_os_host(os_attrs);
   m["os"] = make_module("os", {{"getuid", os_getuid}, {"geteuid", os_getuid}}, std::move(os_attrs));
   m["hashlib"] = hashlib_module();
   m["urllib.parse"] = parse;
@@ -373,6 +374,8 @@ std::map<std::string, Value, std::less<>> native_modules() {
   m["operator"] = make_module("operator", {{"itemgetter", op_itemgetter}, {"attrgetter", op_attrgetter}});
   m["base64"] = make_module("base64", {{"b64encode", b64encode}});
   m["re"] = re_module();
+  m["sys"] = sys_module();
+  m["platform"] = platform_module();
   return m;
 }
 

@@ -24,13 +24,13 @@ const char* symbol(BinaryOp op) {
     case BinaryOp::floordiv: return "//";
     case BinaryOp::mod: return "%";
     case BinaryOp::pow: return "** or pow()";
+    case BinaryOp::bit_or: return "|";
+    case BinaryOp::bit_xor: return "^";
+    case BinaryOp::bit_and: return "&";
+    case BinaryOp::lshift: return "<<";
+    case BinaryOp::rshift: return ">>";
   }
   return "?";
-}
-
-[[noreturn]] void unsupported(BinaryOp op, const Value& a, const Value& b) {
-  type_error(std::string("unsupported operand type(s) for ") + symbol(op) + ": '" + a.type_name() + "' and '" +
-             b.type_name() + "'");
 }
 
 std::int64_t int_value(const Value& v) { return v.is_int() ? v.as_int() : v.as_bool() ? 1 : 0; }
@@ -66,6 +66,9 @@ double float_floor_div(double a, double b) {
 }
 
 Value repeat(const Value& seq, std::int64_t n) {
+  // Bytes per repetition: the text, or the item slots.
+  const auto unit = static_cast<long long>(seq.is_string() ? seq.as_string().size() : seq.items().size() * sizeof(Value));
+  if (n > 0 && unit > 0 && n > max_value_size / unit) memory_error();
   if (seq.is_string()) {
     std::string out;
     for (std::int64_t i = 0; i < n; ++i) out += seq.as_string();
@@ -140,9 +143,15 @@ Value concat_sequences(const Value& a, const Value& b) {
 
 }  // namespace
 
+void unsupported_operands(BinaryOp op, const Value& a, const Value& b) {
+  type_error(std::string("unsupported operand type(s) for ") + symbol(op) + ": '" + a.type_name() + "' and '" +
+             b.type_name() + "'");
+}
+
 double number(const Value& v) { return v.is_float() ? v.as_float() : static_cast<double>(int_value(v)); }
 
 Value binary(BinaryOp op, const Value& a, const Value& b) {
+  if (op >= BinaryOp::bit_or) return bitwise(op, a, b);
   if (a.is_undefined()) raise_undefined_hint(a);
   // str % undefined formats str(undefined), "" (Jinja2's default Undefined).
   if (b.is_undefined() && !(op == BinaryOp::mod && a.is_string())) raise_undefined_hint(b);
@@ -189,7 +198,7 @@ Value binary(BinaryOp op, const Value& a, const Value& b) {
       break;
     default: break;
   }
-  unsupported(op, a, b);
+  unsupported_operands(op, a, b);
 }
 
 Value negate(const Value& v) {

@@ -13,6 +13,12 @@ namespace slap::tmpl {
 Value binary(BinaryOp op, const Value& a, const Value& b);
 Value negate(const Value& v);
 Value positive(const Value& v);
+// Python's bitwise operators (Python mode, python_eval.cpp): | ^ & << >> on ints and
+// bools, | & ^ on sets, | on dicts; ~ on ints.
+Value bitwise(BinaryOp op, const Value& a, const Value& b);
+// TypeError "unsupported operand type(s) for +: 'int' and 'str'".
+[[noreturn]] void unsupported_operands(BinaryOp op, const Value& a, const Value& b);
+Value invert(const Value& v);
 
 // a < b, or TypeError "'<' not supported between instances of 'int' and 'str'".
 bool less(const Value& a, const Value& b);

@@ -7,7 +7,10 @@
 
 namespace slap::tmpl {
 
-ExprPtr Parser::parse_expression(bool with_condexpr) { return with_condexpr ? parse_condexpr() : parse_or(); }
+ExprPtr Parser::parse_expression(bool with_condexpr) {
+  if (python_) return with_condexpr ? py_test() : parse_or();
+  return with_condexpr ? parse_condexpr() : parse_or();
+}
 
 ExprPtr Parser::parse_condexpr() {
   Pos p = here();
@@ -42,6 +45,7 @@ ExprPtr Parser::parse_and() {
 }
 
 ExprPtr Parser::parse_not() {
+  Nested nested(*this);
   if (is_name("not")) {
     Pos p = advance().pos;
     return std::make_unique<UnaryExpr>(p, UnaryOp::not_, parse_not());
@@ -51,7 +55,7 @@ ExprPtr Parser::parse_not() {
 
 ExprPtr Parser::parse_compare() {
   Pos p = here();
-  ExprPtr expr = parse_math1();
+  ExprPtr expr = python_ ? py_binary(0) : parse_math1();
   std::unique_ptr<CompareExpr> node;
   while (true) {
     CompareOp op;
@@ -66,11 +70,13 @@ ExprPtr Parser::parse_compare() {
       advance();
       advance();
       op = CompareOp::not_in;
+    } else if (python_ && skip_name("is")) {
+      op = skip_name("not") ? CompareOp::is_not : CompareOp::is_;
     } else {
       break;
     }
     if (!node) node = std::make_unique<CompareExpr>(p, std::move(expr));
-    node->rest.emplace_back(op, parse_math1());
+    node->rest.emplace_back(op, python_ ? py_binary(0) : parse_math1());
   }
   if (node) return node;
   return expr;
@@ -115,6 +121,7 @@ ExprPtr Parser::parse_pow() {
 }
 
 ExprPtr Parser::parse_unary(bool with_filter) {
+  Nested nested(*this);
   Pos p = here();
   ExprPtr node;
   if (skip_op("-")) node = std::make_unique<UnaryExpr>(p, UnaryOp::neg, parse_unary(false));
@@ -140,16 +147,9 @@ ExprPtr Parser::parse_primary() {
       else if (n == "caller") uses_.back() |= use_caller;
       return std::make_unique<NameExpr>(p, std::move(n));
     }
-    case Tok::string: {
-      std::string s = advance().text;
-      while (cur().type == Tok::string) s += advance().text;
-      return std::make_unique<ConstExpr>(p, Value(std::move(s)));
-    }
-    case Tok::integer: {
-      const Token& t = advance();
-      return std::make_unique<ConstExpr>(p, t.big_integer ? to_int(Value(t.text), 0) : Value(t.integer));
-    }
-    case Tok::floating: return std::make_unique<ConstExpr>(p, Value(advance().floating));
+    case Tok::string:
+    case Tok::integer:
+    case Tok::floating: return parse_literal();
     case Tok::op:
       if (t.text == "(") {
         advance();
@@ -164,6 +164,18 @@ ExprPtr Parser::parse_primary() {
   }
   if (t.type == Tok::eof) fail("unexpected end of template, expected an expression");
   fail("unexpected " + describe(t) + ", expected an expression");
+}
+
+ExprPtr Parser::parse_literal() {
+  Pos p = here();
+  if (cur().type == Tok::integer) {
+    const Token& t = advance();
+    return std::make_unique<ConstExpr>(p, t.big_integer ? to_int(Value(t.text), 0) : Value(t.integer));
+  }
+  if (cur().type == Tok::floating) return std::make_unique<ConstExpr>(p, Value(advance().floating));
+  std::string s = advance().text;  // adjacent string literals are one: "a" "b"
+  while (cur().type == Tok::string) s += advance().text;
+  return std::make_unique<ConstExpr>(p, Value(std::move(s)));
 }
 
 ExprPtr Parser::parse_tuple(bool with_condexpr, const std::vector<std::string>& extra_end, bool explicit_parentheses) {
@@ -291,7 +303,11 @@ CallArgs Parser::parse_call_args() {
       args.keywords.emplace_back(std::move(key), parse_expression());
     } else {
       ensure(!args.star_args && !args.star_kwargs && args.keywords.empty());
-      args.positional.push_back(parse_expression());
+      Pos p = here();
+      ExprPtr arg = parse_expression();
+      // f(x for x in y): a generator expression as the only argument (Python mode).
+      if (python_ && is_name("for")) arg = py_comprehension(ComprehensionExpr::Yields::generator, std::move(arg), nullptr, p);
+      args.positional.push_back(std::move(arg));
     }
     need_comma = true;
   }

@@ -18,6 +18,8 @@ class Parser {
  public:
   Parser(std::vector<Token> tokens, const std::string& name) : toks_(std::move(tokens)), name_(name) {}
   Body parse_all();
+  // Python mode (tokenize_python's tokens): one expression, or a bare tuple, to the end.
+  ExprPtr parse_python();
 
  private:
   // Names whose use changes how a loop or macro runs: tracked while parsing its body.
@@ -112,6 +114,7 @@ class Parser {
   ExprPtr parse_pow();
   ExprPtr parse_unary(bool with_filter = true);
   ExprPtr parse_primary();
+  ExprPtr parse_literal();  // at a string, integer or float token
   ExprPtr parse_tuple(bool with_condexpr = true, const std::vector<std::string>& extra_end = {},
                       bool explicit_parentheses = false);
   ExprPtr parse_list();
@@ -129,6 +132,20 @@ class Parser {
 
  private:
   ExprPtr parse_test(ExprPtr node);
+
+  // Python's grammar (parse_python.cpp), where it differs: lambda, `else` required, `is`
+  // identity, bitwise operators, ** binding tighter than unary minus, comprehensions, sets.
+  ExprPtr py_test();
+  ExprPtr py_lambda();
+  ExprPtr py_binary(int level);
+  ExprPtr py_factor();
+  ExprPtr py_power();
+  ExprPtr py_atom();
+  ExprPtr py_display(std::string_view close);
+  ExprPtr py_comprehension(ComprehensionExpr::Yields yields, ExprPtr element, ExprPtr value, Pos p);
+  Target py_target();
+  Target py_target_item();
+
   bool is_tuple_end(const std::vector<std::string>& extra_end) const;
   std::string dotted_name();
 
@@ -139,6 +156,22 @@ class Parser {
   std::vector<unsigned> uses_{0};
   int loop_depth_ = 0;
   bool soft_ = false;
+  bool python_ = false;  // parsing Python, not a template (parse_python)
+  // Expressions being parsed inside one another (about three per level of parentheses):
+  // bounded so that hostile input cannot exhaust the stack while parsing or evaluating.
+  int nesting_ = 0;
+  class Nested {
+   public:
+    explicit Nested(Parser& p) : p_(p) {
+      if (++p_.nesting_ > 600) p_.fail("expression nested too deeply");
+    }
+    ~Nested() { --p_.nesting_; }
+    Nested(const Nested&) = delete;
+    Nested& operator=(const Nested&) = delete;
+
+   private:
+    Parser& p_;
+  };
   // What Jinja2's compiler refuses (TemplateAssertionError): unknown filters/tests in hard
   // frames, `loop` assigned inside a for loop, a macro's `caller` parameter without default.
   std::vector<std::pair<std::string, Pos>> assertions_;

@@ -29,7 +29,7 @@ struct Spec {
 // A width or precision read from `s` at `i`. Python refuses one that overflows its integer
 // type with a ValueError (`too_big`); slap also refuses, as a MemoryError, one that would
 // make a string over 256 MiB, which Python would try to allocate.
-constexpr std::int64_t max_field = std::int64_t{1} << 28;
+constexpr std::int64_t max_field = max_value_size;
 
 int field_size(std::int64_t n, const char* too_big) {
   if (n > max_field) raise("MemoryError", fmt::format("a field of {} characters", n));

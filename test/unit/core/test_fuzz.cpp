@@ -1,4 +1,4 @@
-// Every input the fuzzers found a defect with (fuzz/regressions/TARGET/*) runs through its
+// Every input the fuzzers found a defect with (test/fuzz/regressions/TARGET/*) runs through its
 // target again: a crash, a sanitizer report or an escaping exception fails this test.
 #include <doctest/doctest.h>
 

@@ -113,8 +113,16 @@ TEST_CASE("eval_condition") {
   CHECK(eval_condition("not pypy and (linux or windows)", here).value());
   CHECK_FALSE(eval_condition("os.path.isdir('/nonexistent') and open('/nonexistent').read()", here).value());
   CHECK(eval_condition("[int(q) for q in '5.10.0'.split('.')[:2]] >= [4, 14]", here).value());
+  // What zc.buildout's own doctests evaluate in section headers.
+  CHECK(eval_condition("2 + 2 == 4", here).value());
+  CHECK(eval_condition("sys.version[0] == '3' and str(1) == '1' and len('ab') == 2", here).value());
+  CHECK(eval_condition("any(map(lambda x: x > 1, [0, 2]))", here).value());
+  CHECK(eval_condition("{k for k in 'ab'} == {'a', 'b'}", here).value());
+  CHECK_FALSE(eval_condition("0, 1", here).value());  // element 0 decides
+  CHECK(eval_condition("x for x in [1]", here).value());  // [x for x in [1]][0]
+  CHECK(eval_condition("'#' == '\\x23'", here).value());  // buildout's escape of '#'
   auto bad = eval_condition("python311", here);
   REQUIRE_FALSE(bad);
   CHECK(bad.error().cls == "NameError");
-  CHECK(bad.error().describe() == "t.cfg:1:1: name 'python311' is not defined in section condition 'python311'");
+  CHECK(bad.error().describe() == "t.cfg:1:1: section condition 'python311': NameError: name 'python311' is not defined");
 }

@@ -1,7 +1,6 @@
 #include <doctest/doctest.h>
 
 #include "promise/plugin_file.hpp"
-#include "promise/pyliteral.hpp"
 
 using namespace slap;
 using namespace slap::promise;
@@ -73,7 +72,7 @@ TEST_CASE("generated plugin file: what slap cannot run is an error with its loca
        "p.py:1:1: imports class MyPromise of slapos.promise.plugin.check_x: slap implements only the RunPromise class "
        "of promise modules"},
       {"extra_config_dict = {}\n", "p.py: no 'from slapos.promise.plugin.<module> import RunPromise' line"},
-      {"extra_config_dict = {'a': 'b'\nfrom x import RunPromise\n", "p.py:2:1: expected ',' or '}'"},
+      {"extra_config_dict = {'a': 'b'\nfrom x import RunPromise\n", "p.py:1:21: SyntaxError: '{' was never closed"},
       {"extra_config_dict = {'a': ['b']}\n", "p.py:1:1: config value 'a' must be a string, number or boolean"},
   };
   for (const auto& [text, expected] : cases) {
@@ -81,23 +80,6 @@ TEST_CASE("generated plugin file: what slap cannot run is an error with its loca
     REQUIRE_FALSE(spec);
     CHECK(spec.error().describe() == expected);
   }
-}
-
-TEST_CASE("python literals: escapes, prefixes, triple quotes, tuples") {
-  auto parse = [](const std::string& text) { return LiteralParser(text, 0, "t.py").value(); };
-  CHECK(*parse(R"('\x41\u00e9\101\t\\' "\"q\"")") == "A\xC3\xA9" "A\t\\\"q\"");
-  CHECK(*parse(R"(r'a\nb')") == "a\\nb");
-  CHECK(*parse(R"(u'x' b'y')") == "xy");
-  CHECK(*parse("'''one\ntwo'''") == "one\ntwo");
-  CHECK(*parse("('x',)") == nlohmann::json::array({"x"}));
-  CHECK(*parse("('x')") == "x");
-  CHECK(*parse("[1, -2.5, None, False]") == nlohmann::json::array({1, -2.5, nullptr, false}));
-  auto unterminated = parse("'abc");
-  REQUIRE_FALSE(unterminated);
-  CHECK(unterminated.error().describe() == "t.py:1:1: unterminated string");
-  auto call = parse("os.getenv('X')");
-  REQUIRE_FALSE(call);
-  CHECK(call.error().describe() == "t.py:1:1: expected a literal value, found 'os.getenv'");
 }
 
 TEST_CASE("descriptor: module, config, and exact errors") {
