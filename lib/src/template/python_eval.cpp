@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "bigint.hpp"
 #include "callables.hpp"
 #include "errors.hpp"
 #include "interp.hpp"
@@ -73,8 +74,10 @@ Value integer_bitwise(BinaryOp op, std::int64_t a, const Value& b_value) {
     case BinaryOp::lshift: {
       std::int64_t n = shift_count(b_value);
       if (a == 0) return Value(0);
-      if (n >= 63 || (a > 0 ? a > (INT64_MAX >> n) : a < (INT64_MIN >> n)))
-        raise("OverflowError", "integer overflow (slap integers are 64-bit)");
+      if (n >= 63 || (a > 0 ? a > (INT64_MAX >> n) : a < (INT64_MIN >> n))) {
+        if (n > (std::int64_t{1} << 26)) raise("OverflowError", "the result of << would have more than 2**26 bits");
+        return int_value_of(BigInt(a) * BigInt(2).pow(static_cast<std::uint64_t>(n)));  // Python ints do not overflow
+      }
       return Value(a * (std::int64_t{1} << n));
     }
     case BinaryOp::rshift: {
@@ -106,6 +109,18 @@ Value bitwise(BinaryOp op, const Value& a, const Value& b) {
   if (ints && a.is_bool() && b.is_bool() && op != BinaryOp::lshift && op != BinaryOp::rshift)
     return Value(integer_bitwise(op, a.as_bool(), b).as_int() != 0);
   if (ints) return integer_bitwise(op, a.is_int() ? a.as_int() : a.as_bool(), b);
+  if ((big_int(a) || big_int(b)) && is_integer_like(a) && is_integer_like(b) &&
+      (op == BinaryOp::lshift || op == BinaryOp::rshift)) {
+    BigInt n = to_big(b);
+    if (n.negative()) value_error("negative shift count");
+    auto count = n.to_int64();
+    if (op == BinaryOp::rshift) {
+      if (!count || *count > to_big(a).bit_length()) return Value(to_big(a).negative() ? -1 : 0);
+      return int_value_of(to_big(a).floordiv(BigInt(2).pow(static_cast<std::uint64_t>(*count))));
+    }
+    if (!count || *count > (std::int64_t{1} << 26)) raise("OverflowError", "the result of << would have more than 2**26 bits");
+    return int_value_of(to_big(a) * BigInt(2).pow(static_cast<std::uint64_t>(*count)));
+  }
   if (a.is_set() && b.is_set() && op != BinaryOp::lshift && op != BinaryOp::rshift) return set_bitwise(op, a, b);
   if (a.is_dict() && b.is_dict() && op == BinaryOp::bit_or) {
     Dict merged = a.as_dict();

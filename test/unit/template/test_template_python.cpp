@@ -127,3 +127,14 @@ TEST_CASE("python mode: statements, names without builtins") {
   REQUIRE_FALSE(no_len);
   CHECK(no_len.error().describe() == "p.py:3:5: NameError: name 'len' is not defined");
 }
+
+TEST_CASE("python mode: ints do not overflow") {
+  CHECK(run("1 << 70") == "1180591620717411303424");
+  CHECK(run("-3 << 64") == "-55340232221128654848");
+  CHECK(run("2 ** 64 - 1 == 18446744073709551615") == "True");
+  CHECK(run("12345678901234567890123 // 10 ** 10") == "1234567890123");
+  CHECK(run("(1 << 70) >> 68") == "4");
+  CHECK(run("-(1 << 70) >> 100") == "-1");
+  CHECK(run("(-(1 << 70) - 1) >> 69") == "-3");
+  CHECK(run("1 << (1 << 70)") == "OverflowError @1:OverflowError: the result of << would have more than 2**26 bits");
+}
