@@ -5,14 +5,14 @@
 
 namespace slap::tmpl {
 
-std::vector<Value> bind_args(const Args& args, std::string_view function, std::initializer_list<ParamSpec> params,
-                             std::size_t required) {
+BoundArgs bind_args(const Args& args, std::string_view function, std::initializer_list<ParamSpec> params,
+                    std::size_t required) {
   auto fn = [function] { return std::string(function); };  // error messages only: no allocation per call
   if (args.positional.size() > params.size())
     type_error(fn() + "() takes at most " + std::to_string(params.size()) + " argument" +
                (params.size() == 1 ? "" : "s") + " (" + std::to_string(args.positional.size()) + " given)");
-  std::vector<Value> out;
-  out.reserve(params.size());
+  if (params.size() > BoundArgs::capacity) raise("RuntimeError", fn() + "() declares more parameters than bind_args holds");
+  BoundArgs out;
   std::uint64_t given = 0;  // bit i: parameter i was passed (filters and methods take a handful)
   for (const auto& p : params) out.push_back(p.default_value);
   for (std::size_t i = 0; i < args.positional.size(); ++i) {

@@ -1,5 +1,7 @@
 #include "callables.hpp"
 
+#include <array>
+
 #include "errors.hpp"
 #include "text.hpp"
 
@@ -16,10 +18,13 @@ ScopePtr Macro::bind(Interp& in, Args& args) const {
   const MacroDef& d = *def_;
   ScopePtr scope = Scope::child(closure_);
   std::size_t n = d.params.size();
+  scope->vars.reserve(n + d.uses_varargs + d.uses_kwargs + d.uses_caller);
   const auto& pos = args.positional;
   if (pos.size() > n && !d.uses_varargs)
     type_error("macro '" + d.name + "' takes not more than " + std::to_string(n) + " argument(s)");
-  std::vector<bool> given(n, false);
+  std::array<bool, 16> given_inline{};  // macros take a handful of parameters: no allocation
+  std::unique_ptr<bool[]> given_heap(n > given_inline.size() ? new bool[n]() : nullptr);
+  bool* given = given_heap ? given_heap.get() : given_inline.data();
   for (std::size_t i = 0; i < n && i < pos.size(); ++i) {
     scope->vars.set(d.params[i].sym, pos[i]);
     given[i] = true;

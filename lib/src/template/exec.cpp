@@ -26,21 +26,22 @@ void Interp::assign(const Target& t, Value v, Scope& scope) {
   switch (t.kind) {
     case Target::Kind::name: scope.vars.set(t.sym, std::move(v)); return;
     case Target::Kind::tuple: {
-      std::vector<Value> items = iterate(v);
+      std::vector<Value> iterated;  // a list or tuple unpacks from its items, uncopied
+      const std::vector<Value>& items = v.is_tuple() || v.is_list() ? v.items() : (iterated = iterate(v));
       if (items.size() < t.items.size())
         value_error("not enough values to unpack (expected " + std::to_string(t.items.size()) + ", got " +
                     std::to_string(items.size()) + ")");
       if (items.size() > t.items.size())
         value_error("too many values to unpack (expected " + std::to_string(t.items.size()) + ")");
-      for (std::size_t i = 0; i < items.size(); ++i) assign(t.items[i], std::move(items[i]), scope);
+      for (std::size_t i = 0; i < items.size(); ++i) assign(t.items[i], items[i], scope);
       return;
     }
     case Target::Kind::ns_attr: {
       const Value* found = find_variable(t.sym, t.name, std::hash<std::string_view>{}(t.name), scope);
-      Value ns = found ? *found : undefined_name(t.name);
-      auto* n = ns.is_object() ? dynamic_cast<const Namespace*>(ns.as_object().get()) : nullptr;
+      const Namespace* n = found ? as_namespace(*found) : nullptr;
       if (!n) raise("TemplateRuntimeError", "cannot assign attribute on non-namespace object");
-      n->attrs().set(Value(t.attr), std::move(v));
+      if (Value* slot = n->attrs().find(std::string_view(t.attr))) *slot = std::move(v);
+      else n->attrs().set(Value(t.attr), std::move(v));
       return;
     }
   }

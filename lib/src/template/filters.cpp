@@ -26,7 +26,8 @@ namespace {
 
 // Filters that call a str method on their subject keep a Markup one a Markup.
 Value like(const Value& subject, Value result) {
-  return subject.is_markup() && result.is_string() ? Value::markup(result.as_string()) : result;
+  if (subject.is_markup() && result.is_string()) return Value::markup(result.as_string());
+  return result;
 }
 
 Value f_default(Interp& in, const Value& v, Args& args) {
@@ -42,23 +43,30 @@ Value f_string(Interp& in, const Value& v, Args& args) {
 
 Value f_lower(Interp& in, const Value& v, Args& args) {
   no_args(args, "lower");
-  return like(v, Value(py_lower(in.to_str(v))));
+  return like(v, Value(v.is_string() ? py_lower(v.as_string()) : py_lower(in.to_str(v))));
 }
 
 Value f_upper(Interp& in, const Value& v, Args& args) {
   no_args(args, "upper");
-  return like(v, Value(py_upper(in.to_str(v))));
+  return like(v, Value(v.is_string() ? py_upper(v.as_string()) : py_upper(in.to_str(v))));
 }
 
-Value str_method(Interp& in, const Value& v, const char* name, Args& args) {
-  return like(v, find_str_method(name)(in, Value(in.to_str(v)), args));
+// str(v).method(*args), Markup when v is.
+Value str_method(Interp& in, const Value& v, MethodFn method, Args& args) {
+  if (v.is_string()) return like(v, method(in, v, args));  // str methods ignore Markup: like() restores it
+  return method(in, Value(in.to_str(v)), args);
 }
 
-Value f_capitalize(Interp& in, const Value& v, Args& args) { return str_method(in, v, "capitalize", args); }
+Value f_capitalize(Interp& in, const Value& v, Args& args) {
+  static const MethodFn capitalize = find_str_method("capitalize");
+  return str_method(in, v, capitalize, args);
+}
 Value f_center(Interp& in, const Value& v, Args& args) {
   auto a = bind_args(args, "center", {{"width", Value(80)}}, 0);
-  Args c{{a[0]}, {}};
-  return str_method(in, v, "center", c);
+  PooledArgs c(in);
+  (*c).positional.push_back(std::move(a[0]));
+  static const MethodFn center = find_str_method("center");
+  return str_method(in, v, center, *c);
 }
 
 // Jinja2's title: words start after whitespace, '-', '(', '{', '[' or '<'.
@@ -81,23 +89,32 @@ Value f_title(Interp& in, const Value& v, Args& args) {
 
 Value f_trim(Interp& in, const Value& v, Args& args) {
   auto a = bind_args(args, "trim", {{"chars", Value()}}, 0);
-  Args s{{a[0]}, {}};
-  return str_method(in, v, "strip", s);
+  PooledArgs s(in);
+  (*s).positional.push_back(std::move(a[0]));
+  static const MethodFn strip = find_str_method("strip");
+  return str_method(in, v, strip, *s);
 }
 
 Value f_replace(Interp& in, const Value& v, Args& args) {
   auto a = bind_args(args, "replace", {{"old", Value()}, {"new", Value()}, {"count", Value()}}, 2);
   Value count = a[2].is_none() ? Value(-1) : a[2];
+  static const MethodFn replace = find_str_method("replace");
+  PooledArgs pooled(in);
+  Args& r = *pooled;
   if (!in.autoescape) {
-    Args r{{Value(in.to_str(a[0])), Value(in.to_str(a[1])), count}, {}};
-    return str_method(in, Value(in.to_str(v)), "replace", r);
+    // str(v).replace(str(old), str(new)): plain text, even from Markup.
+    auto text = [&](Value& x) { return x.is_string() && !x.is_markup() ? std::move(x) : Value(in.to_str(x)); };
+    r.positional.push_back(text(a[0]));
+    r.positional.push_back(text(a[1]));
+    r.positional.push_back(std::move(count));
+    return v.is_string() && !v.is_markup() ? replace(in, v, r) : replace(in, Value(in.to_str(v)), r);
   }
   // Under autoescape a Markup old or new makes the subject Markup (escaped), whose replace
   // escapes its plain arguments.
   Value subject = a[0].is_markup() || (a[1].is_markup() && !v.is_markup()) ? escape(in, v) : v;
-  Args r{{a[0], a[1], count}, {}};
+  r.positional = {a[0], a[1], count};
   if (subject.is_markup()) r.positional = {escape(in, a[0]), escape(in, a[1]), count};
-  return str_method(in, subject, "replace", r);
+  return str_method(in, subject, replace, r);
 }
 
 // Jinja 3.1 indent: the first line and blank lines stay as they are unless asked.

@@ -215,11 +215,42 @@ int compare(const Value& a, const Value& b) {
 
 bool less(const Value& a, const Value& b) { return compare(a, b) < 0; }
 
+namespace {
+
+// compare() with the keys sorts meet most (str, int, float and lists of them) inline.
+int sort_compare(const Value& a, const Value& b) {
+  if (a.is_string() && b.is_string()) {
+    int c = a.as_string().compare(b.as_string());
+    return (c > 0) - (c < 0);
+  }
+  if (a.is_int() && b.is_int()) return (a.as_int() > b.as_int()) - (a.as_int() < b.as_int());
+  if (a.is_float() && b.is_float()) return (a.as_float() > b.as_float()) - (a.as_float() < b.as_float());
+  if (a.is_list() && b.is_list()) {
+    const auto& x = a.items();
+    const auto& y = b.items();
+    for (std::size_t i = 0; i < x.size() && i < y.size(); ++i) {
+      const Value& p = x[i];
+      const Value& q = y[i];
+      bool same_kind = (p.is_string() && q.is_string()) || (p.is_int() && q.is_int());
+      if (same_kind) {
+        if (int c = sort_compare(p, q)) return c;
+        continue;
+      }
+      if (p == q) continue;  // as compare(): the first unequal items decide, NaN included
+      return sort_compare(p, q);
+    }
+    return x.size() < y.size() ? -1 : x.size() > y.size();
+  }
+  return compare(a, b);
+}
+
+}  // namespace
+
 void sort_by_keys(std::vector<Value>& items, const std::vector<Value>& keys, bool reverse) {
   std::vector<std::size_t> order(items.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return reverse ? less(keys[b], keys[a]) : less(keys[a], keys[b]);
+    return reverse ? sort_compare(keys[b], keys[a]) < 0 : sort_compare(keys[a], keys[b]) < 0;
   });
   std::vector<Value> sorted;
   sorted.reserve(items.size());

@@ -1,5 +1,6 @@
 #include "pyformat.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <fmt/format.h>
@@ -128,11 +129,19 @@ std::string format_float(double v, Spec sp) {
     char conv = type == 0 || type == 'n' ? 'g' : type == '%' ? 'f' : type;
     if (type == '%') mag *= 100;
     int precision = sp.precision < 0 ? 6 : sp.precision;
-    char fmt[16];
-    std::snprintf(fmt, sizeof fmt, sp.alt ? "%%#.*%c" : "%%.*%c", conv);
     char buf[512];
-    std::snprintf(buf, sizeof buf, fmt, precision, mag);
-    body = buf;
+    // to_chars formats as printf does ("%.*f"), without parsing a format at each call.
+    std::to_chars_result fast{buf, std::errc::value_too_large};
+    if ((conv == 'f' || conv == 'F') && !sp.alt && std::isfinite(mag))
+      fast = std::to_chars(buf, buf + sizeof buf, mag, std::chars_format::fixed, precision);
+    if (fast.ec == std::errc()) {
+      body.assign(buf, fast.ptr);
+    } else {
+      char fmt[16];
+      std::snprintf(fmt, sizeof fmt, sp.alt ? "%%#.*%c" : "%%.*%c", conv);
+      std::snprintf(buf, sizeof buf, fmt, precision, mag);
+      body = buf;
+    }
     if (type == 0 && body.find_first_of(".en") == std::string::npos) body += ".0";
     if (type == '%') body += '%';
   }
@@ -196,12 +205,13 @@ std::string format_value(const Value& v, std::string_view spec) {
 namespace {
 
 struct PercentState {
-  std::vector<Value> positional;
+  const Value* positional = nullptr;  // a tuple's items, or the one argument
+  std::size_t count = 0;
   const Dict* mapping = nullptr;
   std::size_t next = 0;
 
   const Value& take() {
-    if (next >= positional.size()) type_error("not enough arguments for format string");
+    if (next >= count) type_error("not enough arguments for format string");
     return positional[next++];
   }
 };
@@ -260,13 +270,21 @@ std::string percent_one(char conv, const Value& arg, Spec sp) {
 
 std::string percent_format(std::string_view fmt, const Value& args) {
   PercentState st;
-  if (args.is_tuple()) st.positional = args.items();
-  else st.positional.push_back(args);
+  if (args.is_tuple()) {
+    st.positional = args.items().data();
+    st.count = args.items().size();
+  } else {
+    st.positional = &args;
+    st.count = 1;
+  }
   if (args.is_dict()) st.mapping = &args.as_dict();
   std::string out;
   for (std::size_t i = 0; i < fmt.size(); ++i) {
     if (fmt[i] != '%') {
-      out += fmt[i];
+      std::size_t next = fmt.find('%', i);
+      if (next == std::string_view::npos) next = fmt.size();
+      out.append(fmt, i, next - i);
+      i = next - 1;
       continue;
     }
     if (++i >= fmt.size()) value_error("incomplete format");
@@ -312,7 +330,7 @@ std::string percent_format(std::string_view fmt, const Value& args) {
     }
     out += percent_one(fmt[i], arg ? *arg : st.take(), sp);
   }
-  if (st.next < st.positional.size() && !st.mapping)
+  if (st.next < st.count && !st.mapping)
     type_error("not all arguments converted during string formatting");
   return out;
 }
