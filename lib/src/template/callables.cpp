@@ -137,6 +137,53 @@ Value LoopObject::invoke(Interp& in, Args& args) const {
   return in.rendered(std::move(buf));
 }
 
+bool is_items_loop(const ForStmt& node) {
+  if (node.filter || node.uses_loop || node.recursive || node.iter->kind != ExprKind::call) return false;
+  const Target& t = node.target;
+  if (t.kind != Target::Kind::tuple || t.items.size() != 2) return false;
+  const auto& call = static_cast<const CallExpr&>(*node.iter);
+  const CallArgs& a = call.args;
+  if (call.callee->kind != ExprKind::getattr || !a.positional.empty() || !a.keywords.empty() || a.star_args ||
+      a.star_kwargs)
+    return false;
+  return static_cast<const GetattrExpr&>(*call.callee).attr == "items";
+}
+
+Flow run_items_loop(Interp& in, const ForStmt& node, const ScopePtr& scope) {
+  const auto& call = static_cast<const CallExpr&>(*node.iter);
+  const auto& g = static_cast<const GetattrExpr&>(*call.callee);
+  Value obj = in.eval(*g.object, scope);
+  if (!obj.is_dict()) {
+    Value items;
+    try {
+      items = in.call_attr(obj, g, call.args, scope);
+    } catch (Error& e) {
+      locate(e, *scope, call.pos);
+      throw;
+    }
+    return run_loop(in, node, scope, in.iterate(items), 0);
+  }
+  std::vector<Value> pairs;  // key, value, key, value...: a snapshot, as dict.items() gives
+  pairs.reserve(obj.as_dict().size() * 2);
+  for (const auto& e : obj.as_dict()) {
+    pairs.push_back(e.key);
+    pairs.push_back(e.value);
+  }
+  if (pairs.empty()) {
+    if (!node.otherwise.empty()) return in.exec(node.otherwise, Scope::child(scope));
+    return Flow::normal;
+  }
+  ScopePtr body_scope;
+  for (std::size_t i = 0; i < pairs.size(); i += 2) {
+    if (!body_scope || body_scope.use_count() > 1) body_scope = Scope::child(scope);
+    else body_scope->vars.clear();
+    in.assign(node.target.items[0], pairs[i], *body_scope);
+    in.assign(node.target.items[1], pairs[i + 1], *body_scope);
+    if (in.exec(node.body, body_scope) == Flow::break_) break;
+  }
+  return Flow::normal;
+}
+
 Flow run_loop(Interp& in, const ForStmt& node, const ScopePtr& scope, std::vector<Value> items, int depth) {
   if (node.filter) {
     std::vector<Value> kept;

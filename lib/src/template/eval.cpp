@@ -95,6 +95,26 @@ const Value& Interp::eval_ref(const Expr& e, const ScopePtr& scope, Value& scrat
   return scratch;
 }
 
+Value Interp::call_attr(const Value& obj, const GetattrExpr& g, const CallArgs& a, const ScopePtr& scope) {
+  if (!obj.is_object() && !obj.is_undefined()) {
+    if (MethodFn m = g.methods.of(obj)) {
+      PooledArgs pooled(*this);
+      Args& args = *pooled;
+      eval_args(a, scope, args);
+      if (obj.is_markup() && markup_wraps_method(g.attr)) {
+        escape_arguments(*this, g.attr, args);
+        Value r = m(*this, obj, args);
+        return r.is_string() ? Value::markup(r.as_string()) : r;
+      }
+      return m(*this, obj, args);
+    }
+  }
+  Value fn = getattr(obj, g);
+  PooledArgs pooled(*this);
+  eval_args(a, scope, *pooled);
+  return call(fn, *pooled);
+}
+
 Value Interp::eval_call(const CallExpr& c, const ScopePtr& scope) {
   // obj.method(...) on built-in values skips creating a bound method.
   if (c.callee->kind == ExprKind::getattr) {
@@ -105,24 +125,7 @@ Value Interp::eval_call(const CallExpr& c, const ScopePtr& scope) {
     bool by_name = g.object->kind == ExprKind::name;
     const Value* held = by_name || constant_args(c.args) ? &eval_ref(*g.object, scope, scratch) : nullptr;
     if (held && held != &scratch && !by_name && !held->is_string()) held = &(scratch = *held);
-    const Value& obj = held ? *held : (scratch = eval(*g.object, scope));
-    if (!obj.is_object() && !obj.is_undefined()) {
-      if (MethodFn m = g.methods.of(obj)) {
-        PooledArgs pooled(*this);
-        Args& args = *pooled;
-        eval_args(c.args, scope, args);
-        if (obj.is_markup() && markup_wraps_method(g.attr)) {
-          escape_arguments(*this, g.attr, args);
-          Value r = m(*this, obj, args);
-          return r.is_string() ? Value::markup(r.as_string()) : r;
-        }
-        return m(*this, obj, args);
-      }
-    }
-    Value fn = getattr(obj, g);
-    PooledArgs pooled(*this);
-    eval_args(c.args, scope, *pooled);
-    return call(fn, *pooled);
+    return call_attr(held ? *held : (scratch = eval(*g.object, scope)), g, c.args, scope);
   }
   Value fn = eval(*c.callee, scope);
   PooledArgs pooled(*this);

@@ -37,11 +37,14 @@ void Interp::assign(const Target& t, Value v, Scope& scope) {
       return;
     }
     case Target::Kind::ns_attr: {
-      const Value* found = find_variable(t.sym, t.name, std::hash<std::string_view>{}(t.name), scope);
+      auto hash = [](std::size_t h, const std::string& s) { return h ? h : std::hash<std::string_view>{}(s); };
+      const Value* found = find_variable(t.sym, t.name, hash(t.name_hash, t.name), scope);
       const Namespace* n = found ? as_namespace(*found) : nullptr;
       if (!n) raise("TemplateRuntimeError", "cannot assign attribute on non-namespace object");
-      if (Value* slot = n->attrs().find(std::string_view(t.attr))) *slot = std::move(v);
-      else n->attrs().set(Value(t.attr), std::move(v));
+      Dict& attrs = n->attrs();
+      // The Dict is the namespace's own (mutable): find() is const only for the hashed lookup.
+      if (const Value* slot = std::as_const(attrs).find(t.attr, hash(t.attr_hash, t.attr))) *const_cast<Value*>(slot) = std::move(v);
+      else attrs.set(Value(t.attr), std::move(v));
       return;
     }
   }
@@ -79,6 +82,7 @@ Flow Interp::exec_stmt(const Stmt& s, const ScopePtr& scope) {
       }
       case StmtKind::for_: {
         const auto& node = static_cast<const ForStmt&>(s);
+        if (is_items_loop(node)) return run_items_loop(*this, node, scope);
         return run_loop(*this, node, scope, iterate(eval(*node.iter, scope)), 0);
       }
       case StmtKind::set: {

@@ -125,6 +125,8 @@ class Interp {
   bool equal(const Value& a, const Value& b) const;
   bool contains(const Value& container, const Value& item) const;
   Value call(const Value& callee, Args& args);
+  // obj.attr(args...) with `obj` already evaluated (the callee of `c` is `g`).
+  Value call_attr(const Value& obj, const GetattrExpr& g, const CallArgs& a, const ScopePtr& scope);
   Value getattr(const Value& obj, std::string_view name);
   Value getattr(const Value& obj, std::string_view name, std::size_t hash);
   // `method`: find_method(obj, name), when the caller knows it.
