@@ -76,9 +76,10 @@ Value bound_method(const Value& self, std::string_view name, MethodFn fn) {
 }
 
 MethodSet MethodSet::named(std::string_view name) {
-  return MethodSet{find_str_method(name), find_collection_method(Value::list(), name),
-                   find_collection_method(Value::tuple({}), name), find_collection_method(Value::dict(), name),
-                   find_collection_method(Value::set(), name)};
+  // One sample of each type for the whole process: the parser asks for every x.name.
+  static const Value list = Value::list(), tuple = Value::tuple({}), dict = Value::dict(), set = Value::set();
+  return MethodSet{find_str_method(name), find_collection_method(list, name), find_collection_method(tuple, name),
+                   find_collection_method(dict, name), find_collection_method(set, name)};
 }
 
 MethodFn find_method(const Value& self, std::string_view name) {

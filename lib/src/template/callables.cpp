@@ -19,14 +19,14 @@ ScopePtr Macro::bind(Interp& in, Args& args) const {
   ScopePtr scope = Scope::child(closure_);
   std::size_t n = d.params.size();
   scope->vars.reserve(n + d.uses_varargs + d.uses_kwargs + d.uses_caller);
-  const auto& pos = args.positional;
+  auto& pos = args.positional;  // the call's own arguments: bound by moving them
   if (pos.size() > n && !d.uses_varargs)
     type_error("macro '" + d.name + "' takes not more than " + std::to_string(n) + " argument(s)");
   std::array<bool, 16> given_inline{};  // macros take a handful of parameters: no allocation
   std::unique_ptr<bool[]> given_heap(n > given_inline.size() ? new bool[n]() : nullptr);
   bool* given = given_heap ? given_heap.get() : given_inline.data();
   for (std::size_t i = 0; i < n && i < pos.size(); ++i) {
-    scope->vars.set(d.params[i].sym, pos[i]);
+    scope->vars.set(d.params[i].sym, std::move(pos[i]));
     given[i] = true;
   }
   Dict kwargs;
@@ -36,7 +36,7 @@ ScopePtr Macro::bind(Interp& in, Args& args) const {
     while (i < n && d.params[i].name != k) ++i;
     if (i < n) {
       if (given[i]) type_error("macro '" + d.name + "' got multiple values for argument '" + k + "'");
-      scope->vars.set(d.params[i].sym, v);
+      scope->vars.set(d.params[i].sym, std::move(v));
       given[i] = true;
     } else if (k == "caller" && d.uses_caller) {
       caller = v;

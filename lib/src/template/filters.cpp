@@ -31,6 +31,10 @@ Value like(const Value& subject, Value result) {
 }
 
 Value f_default(Interp& in, const Value& v, Args& args) {
+  if (args.keywords.empty() && args.positional.size() <= 1) {  // default(x): boolean is false
+    if (!v.is_undefined()) return v;
+    return args.positional.empty() ? Value("") : args.positional[0];
+  }
   auto a = bind_args(args, "default", {{"default_value", Value("")}, {"boolean", Value(false)}}, 0);
   if (v.is_undefined() || (in.truth(a[1]) && !v.truthy())) return a[0];
   return v;
@@ -88,6 +92,8 @@ Value f_title(Interp& in, const Value& v, Args& args) {
 }
 
 Value f_trim(Interp& in, const Value& v, Args& args) {
+  if (v.is_string() && args.positional.empty() && args.keywords.empty())  // str.strip() of whitespace
+    return like(v, Value(str::rstrip(str::lstrip(v.as_string()))));
   auto a = bind_args(args, "trim", {{"chars", Value()}}, 0);
   PooledArgs s(in);
   (*s).positional.push_back(std::move(a[0]));
@@ -95,7 +101,26 @@ Value f_trim(Interp& in, const Value& v, Args& args) {
   return str_method(in, v, strip, *s);
 }
 
+// s.replace(from, to) for a non-empty `from`, every occurrence.
+std::string replace_all_of(const std::string& s, const std::string& from, const std::string& to) {
+  std::string out;
+  std::size_t start = 0;
+  for (std::size_t at; (at = s.find(from, start)) != std::string::npos; start = at + from.size()) {
+    out.append(s, start, at - start);
+    out += to;
+  }
+  out.append(s, start);
+  return out;
+}
+
 Value f_replace(Interp& in, const Value& v, Args& args) {
+  if (!in.autoescape && args.keywords.empty() && args.positional.size() == 2) {  // 'x' | replace('a', 'b')
+    const Value& from = args.positional[0];
+    const Value& to = args.positional[1];
+    auto plain = [](const Value& x) { return x.is_string() && !x.is_markup(); };
+    if (plain(v) && plain(from) && plain(to) && !from.as_string().empty())
+      return Value(replace_all_of(v.as_string(), from.as_string(), to.as_string()));
+  }
   auto a = bind_args(args, "replace", {{"old", Value()}, {"new", Value()}, {"count", Value()}}, 2);
   Value count = a[2].is_none() ? Value(-1) : a[2];
   static const MethodFn replace = find_str_method("replace");
