@@ -66,6 +66,18 @@ Value f_capitalize(Interp& in, const Value& v, Args& args) {
   return str_method(in, v, capitalize, args);
 }
 Value f_center(Interp& in, const Value& v, Args& args) {
+  if (v.is_string() && !v.is_markup() && args.keywords.empty() && args.positional.size() == 1 &&
+      args.positional[0].is_int()) {  // 'x' | center(16), as str.center()
+    std::int64_t width = args.positional[0].as_int();
+    const std::string& s = v.as_string();
+    std::int64_t n = width - static_cast<std::int64_t>(code_point_count(s));
+    if (n <= 0) return v;
+    std::int64_t left = n / 2 + (n & width & 1);  // the extra space goes left when width is odd
+    std::string out(static_cast<std::size_t>(left), ' ');
+    out += s;
+    out.append(static_cast<std::size_t>(n - left), ' ');
+    return Value(std::move(out));
+  }
   auto a = bind_args(args, "center", {{"width", Value(80)}}, 0);
   PooledArgs c(in);
   (*c).positional.push_back(std::move(a[0]));

@@ -107,10 +107,9 @@ Value sf_sort(Interp& in, const Value& v, Args& args) {
                      {{"reverse", Value(false)}, {"case_sensitive", Value(false)}, {"attribute", Value()}}, 0);
   std::vector<Value> items = in.iterate(v);
   std::vector<Value> keys;
-  keys.reserve(items.size());
   bool fold = !in.truth(a[1]);
   if (a[2].is_string() && a[2].as_string().find(',') != std::string::npos) {
-    // "a,b": a list of keys per item, the attribute split once.
+    // "a,b": a row of keys per item (compared as lists), the attribute split once.
     std::vector<Value> attributes;
     std::string_view all = a[2].as_string();
     for (std::size_t start = 0;;) {
@@ -119,18 +118,18 @@ Value sf_sort(Interp& in, const Value& v, Args& args) {
       if (comma == std::string_view::npos) break;
       start = comma + 1;
     }
+    keys.reserve(items.size() * attributes.size());
     for (const auto& item : items) {
-      std::vector<Value> parts;
-      parts.reserve(attributes.size());
       for (const auto& attribute : attributes) {
         Value k = lookup_path(in, item, attribute);
-        parts.push_back(fold ? fold_case(k) : std::move(k));
+        keys.push_back(fold ? fold_case(k) : std::move(k));
       }
-      keys.push_back(Value::list(std::move(parts)));
     }
-  } else {
-    for (const auto& item : items) keys.push_back(sort_key(in, item, a[2], fold, false));
+    sort_by_key_rows(items, keys, attributes.size(), in.truth(a[0]));
+    return Value::list(std::move(items));
   }
+  keys.reserve(items.size());
+  for (const auto& item : items) keys.push_back(sort_key(in, item, a[2], fold, false));
   sort_by_keys(items, keys, in.truth(a[0]));
   return Value::list(std::move(items));
 }
@@ -150,6 +149,20 @@ Value sf_unique(Interp& in, const Value& v, Args& args) {
 }
 
 Value extreme(Interp& in, const Value& v, Args& args, const char* name, bool want_max) {
+  if (args.positional.empty() && args.keywords.empty() && (v.is_list() || v.is_tuple())) {
+    // max(x) / min(x): str keys compare folded, the rest as they are.
+    const std::vector<Value>& items = v.items();
+    if (items.empty()) return Value::undefined("No aggregated item, sequence was empty.");
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < items.size(); ++i) {
+      const Value& x = items[i];
+      const Value& b = items[best];
+      bool better = x.is_string() || b.is_string() ? (want_max ? less(fold_case(b), fold_case(x)) : less(fold_case(x), fold_case(b)))
+                                                   : (want_max ? less(b, x) : less(x, b));
+      if (better) best = i;
+    }
+    return items[best];
+  }
   auto a = bind_args(args, name, {{"case_sensitive", Value(false)}, {"attribute", Value()}}, 0);
   std::vector<Value> iterated;
   const std::vector<Value>& items = v.is_list() || v.is_tuple() ? v.items() : (iterated = in.iterate(v));

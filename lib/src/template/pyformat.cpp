@@ -216,12 +216,59 @@ struct PercentState {
   }
 };
 
+// `body` padded with spaces to `width` code points, on the right when `left`, into `out`.
+void append_padded(std::string& out, std::string_view body, int width, bool left) {
+  auto n = static_cast<std::int64_t>(width) - static_cast<std::int64_t>(code_point_count(body));
+  if (n > 0 && !left) out.append(static_cast<std::size_t>(n), ' ');
+  out += body;
+  if (n > 0 && left) out.append(static_cast<std::size_t>(n), ' ');
+}
+
+// %s, %d and %f with at most a width, '-' and a precision (for %f), written straight into
+// `out`; false for anything else, which percent_one() formats.
+bool append_simple(std::string& out, char conv, const Value& arg, const Spec& sp) {
+  if (sp.fill != " " || sp.sign != '-' || sp.alt || (sp.align && sp.align != '<')) return false;
+  bool left = sp.align == '<';
+  char buf[128];
+  switch (conv) {
+    case 's':
+      if (sp.precision >= 0 || !arg.is_string()) return false;
+      append_padded(out, arg.as_string(), sp.width, left);
+      return true;
+    case 'd':
+    case 'i':
+    case 'u': {
+      if (sp.precision >= 0 || !arg.is_int()) return false;
+      auto r = std::to_chars(buf, buf + sizeof buf, arg.as_int());
+      append_padded(out, std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)), sp.width, left);
+      return true;
+    }
+    case 'f':
+    case 'F': {
+      if (!arg.is_float() && !arg.is_int()) return false;
+      double d = arg.is_int() ? static_cast<double>(arg.as_int()) : arg.as_float();
+      if (!std::isfinite(d)) return false;
+      char* p = buf;
+      if (std::signbit(d)) *p++ = '-';
+      auto r = std::to_chars(p, buf + sizeof buf, std::fabs(d), std::chars_format::fixed, sp.precision < 0 ? 6 : sp.precision);
+      if (r.ec != std::errc()) return false;
+      append_padded(out, std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)), sp.width, left);
+      return true;
+    }
+    default: return false;
+  }
+}
+
 std::string percent_one(char conv, const Value& arg, Spec sp) {
   switch (conv) {
     case 's':
     case 'r':
     case 'a': {
       std::string s = conv == 's' ? arg.str() : arg.repr();
+      if (sp.align == '=') {  // the 0 flag pads numbers only: '%05s' % 'ab' is '   ab'
+        sp.fill = " ";
+        sp.align = 0;
+      }
       return pad("", truncate_code_points(s, sp.precision), sp, '>');
     }
     case 'd':
@@ -328,7 +375,8 @@ std::string percent_format(std::string_view fmt, const Value& args) {
       out += '%';
       continue;
     }
-    out += percent_one(fmt[i], arg ? *arg : st.take(), sp);
+    const Value& value = arg ? *arg : st.take();
+    if (!append_simple(out, fmt[i], value, sp)) out += percent_one(fmt[i], value, sp);
   }
   if (st.next < st.count && !st.mapping)
     type_error("not all arguments converted during string formatting");
