@@ -187,7 +187,7 @@ void Vars::set(Symbol s, Value v) {
     *found = std::move(v);
     return;
   }
-  entries_.push_back(Entry{s, std::move(v)});
+  entries_.emplace_back(s, std::move(v));
   constexpr std::size_t short_list = 12;
   if (entries_.size() <= short_list) return;
   if (entries_.size() * 2 <= index_.size()) {

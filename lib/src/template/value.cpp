@@ -328,7 +328,14 @@ std::size_t Dict::locate(const Value& key, std::size_t hash) const {
 }
 
 std::size_t Dict::locate_str(std::string_view key, std::size_t hash) const {
-  auto match = [&](const Entry& e) { return e.hash == hash && e.key.is_string() && e.key.as_string() == key; };
+  auto match = [&](const Entry& e) {
+    if (e.hash != hash || !e.key.is_string()) return false;
+    const std::string& k = e.key.as_string();
+    if (k.size() != key.size()) return false;
+    for (std::size_t i = 0; i < k.size(); ++i)  // keys are short: no call to memcmp
+      if (k[i] != key[i]) return false;
+    return true;
+  };
   if (index_.empty()) {
     for (std::size_t i = 0; i < entries_.size(); ++i)
       if (match(entries_[i])) return i;
