@@ -74,6 +74,7 @@ void Interp::eval_args(const CallArgs& a, const ScopePtr& scope, Args& args) {
 }
 
 const Value& Interp::eval_ref(const Expr& e, const ScopePtr& scope, Value& scratch) {
+  if (e.kind == ExprKind::constant) return static_cast<const ConstExpr&>(e).value;
   if (e.kind == ExprKind::name) {
     const auto& n = static_cast<const NameExpr&>(e);
     if (const Value* v = find_variable(n, *scope)) return *v;
