@@ -337,10 +337,21 @@ Value sf_groupby(Interp& in, const Value& v, Args& args) {
     return folded ? fold_case(k) : k;
   };
   std::vector<Value> keys;
+  keys.reserve(items.size());
   for (const auto& item : items) keys.push_back(key_of(item, fold));
-  std::vector<Value> sorted_keys = keys;
-  sort_by_keys(items, keys, false);
-  sort_by_keys(sorted_keys, std::vector<Value>(sorted_keys), false);
+  // One sort gives the order of both the items and their keys.
+  std::vector<Value> order;
+  order.reserve(items.size());
+  for (std::size_t k = 0; k < items.size(); ++k) order.emplace_back(static_cast<std::int64_t>(k));
+  sort_by_keys(order, keys, false);
+  std::vector<Value> sorted_items, sorted_keys;
+  sorted_items.reserve(items.size());
+  sorted_keys.reserve(items.size());
+  for (const auto& at : order) {
+    sorted_items.push_back(std::move(items[static_cast<std::size_t>(at.as_int())]));
+    sorted_keys.push_back(std::move(keys[static_cast<std::size_t>(at.as_int())]));
+  }
+  items = std::move(sorted_items);
   std::vector<Value> out;
   std::size_t i = 0;
   while (i < items.size()) {
