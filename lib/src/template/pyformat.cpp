@@ -470,7 +470,8 @@ std::string format_fields(std::string_view fmt, const Args& args, const FieldSte
     }
     std::string spec;
     if (!rest.empty() && rest[0] == ':') spec = format_fields(rest.substr(1), args, step, auto_index, numbering);
-    out += format_value(v, spec);
+    if (spec.empty()) append_str(out, v);  // format(v, '') is str(v)
+    else out += format_value(v, spec);
   }
   return out;
 }
