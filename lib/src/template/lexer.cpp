@@ -37,7 +37,11 @@ enum class Opener { none, variable, block, comment, line_statement, line_comment
 
 class Lexer {
  public:
-  Lexer(std::string src, const Options& o, const std::string& name) : s_(std::move(src)), o_(o), name_(name) {}
+  Lexer(std::string src, const Options& o, const std::string& name) : s_(std::move(src)), o_(o), name_(name) {
+    for (const std::string* opener : {&o.variable_start, &o.block_start, &o.comment_start, &o.line_comment_prefix,
+                                      &o.line_statement_prefix})
+      if (!opener->empty()) opener_firsts_ += opener->front();
+  }
 
   std::vector<Token> run() {
     out_.reserve(s_.size() / 8 + 16);  // SlapOS templates: a token per 3 to 60 bytes
@@ -79,6 +83,8 @@ class Lexer {
   // The next tag opener at or after `from`: its kind and where the data before it ends.
   Opener find_opener(std::size_t from, std::size_t& start) const {
     for (std::size_t i = from; i < s_.size(); ++i) {
+      i = s_.find_first_of(opener_firsts_, i);  // data runs to where an opener can start
+      if (i == std::string::npos) break;
       // The longest opener wins where several match, as in Jinja2's sorted root rules.
       Opener best = Opener::none;
       std::size_t best_size = 0;
@@ -323,6 +329,7 @@ class Lexer {
   std::string s_;
   const Options& o_;
   const std::string& name_;
+  std::string opener_firsts_;  // the first character of each tag opener and line prefix
   std::size_t pos_ = 0;
   std::vector<Token> out_;
   int line_ = 1;
