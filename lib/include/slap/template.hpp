@@ -18,6 +18,7 @@
 #include <initializer_list>
 #include <map>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,18 +43,55 @@ class Value {
  public:
   enum class Type : std::uint8_t { undefined, none, boolean, integer, floating, string, list, tuple, dict, set, object };
 
-  Value() noexcept : v_(std::monostate{}) {}  // None
-  Value(std::nullptr_t) noexcept : v_(std::monostate{}) {}
-  Value(bool b) noexcept : v_(b) {}
-  Value(int i) noexcept : v_(std::int64_t{i}) {}
-  Value(long i) noexcept : v_(std::int64_t{i}) {}
-  Value(long long i) noexcept : v_(std::int64_t{i}) {}
-  Value(unsigned u) noexcept : v_(std::int64_t{u}) {}
-  Value(unsigned long u) noexcept : v_(static_cast<std::int64_t>(u)) {}
-  Value(double d) noexcept : v_(d) {}
-  Value(std::string s) noexcept : v_(std::move(s)) {}
-  Value(std::string_view s) : v_(std::string(s)) {}
-  Value(const char* s) : v_(std::string(s)) {}
+  Value() noexcept : tag_(Tag::none) {}  // None
+  Value(std::nullptr_t) noexcept : tag_(Tag::none) {}
+  Value(bool b) noexcept : tag_(Tag::boolean) { u_.b = b; }
+  Value(int i) noexcept : tag_(Tag::integer) { u_.i = i; }
+  Value(long i) noexcept : tag_(Tag::integer) { u_.i = i; }
+  Value(long long i) noexcept : tag_(Tag::integer) { u_.i = i; }
+  Value(unsigned u) noexcept : tag_(Tag::integer) { u_.i = u; }
+  Value(unsigned long u) noexcept : tag_(Tag::integer) { u_.i = static_cast<std::int64_t>(u); }
+  Value(double d) noexcept : tag_(Tag::floating) { u_.d = d; }
+  Value(std::string s) noexcept : tag_(Tag::string) { new (&u_.s) std::string(std::move(s)); }
+  Value(std::string_view s) : tag_(Tag::string) { new (&u_.s) std::string(s); }
+  Value(const char* s) : tag_(Tag::string) { new (&u_.s) std::string(s); }
+
+  // Scalars (None, bool, int, float) copy and destroy inline; the rest out of line.
+  Value(const Value& o) : tag_(o.tag_), lenient_(o.lenient_) {
+    if (o.scalar()) u_.bits = o.u_.bits;
+    else copy_from(o);
+  }
+  Value(Value&& o) noexcept : tag_(o.tag_), lenient_(o.lenient_) {
+    if (o.scalar()) u_.bits = o.u_.bits;
+    else move_from(std::move(o));
+  }
+  Value& operator=(const Value& o) {
+    if (scalar() && o.scalar()) {
+      tag_ = o.tag_;
+      u_.bits = o.u_.bits;
+      return *this;
+    }
+    Value copy(o);  // o may live inside what *this holds
+    return *this = std::move(copy);
+  }
+  Value& operator=(Value&& o) noexcept {
+    if (this == &o) return *this;
+    if (scalar() && o.scalar()) {
+      tag_ = o.tag_;
+      u_.bits = o.u_.bits;
+      return *this;
+    }
+    Value taken(std::move(o));  // o may live inside what *this holds
+    destroy();
+    tag_ = taken.tag_;
+    lenient_ = taken.lenient_;
+    if (taken.scalar()) u_.bits = taken.u_.bits;
+    else move_from(std::move(taken));
+    return *this;
+  }
+  ~Value() {
+    if (!scalar()) destroy();
+  }
 
   // An undefined value; `hint` is the error text its misuse produces ("'x' is undefined").
   static Value undefined(std::string hint);
@@ -80,11 +118,8 @@ class Value {
   // cannot hold (sets, functions, undefined) and on non-string keys that are not scalars.
   Result<std::string> to_json(bool sort_keys = false) const;
 
-  Type type() const noexcept {
-    std::size_t i = v_.index();
-    return i == markup_index ? Type::string : static_cast<Type>(i);
-  }
-  bool is_markup() const noexcept { return v_.index() == markup_index; }
+  Type type() const noexcept { return tag_ == Tag::markup ? Type::string : static_cast<Type>(tag_); }
+  bool is_markup() const noexcept { return tag_ == Tag::markup; }
   bool is_undefined() const noexcept { return type() == Type::undefined; }
   bool is_none() const noexcept { return type() == Type::none; }
   bool is_bool() const noexcept { return type() == Type::boolean; }
@@ -99,12 +134,21 @@ class Value {
   bool is_object() const noexcept { return type() == Type::object; }
 
   // Accessors: precondition is the matching type.
-  bool as_bool() const { return std::get<bool>(v_); }
-  std::int64_t as_int() const { return std::get<std::int64_t>(v_); }
-  double as_float() const { return std::get<double>(v_); }
+  bool as_bool() const {
+    if (tag_ != Tag::boolean) wrong_type();
+    return u_.b;
+  }
+  std::int64_t as_int() const {
+    if (tag_ != Tag::integer) wrong_type();
+    return u_.i;
+  }
+  double as_float() const {
+    if (tag_ != Tag::floating) wrong_type();
+    return u_.d;
+  }
   const std::string& as_string() const {
-    const std::string* s = std::get_if<std::string>(&v_);
-    return s ? *s : std::get<Markup>(v_).text;
+    if (tag_ != Tag::string && tag_ != Tag::markup) wrong_type();
+    return u_.s;
   }
   // Items of a list or a tuple.
   const std::vector<Value>& items() const;
@@ -130,19 +174,36 @@ class Value {
   bool same(const Value& o) const;
 
  private:
-  struct Undef {
-    std::shared_ptr<const std::string> hint;
-    bool lenient = false;
+  // A tagged union rather than std::variant: copying or dropping a scalar is a branch,
+  // not a call through a table, and that is most of what the evaluator does.
+  enum class Tag : std::uint8_t { undefined, none, boolean, integer, floating, string, list, tuple, dict, set, object, markup };
+  union Payload {
+    Payload() noexcept : bits(0) {}
+    ~Payload() {}
+    std::uint64_t bits;  // what a scalar copies
+    bool b;
+    std::int64_t i;
+    double d;
+    std::string s;  // string and markup
+    std::shared_ptr<const std::string> hint;  // undefined
+    std::shared_ptr<ListData> list;
+    std::shared_ptr<const TupleData> tuple;
+    std::shared_ptr<DictData> dict;
+    std::shared_ptr<SetData> set;
+    std::shared_ptr<Object> object;
   };
-  struct List { std::shared_ptr<ListData> p; };
-  struct Tuple { std::shared_ptr<const TupleData> p; };
-  struct DictRef { std::shared_ptr<DictData> p; };
-  struct SetRef { std::shared_ptr<SetData> p; };
-  struct Markup { std::string text; };
-  static constexpr std::size_t markup_index = 11;
-  std::variant<Undef, std::monostate, bool, std::int64_t, double, std::string, List, Tuple, DictRef, SetRef,
-               std::shared_ptr<Object>, Markup>
-      v_;
+  static_assert(sizeof(double) == sizeof(std::uint64_t) && sizeof(std::int64_t) == sizeof(std::uint64_t));
+
+  bool scalar() const noexcept { return static_cast<unsigned>(tag_) - 1u < 4u; }  // none .. floating
+  // Construct u_ from o's payload (tag_ already set); destroy() ends the payload.
+  void copy_from(const Value& o);
+  void move_from(Value&& o) noexcept;
+  void destroy() noexcept;
+  [[noreturn]] static void wrong_type();
+
+  Payload u_;
+  Tag tag_;
+  bool lenient_ = false;  // undefined only
 };
 
 // An insertion-ordered hash map with Value keys (Python dict).

@@ -6,14 +6,14 @@
 
 namespace slap::tmpl {
 
-std::vector<Value> bind_args(const Args& args, std::string_view function, std::initializer_list<ParamSpec> params,
-                             std::size_t required) {
+BoundArgs bind_args(const Args& args, std::string_view function, std::initializer_list<ParamSpec> params,
+                    std::size_t required) {
   auto fn = [function] { return std::string(function); };  // error messages only: no allocation per call
   if (args.positional.size() > params.size())
     type_error(fn() + "() takes at most " + std::to_string(params.size()) + " argument" +
                (params.size() == 1 ? "" : "s") + " (" + std::to_string(args.positional.size()) + " given)");
-  std::vector<Value> out;
-  out.reserve(params.size());
+  if (params.size() > BoundArgs::capacity) raise("RuntimeError", fn() + "() declares more parameters than bind_args holds");
+  BoundArgs out;
   std::uint64_t given = 0;  // bit i: parameter i was passed (filters and methods take a handful)
   for (const auto& p : params) out.push_back(p.default_value);
   for (std::size_t i = 0; i < args.positional.size(); ++i) {
@@ -78,9 +78,10 @@ Value bound_method(const Value& self, std::string_view name, MethodFn fn) {
 }
 
 MethodSet MethodSet::named(std::string_view name) {
-  return MethodSet{find_str_method(name), find_collection_method(Value::list(), name),
-                   find_collection_method(Value::tuple({}), name), find_collection_method(Value::dict(), name),
-                   find_collection_method(Value::set(), name)};
+  // One sample of each type for the whole process: the parser asks for every x.name.
+  static const Value list = Value::list(), tuple = Value::tuple({}), dict = Value::dict(), set = Value::set();
+  return MethodSet{find_str_method(name), find_collection_method(list, name), find_collection_method(tuple, name),
+                   find_collection_method(dict, name), find_collection_method(set, name)};
 }
 
 MethodFn find_method(const Value& self, std::string_view name) {

@@ -156,6 +156,7 @@ struct Target {
   std::string name;  // name, or the namespace variable for ns_attr
   Symbol sym = 0;    // of name
   std::string attr;  // ns_attr only
+  std::size_t name_hash = 0, attr_hash = 0;  // ns_attr: of name and attr (0: not computed)
   std::vector<Target> items;
 };
 

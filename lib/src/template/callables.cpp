@@ -1,5 +1,7 @@
 #include "callables.hpp"
 
+#include <array>
+
 #include "errors.hpp"
 #include "text.hpp"
 
@@ -16,12 +18,15 @@ ScopePtr Macro::bind(Interp& in, Args& args) const {
   const MacroDef& d = *def_;
   ScopePtr scope = Scope::child(closure_);
   std::size_t n = d.params.size();
-  const auto& pos = args.positional;
+  scope->vars.reserve(n + d.uses_varargs + d.uses_kwargs + d.uses_caller);
+  auto& pos = args.positional;  // the call's own arguments: bound by moving them
   if (pos.size() > n && !d.uses_varargs)
     type_error("macro '" + d.name + "' takes not more than " + std::to_string(n) + " argument(s)");
-  std::vector<bool> given(n, false);
+  std::array<bool, 16> given_inline{};  // macros take a handful of parameters: no allocation
+  std::unique_ptr<bool[]> given_heap(n > given_inline.size() ? new bool[n]() : nullptr);
+  bool* given = given_heap ? given_heap.get() : given_inline.data();
   for (std::size_t i = 0; i < n && i < pos.size(); ++i) {
-    scope->vars.set(d.params[i].sym, pos[i]);
+    scope->vars.set(d.params[i].sym, std::move(pos[i]));
     given[i] = true;
   }
   Dict kwargs;
@@ -31,7 +36,7 @@ ScopePtr Macro::bind(Interp& in, Args& args) const {
     while (i < n && d.params[i].name != k) ++i;
     if (i < n) {
       if (given[i]) type_error("macro '" + d.name + "' got multiple values for argument '" + k + "'");
-      scope->vars.set(d.params[i].sym, v);
+      scope->vars.set(d.params[i].sym, std::move(v));
       given[i] = true;
     } else if (k == "caller" && d.uses_caller) {
       caller = v;
@@ -136,6 +141,53 @@ Value LoopObject::invoke(Interp& in, Args& args) const {
   OutputRedirect redirect(in, buf);
   run_loop(in, node_, outer_, in.iterate(args.positional[0]), depth_ + 1);
   return in.rendered(std::move(buf));
+}
+
+bool is_items_loop(const ForStmt& node) {
+  if (node.filter || node.uses_loop || node.recursive || node.iter->kind != ExprKind::call) return false;
+  const Target& t = node.target;
+  if (t.kind != Target::Kind::tuple || t.items.size() != 2) return false;
+  const auto& call = static_cast<const CallExpr&>(*node.iter);
+  const CallArgs& a = call.args;
+  if (call.callee->kind != ExprKind::getattr || !a.positional.empty() || !a.keywords.empty() || a.star_args ||
+      a.star_kwargs)
+    return false;
+  return static_cast<const GetattrExpr&>(*call.callee).attr == "items";
+}
+
+Flow run_items_loop(Interp& in, const ForStmt& node, const ScopePtr& scope) {
+  const auto& call = static_cast<const CallExpr&>(*node.iter);
+  const auto& g = static_cast<const GetattrExpr&>(*call.callee);
+  Value obj = in.eval(*g.object, scope);
+  if (!obj.is_dict()) {
+    Value items;
+    try {
+      items = in.call_attr(obj, g, call.args, scope);
+    } catch (Error& e) {
+      locate(e, *scope, call.pos);
+      throw;
+    }
+    return run_loop(in, node, scope, in.iterate(items), 0);
+  }
+  std::vector<Value> pairs;  // key, value, key, value...: a snapshot, as dict.items() gives
+  pairs.reserve(obj.as_dict().size() * 2);
+  for (const auto& e : obj.as_dict()) {
+    pairs.push_back(e.key);
+    pairs.push_back(e.value);
+  }
+  if (pairs.empty()) {
+    if (!node.otherwise.empty()) return in.exec(node.otherwise, Scope::child(scope));
+    return Flow::normal;
+  }
+  ScopePtr body_scope;
+  for (std::size_t i = 0; i < pairs.size(); i += 2) {
+    if (!body_scope || body_scope.use_count() > 1) body_scope = Scope::child(scope);
+    else body_scope->vars.clear();
+    in.assign(node.target.items[0], pairs[i], *body_scope);
+    in.assign(node.target.items[1], pairs[i + 1], *body_scope);
+    if (in.exec(node.body, body_scope) == Flow::break_) break;
+  }
+  return Flow::normal;
 }
 
 Flow run_loop(Interp& in, const ForStmt& node, const ScopePtr& scope, std::vector<Value> items, int depth) {

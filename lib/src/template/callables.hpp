@@ -47,5 +47,10 @@ class LoopObject final : public InternalObject, public std::enable_shared_from_t
 
 // Runs a for loop over `items` (already filtered) in `scope`, `depth` levels deep.
 Flow run_loop(Interp& in, const ForStmt& node, const ScopePtr& scope, std::vector<Value> items, int depth);
+// Runs `for k, v in x.items()`; without a filter or `loop` in the body, a dict's pairs are
+// assigned from its entries, no tuple built per item.
+Flow run_items_loop(Interp& in, const ForStmt& node, const ScopePtr& scope);
+// Whether run_items_loop applies to the loop `node`.
+bool is_items_loop(const ForStmt& node);
 
 }  // namespace slap::tmpl

@@ -18,6 +18,17 @@ void locate(Error& e, const Scope& scope, Pos pos) {
 
 namespace {
 
+// Arguments whose evaluation runs no code: a subject evaluated by reference before them
+// cannot be changed under the reference while they are evaluated.
+bool constant_args(const CallArgs& a) {
+  if (a.star_args || a.star_kwargs) return false;
+  for (const auto& e : a.positional)
+    if (e->kind != ExprKind::constant) return false;
+  for (const auto& [name, e] : a.keywords)
+    if (e->kind != ExprKind::constant) return false;
+  return true;
+}
+
 std::optional<std::int64_t> slice_bound(Interp& in, const ExprPtr& e, const ScopePtr& scope) {
   if (!e) return std::nullopt;
   Value v = in.eval(*e, scope);
@@ -43,6 +54,11 @@ Value Interp::eval_slice(const Value& obj, const SliceExpr& s, const ScopePtr& s
 
 Args Interp::eval_args(const CallArgs& a, const ScopePtr& scope) {
   Args args;
+  eval_args(a, scope, args);
+  return args;
+}
+
+void Interp::eval_args(const CallArgs& a, const ScopePtr& scope, Args& args) {
   args.positional.reserve(a.positional.size());
   for (const auto& e : a.positional) args.positional.push_back(eval(*e, scope));
   if (a.star_args)
@@ -57,10 +73,10 @@ Args Interp::eval_args(const CallArgs& a, const ScopePtr& scope) {
       args.keywords.emplace_back(e.key.as_string(), e.value);
     }
   }
-  return args;
 }
 
 const Value& Interp::eval_ref(const Expr& e, const ScopePtr& scope, Value& scratch) {
+  if (e.kind == ExprKind::constant) return static_cast<const ConstExpr&>(e).value;
   if (e.kind == ExprKind::name) {
     const auto& n = static_cast<const NameExpr&>(e);
     if (const Value* v = find_variable(n, *scope)) return *v;
@@ -82,33 +98,48 @@ const Value& Interp::eval_ref(const Expr& e, const ScopePtr& scope, Value& scrat
   return scratch;
 }
 
+Value Interp::call_attr(const Value& obj, const GetattrExpr& g, const CallArgs& a, const ScopePtr& scope) {
+  if (!obj.is_object() && !obj.is_undefined()) {
+    if (MethodFn m = g.methods.of(obj)) {
+      PooledArgs pooled(*this);
+      Args& args = *pooled;
+      eval_args(a, scope, args);
+      if (obj.is_markup() && markup_wraps_method(g.attr)) {
+        escape_arguments(*this, g.attr, args);
+        Value r = m(*this, obj, args);
+        return r.is_string() ? Value::markup(r.as_string()) : r;
+      }
+      return m(*this, obj, args);
+    }
+  }
+  Value fn = getattr(obj, g);
+  PooledArgs pooled(*this);
+  eval_args(a, scope, *pooled);
+  return call(fn, *pooled);
+}
+
 Value Interp::eval_call(const CallExpr& c, const ScopePtr& scope) {
   // obj.method(...) on built-in values skips creating a bound method.
   if (c.callee->kind == ExprKind::getattr) {
     const auto& g = static_cast<const GetattrExpr&>(*c.callee);
-    Value obj = eval(*g.object, scope);
-    if (!obj.is_object() && !obj.is_undefined()) {
-      if (MethodFn m = g.methods.of(obj)) {
-        Args args = eval_args(c.args, scope);
-        if (obj.is_markup() && markup_wraps_method(g.attr)) {
-          escape_arguments(*this, g.attr, args);
-          Value r = m(*this, obj, args);
-          return r.is_string() ? Value::markup(r.as_string()) : r;
-        }
-        return m(*this, obj, args);
-      }
-    }
-    Value fn = getattr(obj, g);
-    Args args = eval_args(c.args, scope);
-    return call(fn, args);
+    // The object by reference when nothing can change it before the call: a variable (no
+    // expression rebinds one), or a string with arguments that run no code.
+    Value scratch;
+    bool by_name = g.object->kind == ExprKind::name;
+    const Value* held = by_name || constant_args(c.args) ? &eval_ref(*g.object, scope, scratch) : nullptr;
+    if (held && held != &scratch && !by_name && !held->is_string()) held = &(scratch = *held);
+    return call_attr(held ? *held : (scratch = eval(*g.object, scope)), g, c.args, scope);
   }
   Value fn = eval(*c.callee, scope);
-  Args args = eval_args(c.args, scope);
-  return call(fn, args);
+  PooledArgs pooled(*this);
+  eval_args(c.args, scope, *pooled);
+  return call(fn, *pooled);
 }
 
-Value Interp::eval_filter(const FilterExpr& f, Value subject, const ScopePtr& scope) {
-  Args args = eval_args(f.args, scope);
+Value Interp::eval_filter(const FilterExpr& f, const Value& subject, const ScopePtr& scope) {
+  PooledArgs pooled(*this);
+  Args& args = *pooled;
+  eval_args(f.args, scope, args);
   try {
     if (!f.fn) raise("TemplateRuntimeError", "No filter named '" + f.name + "' found.");
     return f.fn->fn(*this, subject, args);
@@ -194,12 +225,17 @@ Value Interp::eval(const Expr& e, const ScopePtr& scope) {
       case ExprKind::call: return eval_call(static_cast<const CallExpr&>(e), scope);
       case ExprKind::filter: {
         const auto& f = static_cast<const FilterExpr&>(e);
-        return eval_filter(f, eval(*f.subject, scope), scope);
+        if (!constant_args(f.args)) return eval_filter(f, eval(*f.subject, scope), scope);
+        Value scratch;
+        return eval_filter(f, eval_ref(*f.subject, scope, scratch), scope);
       }
       case ExprKind::test: {
         const auto& t = static_cast<const TestExpr&>(e);
-        Value subject = eval(*t.subject, scope);
-        Args args = eval_args(t.args, scope);
+        Value scratch;
+        const Value& subject = constant_args(t.args) ? eval_ref(*t.subject, scope, scratch) : (scratch = eval(*t.subject, scope));
+        PooledArgs pooled(*this);
+        Args& args = *pooled;
+        eval_args(t.args, scope, args);
         if (!t.fn) raise("TemplateRuntimeError", "No test named '" + t.name + "' found.");
         return Value(t.fn->fn(*this, subject, args));
       }
@@ -224,7 +260,10 @@ Value Interp::eval(const Expr& e, const ScopePtr& scope) {
           return markup_join(*this, parts, Value(""));
         }
         std::string out;
-        for (const auto& part : static_cast<const ConcatExpr&>(e).parts) append_text(out, eval(*part, scope));
+        for (const auto& part : static_cast<const ConcatExpr&>(e).parts) {
+          Value scratch;
+          append_text(out, eval_ref(*part, scope, scratch));
+        }
         return Value(std::move(out));
       }
       case ExprKind::compare: return eval_compare(static_cast<const CompareExpr&>(e), scope);

@@ -26,21 +26,25 @@ void Interp::assign(const Target& t, Value v, Scope& scope) {
   switch (t.kind) {
     case Target::Kind::name: scope.vars.set(t.sym, std::move(v)); return;
     case Target::Kind::tuple: {
-      std::vector<Value> items = iterate(v);
+      std::vector<Value> iterated;  // a list or tuple unpacks from its items, uncopied
+      const std::vector<Value>& items = v.is_tuple() || v.is_list() ? v.items() : (iterated = iterate(v));
       if (items.size() < t.items.size())
         value_error("not enough values to unpack (expected " + std::to_string(t.items.size()) + ", got " +
                     std::to_string(items.size()) + ")");
       if (items.size() > t.items.size())
         value_error("too many values to unpack (expected " + std::to_string(t.items.size()) + ")");
-      for (std::size_t i = 0; i < items.size(); ++i) assign(t.items[i], std::move(items[i]), scope);
+      for (std::size_t i = 0; i < items.size(); ++i) assign(t.items[i], items[i], scope);
       return;
     }
     case Target::Kind::ns_attr: {
-      const Value* found = find_variable(t.sym, t.name, std::hash<std::string_view>{}(t.name), scope);
-      Value ns = found ? *found : undefined_name(t.name);
-      auto* n = ns.is_object() ? dynamic_cast<const Namespace*>(ns.as_object().get()) : nullptr;
+      auto hash = [](std::size_t h, const std::string& s) { return h ? h : std::hash<std::string_view>{}(s); };
+      const Value* found = find_variable(t.sym, t.name, hash(t.name_hash, t.name), scope);
+      const Namespace* n = found ? as_namespace(*found) : nullptr;
       if (!n) raise("TemplateRuntimeError", "cannot assign attribute on non-namespace object");
-      n->attrs().set(Value(t.attr), std::move(v));
+      Dict& attrs = n->attrs();
+      // The Dict is the namespace's own (mutable): find() is const only for the hashed lookup.
+      if (const Value* slot = std::as_const(attrs).find(t.attr, hash(t.attr_hash, t.attr))) *const_cast<Value*>(slot) = std::move(v);
+      else attrs.set(Value(t.attr), std::move(v));
       return;
     }
   }
@@ -78,6 +82,7 @@ Flow Interp::exec_stmt(const Stmt& s, const ScopePtr& scope) {
       }
       case StmtKind::for_: {
         const auto& node = static_cast<const ForStmt&>(s);
+        if (is_items_loop(node)) return run_items_loop(*this, node, scope);
         return run_loop(*this, node, scope, iterate(eval(*node.iter, scope)), 0);
       }
       case StmtKind::set: {

@@ -27,10 +27,15 @@ namespace {
 
 // Filters that call a str method on their subject keep a Markup one a Markup.
 Value like(const Value& subject, Value result) {
-  return subject.is_markup() && result.is_string() ? Value::markup(result.as_string()) : result;
+  if (subject.is_markup() && result.is_string()) return Value::markup(result.as_string());
+  return result;
 }
 
 Value f_default(Interp& in, const Value& v, Args& args) {
+  if (args.keywords.empty() && args.positional.size() <= 1) {  // default(x): boolean is false
+    if (!v.is_undefined()) return v;
+    return args.positional.empty() ? Value("") : args.positional[0];
+  }
   auto a = bind_args(args, "default", {{"default_value", Value("")}, {"boolean", Value(false)}}, 0);
   if (v.is_undefined() || (in.truth(a[1]) && !v.truthy())) return a[0];
   return v;
@@ -43,23 +48,42 @@ Value f_string(Interp& in, const Value& v, Args& args) {
 
 Value f_lower(Interp& in, const Value& v, Args& args) {
   no_args(args, "lower");
-  return like(v, Value(py_lower(in.to_str(v))));
+  return like(v, Value(v.is_string() ? py_lower(v.as_string()) : py_lower(in.to_str(v))));
 }
 
 Value f_upper(Interp& in, const Value& v, Args& args) {
   no_args(args, "upper");
-  return like(v, Value(py_upper(in.to_str(v))));
+  return like(v, Value(v.is_string() ? py_upper(v.as_string()) : py_upper(in.to_str(v))));
 }
 
-Value str_method(Interp& in, const Value& v, const char* name, Args& args) {
-  return like(v, find_str_method(name)(in, Value(in.to_str(v)), args));
+// str(v).method(*args), Markup when v is.
+Value str_method(Interp& in, const Value& v, MethodFn method, Args& args) {
+  if (v.is_string()) return like(v, method(in, v, args));  // str methods ignore Markup: like() restores it
+  return method(in, Value(in.to_str(v)), args);
 }
 
-Value f_capitalize(Interp& in, const Value& v, Args& args) { return str_method(in, v, "capitalize", args); }
+Value f_capitalize(Interp& in, const Value& v, Args& args) {
+  static const MethodFn capitalize = find_str_method("capitalize");
+  return str_method(in, v, capitalize, args);
+}
 Value f_center(Interp& in, const Value& v, Args& args) {
+  if (v.is_string() && !v.is_markup() && args.keywords.empty() && args.positional.size() == 1 &&
+      args.positional[0].is_int()) {  // 'x' | center(16), as str.center()
+    std::int64_t width = args.positional[0].as_int();
+    const std::string& s = v.as_string();
+    std::int64_t n = width - static_cast<std::int64_t>(code_point_count(s));
+    if (n <= 0) return v;
+    std::int64_t left = n / 2 + (n & width & 1);  // the extra space goes left when width is odd
+    std::string out(static_cast<std::size_t>(left), ' ');
+    out += s;
+    out.append(static_cast<std::size_t>(n - left), ' ');
+    return Value(std::move(out));
+  }
   auto a = bind_args(args, "center", {{"width", Value(80)}}, 0);
-  Args c{{a[0]}, {}};
-  return str_method(in, v, "center", c);
+  PooledArgs c(in);
+  (*c).positional.push_back(std::move(a[0]));
+  static const MethodFn center = find_str_method("center");
+  return str_method(in, v, center, *c);
 }
 
 // Jinja2's title: words start after whitespace, '-', '(', '{', '[' or '<'.
@@ -81,24 +105,54 @@ Value f_title(Interp& in, const Value& v, Args& args) {
 }
 
 Value f_trim(Interp& in, const Value& v, Args& args) {
+  if (v.is_string() && args.positional.empty() && args.keywords.empty())  // str.strip() of whitespace
+    return like(v, Value(str::rstrip(str::lstrip(v.as_string()))));
   auto a = bind_args(args, "trim", {{"chars", Value()}}, 0);
-  Args s{{a[0]}, {}};
-  return str_method(in, v, "strip", s);
+  PooledArgs s(in);
+  (*s).positional.push_back(std::move(a[0]));
+  static const MethodFn strip = find_str_method("strip");
+  return str_method(in, v, strip, *s);
+}
+
+// s.replace(from, to) for a non-empty `from`, every occurrence.
+std::string replace_all_of(const std::string& s, const std::string& from, const std::string& to) {
+  std::string out;
+  std::size_t start = 0;
+  for (std::size_t at; (at = s.find(from, start)) != std::string::npos; start = at + from.size()) {
+    out.append(s, start, at - start);
+    out += to;
+  }
+  out.append(s, start);
+  return out;
 }
 
 Value f_replace(Interp& in, const Value& v, Args& args) {
+  if (!in.autoescape && args.keywords.empty() && args.positional.size() == 2) {  // 'x' | replace('a', 'b')
+    const Value& from = args.positional[0];
+    const Value& to = args.positional[1];
+    auto plain = [](const Value& x) { return x.is_string() && !x.is_markup(); };
+    if (plain(v) && plain(from) && plain(to) && !from.as_string().empty())
+      return Value(replace_all_of(v.as_string(), from.as_string(), to.as_string()));
+  }
   auto a = bind_args(args, "replace", {{"old", Value()}, {"new", Value()}, {"count", Value()}}, 2);
   Value count = a[2].is_none() ? Value(-1) : a[2];
+  static const MethodFn replace = find_str_method("replace");
+  PooledArgs pooled(in);
+  Args& r = *pooled;
   if (!in.autoescape) {
-    Args r{{Value(in.to_str(a[0])), Value(in.to_str(a[1])), count}, {}};
-    return str_method(in, Value(in.to_str(v)), "replace", r);
+    // str(v).replace(str(old), str(new)): plain text, even from Markup.
+    auto text = [&](Value& x) { return x.is_string() && !x.is_markup() ? std::move(x) : Value(in.to_str(x)); };
+    r.positional.push_back(text(a[0]));
+    r.positional.push_back(text(a[1]));
+    r.positional.push_back(std::move(count));
+    return v.is_string() && !v.is_markup() ? replace(in, v, r) : replace(in, Value(in.to_str(v)), r);
   }
   // Under autoescape a Markup old or new makes the subject Markup (escaped), whose replace
   // escapes its plain arguments.
   Value subject = a[0].is_markup() || (a[1].is_markup() && !v.is_markup()) ? escape(in, v) : v;
-  Args r{{a[0], a[1], count}, {}};
+  r.positional = {a[0], a[1], count};
   if (subject.is_markup()) r.positional = {escape(in, a[0]), escape(in, a[1]), count};
-  return str_method(in, subject, "replace", r);
+  return str_method(in, subject, replace, r);
 }
 
 // Jinja 3.1 indent: the first line and blank lines stay as they are unless asked.

@@ -14,8 +14,10 @@ namespace slap::tmpl {
 Value lookup_path(Interp& in, const Value& item, const Value& attribute) {
   if (attribute.is_none()) return item;
   if (!attribute.is_string()) return in.getitem(item, attribute);
-  Value v = item;
   std::string_view path = attribute.as_string();
+  if (path.find('.') == std::string_view::npos && (path.empty() || path.find_first_not_of("0123456789") != std::string_view::npos))
+    return in.getitem(item, attribute);
+  Value v = item;
   while (true) {
     std::size_t dot = path.find('.');
     std::string_view part = path.substr(0, dot);
@@ -43,11 +45,12 @@ Value sf_join(Interp& in, const Value& v, Args& args) {
   }
   std::string sep = in.to_str(a[0]);
   std::string out;
-  bool first = true;
-  for (const auto& item : in.iterate(v)) {
-    if (!first) out += sep;
-    first = false;
-    in.append_text(out, a[1].is_none() ? item : lookup_path(in, item, a[1]));
+  std::vector<Value> iterated;
+  const std::vector<Value>& items = v.is_list() || v.is_tuple() ? v.items() : (iterated = in.iterate(v));
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += sep;
+    if (a[1].is_none()) in.append_text(out, items[i]);
+    else in.append_text(out, lookup_path(in, items[i], a[1]));
   }
   return Value(std::move(out));
 }
@@ -104,8 +107,29 @@ Value sf_sort(Interp& in, const Value& v, Args& args) {
                      {{"reverse", Value(false)}, {"case_sensitive", Value(false)}, {"attribute", Value()}}, 0);
   std::vector<Value> items = in.iterate(v);
   std::vector<Value> keys;
+  bool fold = !in.truth(a[1]);
+  if (a[2].is_string() && a[2].as_string().find(',') != std::string::npos) {
+    // "a,b": a row of keys per item (compared as lists), the attribute split once.
+    std::vector<Value> attributes;
+    std::string_view all = a[2].as_string();
+    for (std::size_t start = 0;;) {
+      std::size_t comma = all.find(',', start);
+      attributes.emplace_back(all.substr(start, comma - start));
+      if (comma == std::string_view::npos) break;
+      start = comma + 1;
+    }
+    keys.reserve(items.size() * attributes.size());
+    for (const auto& item : items) {
+      for (const auto& attribute : attributes) {
+        Value k = lookup_path(in, item, attribute);
+        keys.push_back(fold ? fold_case(k) : std::move(k));
+      }
+    }
+    sort_by_key_rows(items, keys, attributes.size(), in.truth(a[0]));
+    return Value::list(std::move(items));
+  }
   keys.reserve(items.size());
-  for (const auto& item : items) keys.push_back(sort_key(in, item, a[2], !in.truth(a[1]), true));
+  for (const auto& item : items) keys.push_back(sort_key(in, item, a[2], fold, false));
   sort_by_keys(items, keys, in.truth(a[0]));
   return Value::list(std::move(items));
 }
@@ -125,8 +149,23 @@ Value sf_unique(Interp& in, const Value& v, Args& args) {
 }
 
 Value extreme(Interp& in, const Value& v, Args& args, const char* name, bool want_max) {
+  if (args.positional.empty() && args.keywords.empty() && (v.is_list() || v.is_tuple())) {
+    // max(x) / min(x): str keys compare folded, the rest as they are.
+    const std::vector<Value>& items = v.items();
+    if (items.empty()) return Value::undefined("No aggregated item, sequence was empty.");
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < items.size(); ++i) {
+      const Value& x = items[i];
+      const Value& b = items[best];
+      bool better = x.is_string() || b.is_string() ? (want_max ? less(fold_case(b), fold_case(x)) : less(fold_case(x), fold_case(b)))
+                                                   : (want_max ? less(b, x) : less(x, b));
+      if (better) best = i;
+    }
+    return items[best];
+  }
   auto a = bind_args(args, name, {{"case_sensitive", Value(false)}, {"attribute", Value()}}, 0);
-  std::vector<Value> items = in.iterate(v);
+  std::vector<Value> iterated;
+  const std::vector<Value>& items = v.is_list() || v.is_tuple() ? v.items() : (iterated = in.iterate(v));
   if (items.empty()) return Value::undefined("No aggregated item, sequence was empty.");
   std::size_t best = 0;
   Value best_key = sort_key(in, items[0], a[1], !in.truth(a[0]), false);
@@ -197,6 +236,10 @@ Value sf_rejectattr(Interp& in, const Value& v, Args& args) { return select_or_r
 
 Value sf_first(Interp& in, const Value& v, Args& args) {
   no_args(args, "first");
+  if (v.is_list() || v.is_tuple()) {
+    if (v.items().empty()) return Value::undefined("No first item, sequence was empty.");
+    return v.items().front();
+  }
   std::vector<Value> items = in.iterate(v);
   if (items.empty()) return Value::undefined("No first item, sequence was empty.");
   return items.front();
@@ -214,6 +257,10 @@ Value sf_random(Interp& in, const Value& v, Args& args) {
 Value sf_last(Interp& in, const Value& v, Args& args) {
   no_args(args, "last");
   if (v.is_object() && !v.as_object()->length()) type_error("'" + v.type_name() + "' object is not reversible");
+  if (v.is_list() || v.is_tuple()) {
+    if (v.items().empty()) return Value::undefined("No last item, sequence was empty.");
+    return v.items().back();
+  }
   std::vector<Value> items = in.iterate(v);
   if (items.empty()) return Value::undefined("No last item, sequence was empty.");
   return items.back();
@@ -290,10 +337,21 @@ Value sf_groupby(Interp& in, const Value& v, Args& args) {
     return folded ? fold_case(k) : k;
   };
   std::vector<Value> keys;
+  keys.reserve(items.size());
   for (const auto& item : items) keys.push_back(key_of(item, fold));
-  std::vector<Value> sorted_keys = keys;
-  sort_by_keys(items, keys, false);
-  sort_by_keys(sorted_keys, std::vector<Value>(sorted_keys), false);
+  // One sort gives the order of both the items and their keys.
+  std::vector<Value> order;
+  order.reserve(items.size());
+  for (std::size_t k = 0; k < items.size(); ++k) order.emplace_back(static_cast<std::int64_t>(k));
+  sort_by_keys(order, keys, false);
+  std::vector<Value> sorted_items, sorted_keys;
+  sorted_items.reserve(items.size());
+  sorted_keys.reserve(items.size());
+  for (const auto& at : order) {
+    sorted_items.push_back(std::move(items[static_cast<std::size_t>(at.as_int())]));
+    sorted_keys.push_back(std::move(keys[static_cast<std::size_t>(at.as_int())]));
+  }
+  items = std::move(sorted_items);
   std::vector<Value> out;
   std::size_t i = 0;
   while (i < items.size()) {

@@ -128,6 +128,7 @@ Value Interp::getattr(const Value& obj, std::string_view name, std::size_t hash)
 
 const Value* Interp::attr_ref(const Value& obj, const GetattrExpr& g) const {
   if (obj.is_dict()) return g.methods.dict ? nullptr : obj.as_dict().find(g.attr, g.hash);
+  if (const Namespace* ns = as_namespace(obj)) return ns->attrs().find(g.attr, g.hash);
   if (obj.is_tuple() && !g.methods.tuple) {
     const auto& fields = obj.tuple_fields();
     for (std::size_t i = 0; i < fields.size(); ++i)
@@ -196,7 +197,7 @@ void Vars::set(Symbol s, Value v) {
     *found = std::move(v);
     return;
   }
-  entries_.push_back(Entry{s, std::move(v)});
+  entries_.emplace_back(s, std::move(v));
   constexpr std::size_t short_list = 12;
   if (entries_.size() <= short_list) return;
   if (entries_.size() * 2 <= index_.size()) {

@@ -36,6 +36,7 @@ class Vars {
     index_.clear();
   }
   bool empty() const { return entries_.empty(); }
+  void reserve(std::size_t n) { entries_.reserve(n); }
   auto begin() const { return entries_.begin(); }
   auto end() const { return entries_.end(); }
 
@@ -117,7 +118,8 @@ class Interp {
   // Lambdas, comprehensions and set displays (Python mode; python_eval.cpp).
   Value eval_python_node(const Expr& e, const ScopePtr& scope);
   Args eval_args(const CallArgs& a, const ScopePtr& scope);
-  Value eval_filter(const FilterExpr& f, Value subject, const ScopePtr& scope);
+  void eval_args(const CallArgs& a, const ScopePtr& scope, Args& into);
+  Value eval_filter(const FilterExpr& f, const Value& subject, const ScopePtr& scope);
   void assign(const Target& t, Value v, Scope& scope);
 
   // Operations whose behaviour depends on the undefined policy.
@@ -132,6 +134,8 @@ class Interp {
   bool equal(const Value& a, const Value& b) const;
   bool contains(const Value& container, const Value& item) const;
   Value call(const Value& callee, Args& args);
+  // obj.attr(args...) with `obj` already evaluated (the callee of `c` is `g`).
+  Value call_attr(const Value& obj, const GetattrExpr& g, const CallArgs& a, const ScopePtr& scope);
   Value getattr(const Value& obj, std::string_view name);
   Value getattr(const Value& obj, std::string_view name, std::size_t hash);
   // `method`: find_method(obj, name), when the caller knows it.
@@ -203,9 +207,37 @@ class Interp {
                   std::vector<Value>& items, Dict& dict);
 
   std::map<std::string, std::shared_ptr<const TemplateData>, std::less<>> cache_;
+  // Argument lists of finished calls, emptied: their capacity serves the next calls.
+  std::vector<std::unique_ptr<Args>> args_pool_;
+  friend class PooledArgs;
   std::map<std::string, Value, std::less<>> modules_;  // imports without context, by name
 
   friend class LoopObject;
+};
+
+// An argument list for one call, taken from the interpreter's pool and given back empty.
+class PooledArgs {
+ public:
+  explicit PooledArgs(Interp& in) : in_(in) {
+    if (in.args_pool_.empty()) {
+      args_ = std::make_unique<Args>();
+    } else {
+      args_ = std::move(in.args_pool_.back());
+      in.args_pool_.pop_back();
+    }
+  }
+  ~PooledArgs() {
+    args_->positional.clear();
+    args_->keywords.clear();
+    in_.args_pool_.push_back(std::move(args_));
+  }
+  PooledArgs(const PooledArgs&) = delete;
+  PooledArgs& operator=(const PooledArgs&) = delete;
+  Args& operator*() { return *args_; }
+
+ private:
+  Interp& in_;
+  std::unique_ptr<Args> args_;
 };
 
 // Stamps `e` with the template and position of the node being evaluated, unless an inner

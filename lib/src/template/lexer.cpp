@@ -37,9 +37,14 @@ enum class Opener { none, variable, block, comment, line_statement, line_comment
 
 class Lexer {
  public:
-  Lexer(std::string src, const Options& o, const std::string& name) : s_(std::move(src)), o_(o), name_(name) {}
+  Lexer(std::string src, const Options& o, const std::string& name) : s_(std::move(src)), o_(o), name_(name) {
+    for (const std::string* opener : {&o.variable_start, &o.block_start, &o.comment_start, &o.line_comment_prefix,
+                                      &o.line_statement_prefix})
+      if (!opener->empty() && opener_firsts_.find(opener->front()) == std::string::npos) opener_firsts_ += opener->front();
+  }
 
   std::vector<Token> run() {
+    out_.reserve(s_.size() / 8 + 16);  // SlapOS templates: a token per 3 to 60 bytes
     while (pos_ < s_.size()) lex_root();
     push(Tok::eof, "");
     return std::move(out_);
@@ -113,7 +118,7 @@ class Lexer {
   }
 
   void push(Tok t, std::string text, std::size_t at) {
-    if (t == Tok::data && o_.newline_sequence != "\n") text = str::replace_all(text, "\n", o_.newline_sequence);
+    if (t == Tok::data && translate_newlines_) text = str::replace_all(text, "\n", o_.newline_sequence);
     Token tok{t, pos_of(at), std::move(text)};
     out_.push_back(std::move(tok));
   }
@@ -124,9 +129,19 @@ class Lexer {
     return !prefix.empty() && s_.compare(i, prefix.size(), prefix) == 0;
   }
 
+  // Where the next character that can start an opener is, at or after `i` (npos: none).
+  std::size_t next_opener_first(std::size_t i) const {
+    if (opener_firsts_.size() == 1) return s_.find(opener_firsts_[0], i);  // "{": memchr
+    for (; i < s_.size(); ++i)
+      if (opener_firsts_.find(s_[i]) != std::string::npos) return i;
+    return std::string::npos;
+  }
+
   // The next tag opener at or after `from`: its kind and where the data before it ends.
   Opener find_opener(std::size_t from, std::size_t& start) const {
     for (std::size_t i = from; i < s_.size(); ++i) {
+      i = next_opener_first(i);  // data runs to where an opener can start
+      if (i == std::string::npos) break;
       // The longest opener wins where several match, as in Jinja2's sorted root rules.
       Opener best = Opener::none;
       std::size_t best_size = 0;
@@ -410,6 +425,8 @@ class Lexer {
   std::string s_;
   const Options& o_;
   const std::string& name_;
+  std::string opener_firsts_;  // the first character of each tag opener and line prefix, once each
+  bool translate_newlines_ = o_.newline_sequence != "\n";
   std::size_t pos_ = 0;
   std::vector<Token> out_;
   bool python_ = false;  // Python source, not a template

@@ -3,6 +3,7 @@
 // key called "items" is only reachable as x['items'].
 #pragma once
 
+#include <new>
 #include <string_view>
 
 #include "slap/template.hpp"
@@ -49,8 +50,32 @@ struct ParamSpec {
   std::string_view name;
   Value default_value;
 };
-std::vector<Value> bind_args(const Args& args, std::string_view function, std::initializer_list<ParamSpec> params,
-                             std::size_t required);
+// The values bind_args binds, in parameter order, held inline: a filter or method call
+// allocates nothing for its arguments.
+class BoundArgs {
+ public:
+  static constexpr std::size_t capacity = 16;
+  BoundArgs() = default;
+  BoundArgs(BoundArgs&& o) noexcept : size_(o.size_) {
+    for (std::size_t i = 0; i < size_; ++i) new (&values()[i]) Value(std::move(o[i]));
+  }
+  BoundArgs& operator=(BoundArgs&&) = delete;
+  ~BoundArgs() {
+    for (std::size_t i = 0; i < size_; ++i) values()[i].~Value();
+  }
+  Value& operator[](std::size_t i) { return values()[i]; }
+  const Value& operator[](std::size_t i) const { return values()[i]; }
+  std::size_t size() const { return size_; }
+  void push_back(const Value& v) { new (&values()[size_++]) Value(v); }
+
+ private:
+  Value* values() { return std::launder(reinterpret_cast<Value*>(storage_)); }
+  const Value* values() const { return std::launder(reinterpret_cast<const Value*>(storage_)); }
+  alignas(Value) unsigned char storage_[capacity * sizeof(Value)];
+  std::size_t size_ = 0;
+};
+BoundArgs bind_args(const Args& args, std::string_view function, std::initializer_list<ParamSpec> params,
+                    std::size_t required);
 // An int (or bool) argument, else TypeError.
 std::int64_t int_arg(const Value& v);
 // Fails unless the call has no arguments.

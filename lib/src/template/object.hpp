@@ -13,6 +13,7 @@
 namespace slap::tmpl {
 
 class Interp;
+class Namespace;
 
 class InternalObject : public Object {
  public:
@@ -23,7 +24,15 @@ class InternalObject : public Object {
   // next() on an iterator; nullopt when exhausted.
   virtual bool is_iterator() const { return false; }
   virtual std::optional<Value> next_item() const { return std::nullopt; }
+  // This object as a namespace() (what {% set ns.attr %} assigns to), or nullptr.
+  virtual const Namespace* as_namespace() const { return nullptr; }
 };
+
+// `v` as a namespace() object, or nullptr.
+inline const Namespace* as_namespace(const Value& v) {
+  if (!v.is_object() || !v.as_object()->internal()) return nullptr;
+  return static_cast<const InternalObject&>(*v.as_object()).as_namespace();
+}
 
 using BuiltinFn = Value (*)(Interp& in, Args& args);
 
@@ -95,6 +104,7 @@ class Namespace final : public InternalObject {
   std::string type_name() const override { return "Namespace"; }
   std::string repr() const override;
   std::optional<Value> attr(std::string_view name) const override;
+  const Namespace* as_namespace() const override { return this; }
   Dict& attrs() const { return attrs_; }
 
  private:

@@ -247,11 +247,62 @@ int compare(const Value& a, const Value& b) {
 
 bool less(const Value& a, const Value& b) { return compare(a, b) < 0; }
 
+namespace {
+
+int compare_rows(const Value* x, std::size_t nx, const Value* y, std::size_t ny);
+
+// compare() with the keys sorts meet most (str, int, float and lists of them) inline.
+int sort_compare(const Value& a, const Value& b) {
+  if (a.is_string() && b.is_string()) {
+    int c = a.as_string().compare(b.as_string());
+    return (c > 0) - (c < 0);
+  }
+  if (a.is_int() && b.is_int()) return (a.as_int() > b.as_int()) - (a.as_int() < b.as_int());
+  if (a.is_float() && b.is_float()) return (a.as_float() > b.as_float()) - (a.as_float() < b.as_float());
+  if (a.is_list() && b.is_list()) {
+    const auto& x = a.items();
+    const auto& y = b.items();
+    return compare_rows(x.data(), x.size(), y.data(), y.size());
+  }
+  return compare(a, b);
+}
+
+// compare() of two lists given as their items.
+int compare_rows(const Value* x, std::size_t nx, const Value* y, std::size_t ny) {
+  for (std::size_t i = 0; i < nx && i < ny; ++i) {
+    const Value& p = x[i];
+    const Value& q = y[i];
+    bool same_kind = (p.is_string() && q.is_string()) || (p.is_int() && q.is_int());
+    if (same_kind) {
+      if (int c = sort_compare(p, q)) return c;
+      continue;
+    }
+    if (p == q) continue;  // as compare(): the first unequal items decide, NaN included
+    return sort_compare(p, q);
+  }
+  return nx < ny ? -1 : nx > ny;
+}
+
+}  // namespace
+
 void sort_by_keys(std::vector<Value>& items, const std::vector<Value>& keys, bool reverse) {
   std::vector<std::size_t> order(items.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return reverse ? less(keys[b], keys[a]) : less(keys[a], keys[b]);
+    return reverse ? sort_compare(keys[b], keys[a]) < 0 : sort_compare(keys[a], keys[b]) < 0;
+  });
+  std::vector<Value> sorted;
+  sorted.reserve(items.size());
+  for (std::size_t i : order) sorted.push_back(std::move(items[i]));
+  items = std::move(sorted);
+}
+
+void sort_by_key_rows(std::vector<Value>& items, const std::vector<Value>& keys, std::size_t width, bool reverse) {
+  std::vector<std::size_t> order(items.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto row = [&](std::size_t i) { return keys.data() + i * width; };
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return reverse ? compare_rows(row(b), width, row(a), width) < 0 : compare_rows(row(a), width, row(b), width) < 0;
   });
   std::vector<Value> sorted;
   sorted.reserve(items.size());

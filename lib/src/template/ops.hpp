@@ -28,6 +28,9 @@ int compare(const Value& a, const Value& b);
 // Sorts `items` by `keys` (same length) with Python's stable sort; reverse keeps equal
 // items in their original order, as Python does.
 void sort_by_keys(std::vector<Value>& items, const std::vector<Value>& keys, bool reverse);
+// sort_by_keys() where each item's key is the list of `width` values at keys[i * width]:
+// the same order, without a list per item.
+void sort_by_key_rows(std::vector<Value>& items, const std::vector<Value>& keys, std::size_t width, bool reverse);
 // TypeError "unhashable type: 'list'" for values that cannot be dict keys or set members.
 void require_hashable(const Value& v);
 

@@ -427,6 +427,8 @@ Target Parser::parse_target(bool name_only, const std::vector<std::string>& extr
     t.sym = intern(t.name);
     advance();
     t.attr = expect_identifier();
+    t.name_hash = std::hash<std::string_view>{}(t.name);
+    t.attr_hash = std::hash<std::string_view>{}(t.attr);
     return t;
   }
   if (name_only) {

@@ -1,5 +1,6 @@
 #include "pyformat.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <fmt/format.h>
@@ -130,11 +131,19 @@ std::string format_float(double v, Spec sp) {
     char conv = type == 0 || type == 'n' ? 'g' : type == '%' ? 'f' : type;
     if (type == '%') mag *= 100;
     int precision = sp.precision < 0 ? 6 : sp.precision;
-    char fmt[16];
-    std::snprintf(fmt, sizeof fmt, sp.alt ? "%%#.*%c" : "%%.*%c", conv);
     char buf[512];
-    std::snprintf(buf, sizeof buf, fmt, precision, mag);
-    body = buf;
+    // to_chars formats as printf does ("%.*f"), without parsing a format at each call.
+    std::to_chars_result fast{buf, std::errc::value_too_large};
+    if ((conv == 'f' || conv == 'F') && !sp.alt && std::isfinite(mag))
+      fast = std::to_chars(buf, buf + sizeof buf, mag, std::chars_format::fixed, precision);
+    if (fast.ec == std::errc()) {
+      body.assign(buf, fast.ptr);
+    } else {
+      char fmt[16];
+      std::snprintf(fmt, sizeof fmt, sp.alt ? "%%#.*%c" : "%%.*%c", conv);
+      std::snprintf(buf, sizeof buf, fmt, precision, mag);
+      body = buf;
+    }
     if (type == 0 && body.find_first_of(".en") == std::string::npos) body += ".0";
     if (type == '%') body += '%';
   }
@@ -222,15 +231,59 @@ std::string format_value(const Value& v, std::string_view spec) {
 namespace {
 
 struct PercentState {
-  std::vector<Value> positional;
+  const Value* positional = nullptr;  // a tuple's items, or the one argument
+  std::size_t count = 0;
   const Dict* mapping = nullptr;
   std::size_t next = 0;
 
   const Value& take() {
-    if (next >= positional.size()) type_error("not enough arguments for format string");
+    if (next >= count) type_error("not enough arguments for format string");
     return positional[next++];
   }
 };
+
+// `body` padded with spaces to `width` code points, on the right when `left`, into `out`.
+void append_padded(std::string& out, std::string_view body, int width, bool left) {
+  auto n = static_cast<std::int64_t>(width) - static_cast<std::int64_t>(code_point_count(body));
+  if (n > 0 && !left) out.append(static_cast<std::size_t>(n), ' ');
+  out += body;
+  if (n > 0 && left) out.append(static_cast<std::size_t>(n), ' ');
+}
+
+// %s, %d and %f with at most a width, '-' and a precision (for %f), written straight into
+// `out`; false for anything else, which percent_one() formats.
+bool append_simple(std::string& out, char conv, const Value& arg, const Spec& sp) {
+  if (sp.fill != " " || sp.sign != '-' || sp.alt || (sp.align && sp.align != '<')) return false;
+  bool left = sp.align == '<';
+  char buf[128];
+  switch (conv) {
+    case 's':
+      if (sp.precision >= 0 || !arg.is_string()) return false;
+      append_padded(out, arg.as_string(), sp.width, left);
+      return true;
+    case 'd':
+    case 'i':
+    case 'u': {
+      if (sp.precision >= 0 || !arg.is_int()) return false;
+      auto r = std::to_chars(buf, buf + sizeof buf, arg.as_int());
+      append_padded(out, std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)), sp.width, left);
+      return true;
+    }
+    case 'f':
+    case 'F': {
+      if (!arg.is_float() && !arg.is_int()) return false;
+      double d = arg.is_int() ? static_cast<double>(arg.as_int()) : arg.as_float();
+      if (!std::isfinite(d)) return false;
+      char* p = buf;
+      if (std::signbit(d)) *p++ = '-';
+      auto r = std::to_chars(p, buf + sizeof buf, std::fabs(d), std::chars_format::fixed, sp.precision < 0 ? 6 : sp.precision);
+      if (r.ec != std::errc()) return false;
+      append_padded(out, std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)), sp.width, left);
+      return true;
+    }
+    default: return false;
+  }
+}
 
 std::string percent_one(char conv, const Value& arg, Spec sp) {
   switch (conv) {
@@ -238,6 +291,10 @@ std::string percent_one(char conv, const Value& arg, Spec sp) {
     case 'r':
     case 'a': {
       std::string s = conv == 's' ? arg.str() : arg.repr();
+      if (sp.align == '=') {  // the 0 flag pads numbers only: '%05s' % 'ab' is '   ab'
+        sp.fill = " ";
+        sp.align = 0;
+      }
       return pad("", truncate_code_points(s, sp.precision), sp, '>');
     }
     case 'd':
@@ -291,13 +348,21 @@ std::string percent_one(char conv, const Value& arg, Spec sp) {
 
 std::string percent_format(std::string_view fmt, const Value& args) {
   PercentState st;
-  if (args.is_tuple()) st.positional = args.items();
-  else st.positional.push_back(args);
+  if (args.is_tuple()) {
+    st.positional = args.items().data();
+    st.count = args.items().size();
+  } else {
+    st.positional = &args;
+    st.count = 1;
+  }
   if (args.is_dict()) st.mapping = &args.as_dict();
   std::string out;
   for (std::size_t i = 0; i < fmt.size(); ++i) {
     if (fmt[i] != '%') {
-      out += fmt[i];
+      std::size_t next = fmt.find('%', i);
+      if (next == std::string_view::npos) next = fmt.size();
+      out.append(fmt, i, next - i);
+      i = next - 1;
       continue;
     }
     if (++i >= fmt.size()) value_error("incomplete format");
@@ -341,9 +406,10 @@ std::string percent_format(std::string_view fmt, const Value& args) {
       out += '%';
       continue;
     }
-    out += percent_one(fmt[i], arg ? *arg : st.take(), sp);
+    const Value& value = arg ? *arg : st.take();
+    if (!append_simple(out, fmt[i], value, sp)) out += percent_one(fmt[i], value, sp);
   }
-  if (st.next < st.positional.size() && !st.mapping)
+  if (st.next < st.count && !st.mapping)
     type_error("not all arguments converted during string formatting");
   return out;
 }
@@ -435,7 +501,8 @@ std::string format_fields(std::string_view fmt, const Args& args, const FieldSte
     }
     std::string spec;
     if (!rest.empty() && rest[0] == ':') spec = format_fields(rest.substr(1), args, step, auto_index, numbering);
-    out += format_value(v, spec);
+    if (spec.empty()) append_str(out, v);  // format(v, '') is str(v)
+    else out += format_value(v, spec);
   }
   return out;
 }

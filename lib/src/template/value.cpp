@@ -1,6 +1,7 @@
 // Value construction, truthiness, equality and hashing (Python semantics), and Dict.
 #include <cmath>
 #include <functional>
+#include <stdexcept>
 
 #include "bigint.hpp"
 #include "object.hpp"
@@ -8,38 +9,88 @@
 
 namespace slap::tmpl {
 
+void Value::copy_from(const Value& o) {
+  switch (tag_) {
+    case Tag::undefined: new (&u_.hint) std::shared_ptr<const std::string>(o.u_.hint); break;
+    case Tag::string:
+    case Tag::markup: new (&u_.s) std::string(o.u_.s); break;
+    case Tag::list: new (&u_.list) std::shared_ptr<ListData>(o.u_.list); break;
+    case Tag::tuple: new (&u_.tuple) std::shared_ptr<const TupleData>(o.u_.tuple); break;
+    case Tag::dict: new (&u_.dict) std::shared_ptr<DictData>(o.u_.dict); break;
+    case Tag::set: new (&u_.set) std::shared_ptr<SetData>(o.u_.set); break;
+    case Tag::object: new (&u_.object) std::shared_ptr<Object>(o.u_.object); break;
+    default: u_.bits = o.u_.bits; break;
+  }
+}
+
+void Value::move_from(Value&& o) noexcept {
+  switch (tag_) {
+    case Tag::undefined: new (&u_.hint) std::shared_ptr<const std::string>(std::move(o.u_.hint)); break;
+    case Tag::string:
+    case Tag::markup: new (&u_.s) std::string(std::move(o.u_.s)); break;
+    case Tag::list: new (&u_.list) std::shared_ptr<ListData>(std::move(o.u_.list)); break;
+    case Tag::tuple: new (&u_.tuple) std::shared_ptr<const TupleData>(std::move(o.u_.tuple)); break;
+    case Tag::dict: new (&u_.dict) std::shared_ptr<DictData>(std::move(o.u_.dict)); break;
+    case Tag::set: new (&u_.set) std::shared_ptr<SetData>(std::move(o.u_.set)); break;
+    case Tag::object: new (&u_.object) std::shared_ptr<Object>(std::move(o.u_.object)); break;
+    default: u_.bits = o.u_.bits; break;
+  }
+}
+
+void Value::destroy() noexcept {
+  using std::shared_ptr;
+  using std::string;
+  switch (tag_) {
+    case Tag::undefined: u_.hint.~shared_ptr(); break;
+    case Tag::string:
+    case Tag::markup: u_.s.~string(); break;
+    case Tag::list: u_.list.~shared_ptr(); break;
+    case Tag::tuple: u_.tuple.~shared_ptr(); break;
+    case Tag::dict: u_.dict.~shared_ptr(); break;
+    case Tag::set: u_.set.~shared_ptr(); break;
+    case Tag::object: u_.object.~shared_ptr(); break;
+    default: break;
+  }
+  tag_ = Tag::none;
+  u_.bits = 0;
+}
+
+void Value::wrong_type() { throw std::logic_error("tmpl::Value read as a type it does not hold"); }
+
 Value Value::undefined(std::string hint) {
   Value v;
-  v.v_ = Undef{std::make_shared<const std::string>(std::move(hint)), false};
+  v.tag_ = Tag::undefined;
+  new (&v.u_.hint) std::shared_ptr<const std::string>(std::make_shared<const std::string>(std::move(hint)));
   return v;
 }
 
 Value Value::lenient_undefined(std::string hint) {
-  Value v;
-  v.v_ = Undef{std::make_shared<const std::string>(std::move(hint)), true};
+  Value v = undefined(std::move(hint));
+  v.lenient_ = true;
   return v;
 }
 
-bool Value::is_lenient_undefined() const noexcept {
-  const Undef* u = std::get_if<Undef>(&v_);
-  return u && u->lenient;
-}
+bool Value::is_lenient_undefined() const noexcept { return tag_ == Tag::undefined && lenient_; }
 
 Value Value::list(std::vector<Value> items) {
   Value v;
-  v.v_ = List{std::make_shared<ListData>(ListData{std::move(items)})};
+  v.tag_ = Tag::list;
+  new (&v.u_.list) std::shared_ptr<ListData>(std::make_shared<ListData>(ListData{std::move(items)}));
   return v;
 }
 
 Value Value::tuple(std::vector<Value> items) {
   Value v;
-  v.v_ = Tuple{std::make_shared<const TupleData>(TupleData{std::move(items), {}})};
+  v.tag_ = Tag::tuple;
+  new (&v.u_.tuple) std::shared_ptr<const TupleData>(std::make_shared<const TupleData>(TupleData{std::move(items), {}}));
   return v;
 }
 
 Value Value::named_tuple(std::vector<Value> items, std::vector<std::string> fields) {
   Value v;
-  v.v_ = Tuple{std::make_shared<const TupleData>(TupleData{std::move(items), std::move(fields)})};
+  v.tag_ = Tag::tuple;
+  new (&v.u_.tuple)
+      std::shared_ptr<const TupleData>(std::make_shared<const TupleData>(TupleData{std::move(items), std::move(fields)}));
   return v;
 }
 
@@ -47,7 +98,8 @@ Value Value::dict() { return dict(Dict{}); }
 
 Value Value::dict(Dict d) {
   Value v;
-  v.v_ = DictRef{std::make_shared<DictData>(DictData{std::move(d)})};
+  v.tag_ = Tag::dict;
+  new (&v.u_.dict) std::shared_ptr<DictData>(std::make_shared<DictData>(DictData{std::move(d)}));
   return v;
 }
 
@@ -61,19 +113,21 @@ Value Value::set(std::vector<Value> items) {
   Dict keys;
   for (auto& item : items) keys.set(std::move(item), Value());
   Value v;
-  v.v_ = SetRef{std::make_shared<SetData>(SetData{std::move(keys)})};
+  v.tag_ = Tag::set;
+  new (&v.u_.set) std::shared_ptr<SetData>(std::make_shared<SetData>(SetData{std::move(keys)}));
   return v;
 }
 
 Value Value::object(std::shared_ptr<Object> o) {
   Value v;
-  v.v_ = std::move(o);
+  v.tag_ = Tag::object;
+  new (&v.u_.object) std::shared_ptr<Object>(std::move(o));
   return v;
 }
 
 Value Value::markup(std::string s) {
-  Value v;
-  v.v_ = Markup{std::move(s)};
+  Value v(std::move(s));
+  v.tag_ = Tag::markup;
   return v;
 }
 
@@ -89,15 +143,34 @@ Value Value::string_list(const std::vector<std::string>& items) {
 }
 
 const std::vector<Value>& Value::items() const {
-  if (is_tuple()) return std::get<Tuple>(v_).p->items;
-  return std::get<List>(v_).p->items;
+  if (tag_ == Tag::tuple) return u_.tuple->items;
+  if (tag_ != Tag::list) wrong_type();
+  return u_.list->items;
 }
-const std::vector<std::string>& Value::tuple_fields() const { return std::get<Tuple>(v_).p->fields; }
-std::vector<Value>& Value::list_items() const { return std::get<List>(v_).p->items; }
-Dict& Value::as_dict() const { return std::get<DictRef>(v_).p->dict; }
-Dict& Value::as_set() const { return std::get<SetRef>(v_).p->keys; }
-const std::shared_ptr<Object>& Value::as_object() const { return std::get<std::shared_ptr<Object>>(v_); }
-const std::string& Value::undefined_hint() const { return *std::get<Undef>(v_).hint; }
+const std::vector<std::string>& Value::tuple_fields() const {
+  if (tag_ != Tag::tuple) wrong_type();
+  return u_.tuple->fields;
+}
+std::vector<Value>& Value::list_items() const {
+  if (tag_ != Tag::list) wrong_type();
+  return u_.list->items;
+}
+Dict& Value::as_dict() const {
+  if (tag_ != Tag::dict) wrong_type();
+  return u_.dict->dict;
+}
+Dict& Value::as_set() const {
+  if (tag_ != Tag::set) wrong_type();
+  return u_.set->keys;
+}
+const std::shared_ptr<Object>& Value::as_object() const {
+  if (tag_ != Tag::object) wrong_type();
+  return u_.object;
+}
+const std::string& Value::undefined_hint() const {
+  if (tag_ != Tag::undefined) wrong_type();
+  return *u_.hint;
+}
 
 bool Value::truthy() const {
   switch (type()) {
@@ -267,7 +340,14 @@ std::size_t Dict::locate(const Value& key, std::size_t hash) const {
 }
 
 std::size_t Dict::locate_str(std::string_view key, std::size_t hash) const {
-  auto match = [&](const Entry& e) { return e.hash == hash && e.key.is_string() && e.key.as_string() == key; };
+  auto match = [&](const Entry& e) {
+    if (e.hash != hash || !e.key.is_string()) return false;
+    const std::string& k = e.key.as_string();
+    if (k.size() != key.size()) return false;
+    for (std::size_t i = 0; i < k.size(); ++i)  // keys are short: no call to memcmp
+      if (k[i] != key[i]) return false;
+    return true;
+  };
   if (index_.empty()) {
     for (std::size_t i = 0; i < entries_.size(); ++i)
       if (match(entries_[i])) return i;

@@ -1,5 +1,6 @@
 // str() and repr() of values, exactly as Python prints them.
 #include <algorithm>
+#include <charconv>
 
 #include "object.hpp"
 #include "text.hpp"
@@ -90,7 +91,11 @@ void append_str(std::string& out, const Value& v) {
     case Value::Type::undefined: break;
     case Value::Type::none: out += "None"; break;
     case Value::Type::boolean: out += v.as_bool() ? "True" : "False"; break;
-    case Value::Type::integer: out += std::to_string(v.as_int()); break;
+    case Value::Type::integer: {
+      char digits[24];
+      out.append(digits, std::to_chars(digits, digits + sizeof digits, v.as_int()).ptr);
+      break;
+    }
     case Value::Type::floating: out += float_repr(v.as_float()); break;
     case Value::Type::string: out += v.as_string(); break;
     case Value::Type::object: out += v.as_object()->str(); break;
