@@ -474,7 +474,8 @@ void Lexer::lex_number() {
     return;
   }
   // After a dot (foo.0.1) a number is an item index, never a float: Jinja2's (?<!\.).
-  bool after_dot = b > 0 && s_[b - 1] == '.';
+  // Python has no such rule, and there a number may start with its dot (.5).
+  bool after_dot = !python_ && b > 0 && s_[b - 1] == '.';
   digits(is_dec);
   bool is_float = false;
   if (!after_dot && pos_ + 1 < s_.size() && s_[pos_] == '.' && digit(s_[pos_ + 1])) {
@@ -492,6 +493,7 @@ void Lexer::lex_number() {
       pos_ = save;
     }
   }
+  if (pos_ == b) fail("invalid decimal literal", b);  // nothing read: never loop on it
   std::string text = clean(b);
   Token t{is_float ? Tok::floating : Tok::integer, pos_of(b), s_.substr(b, pos_ - b)};
   if (is_float) {

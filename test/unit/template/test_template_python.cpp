@@ -109,6 +109,8 @@ TEST_CASE("python mode: errors carry Python's class and the place") {
   CHECK(run("{'a': 1}['b']") == "KeyError @1:KeyError: 'b'");
   CHECK(run("[1][3]") == "IndexError @1:IndexError: list index out of range");
   CHECK(run("None[0]") == "TypeError @1:TypeError: 'NoneType' object is not subscriptable");
+  CHECK(run("x..1").starts_with("SyntaxError @1:"));  // once an endless loop in the lexer
+  CHECK(run("x.1").starts_with("SyntaxError @1:"));
   CHECK(run("f'{x}'") == "SyntaxError @1:SyntaxError: f-strings are not supported");
 }
 
