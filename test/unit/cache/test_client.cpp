@@ -15,7 +15,7 @@ using namespace slap;
 
 namespace {
 
-struct CollectLog final : LogSink {
+struct WarningLog final : LogSink {
   std::vector<std::string> warnings;
   void log(LogLevel level, std::string_view m) override {
     if (level == LogLevel::warning) warnings.emplace_back(m);
@@ -39,7 +39,7 @@ struct Fixture {
   test::RunningServer server;
   std::string dir;
   cache::Settings settings;
-  CollectLog log;
+  WarningLog log;
   Context ctx{nullptr, &log, nullptr, nullptr};
 };
 
