@@ -18,7 +18,7 @@ namespace {
 
 // Beyond this many bits a power is refused rather than computed for minutes (Python would
 // try, and run out of memory or time).
-constexpr std::uint64_t max_power_bits = std::uint64_t{1} << 26;
+constexpr std::uint64_t max_power_bits = max_int_bits;
 
 struct BnCtxDeleter {
   void operator()(BN_CTX* c) const { BN_CTX_free(c); }
@@ -64,8 +64,8 @@ double true_divide(const BigInt& a, const BigInt& b) {
   if (a.is_zero()) return b.negative() ? -0.0 : 0.0;
   BigInt n = a.negative() ? -a : a, d = b.negative() ? -b : b;
   int shift = 66 - (n.bit_length() - d.bit_length());
-  if (shift > 0) n = n * BigInt(2).pow(static_cast<std::uint64_t>(shift));
-  else d = d * BigInt(2).pow(static_cast<std::uint64_t>(-shift));
+  if (shift > 0) n = n.shifted_left(static_cast<std::uint64_t>(shift));
+  else d = d.shifted_left(static_cast<std::uint64_t>(-shift));
   BigInt q = n.floordiv(d);
   if (!n.mod(d).is_zero()) {
     q = q * BigInt(2) + BigInt(1);
@@ -80,7 +80,10 @@ Value integer_binary(BinaryOp op, const BigInt& a, const BigInt& b) {
   switch (op) {
     case BinaryOp::add: return int_value_of(a + b);
     case BinaryOp::sub: return int_value_of(a - b);
-    case BinaryOp::mul: return int_value_of(a * b);
+    case BinaryOp::mul:
+      if (static_cast<std::uint64_t>(a.bit_length()) + static_cast<std::uint64_t>(b.bit_length()) > max_int_bits)
+        raise("OverflowError", "the result of * would have more than 2**20 bits (slap integers stop there)");
+      return int_value_of(a * b);
     case BinaryOp::div: return Value(true_divide(a, b));
     case BinaryOp::floordiv:
       if (b.is_zero()) zero_division();
@@ -168,6 +171,12 @@ BigInt BigInt::mod(const BigInt& o) const {
   BigInt q, r;
   BN_div(q.bn_.get(), r.bn_.get(), bn_.get(), o.bn_.get(), bn_ctx());
   if (!r.is_zero() && r.negative() != o.negative()) return r + o;
+  return r;
+}
+
+BigInt BigInt::shifted_left(std::uint64_t bits) const {
+  BigInt r;
+  BN_lshift(r.bn_.get(), bn_.get(), static_cast<int>(bits));
   return r;
 }
 

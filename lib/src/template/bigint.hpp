@@ -16,6 +16,10 @@ struct bignum_st;
 
 namespace slap::tmpl {
 
+// The most bits an int may have. Python has no limit; slap stops hostile input from
+// making numbers whose arithmetic takes minutes (2**20 bits: 315,653 decimal digits).
+constexpr std::uint64_t max_int_bits = std::uint64_t{1} << 20;
+
 // sys.get_int_max_str_digits(): Python 3.11 refuses longer decimal conversions.
 constexpr std::size_t max_str_digits = 4300;
 
@@ -35,6 +39,7 @@ class BigInt {
   BigInt floordiv(const BigInt& o) const;
   BigInt mod(const BigInt& o) const;
   BigInt pow(std::uint64_t exponent) const;
+  BigInt shifted_left(std::uint64_t bits) const;  // self * 2**bits, in linear time
   int compare(const BigInt& o) const;
   bool negative() const;
   bool is_zero() const;

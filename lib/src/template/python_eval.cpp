@@ -75,8 +75,8 @@ Value integer_bitwise(BinaryOp op, std::int64_t a, const Value& b_value) {
       std::int64_t n = shift_count(b_value);
       if (a == 0) return Value(0);
       if (n >= 63 || (a > 0 ? a > (INT64_MAX >> n) : a < (INT64_MIN >> n))) {
-        if (n > (std::int64_t{1} << 26)) raise("OverflowError", "the result of << would have more than 2**26 bits");
-        return int_value_of(BigInt(a) * BigInt(2).pow(static_cast<std::uint64_t>(n)));  // Python ints do not overflow
+        if (n > static_cast<std::int64_t>(max_int_bits)) raise("OverflowError", "the result of << would have more than 2**20 bits");
+        return int_value_of(BigInt(a).shifted_left(static_cast<std::uint64_t>(n)));  // Python ints do not overflow
       }
       return Value(a * (std::int64_t{1} << n));
     }
@@ -118,8 +118,9 @@ Value bitwise(BinaryOp op, const Value& a, const Value& b) {
       if (!count || *count > to_big(a).bit_length()) return Value(to_big(a).negative() ? -1 : 0);
       return int_value_of(to_big(a).floordiv(BigInt(2).pow(static_cast<std::uint64_t>(*count))));
     }
-    if (!count || *count > (std::int64_t{1} << 26)) raise("OverflowError", "the result of << would have more than 2**26 bits");
-    return int_value_of(to_big(a) * BigInt(2).pow(static_cast<std::uint64_t>(*count)));
+    if (!count || *count + to_big(a).bit_length() > static_cast<std::int64_t>(max_int_bits))
+      raise("OverflowError", "the result of << would have more than 2**20 bits");
+    return int_value_of(to_big(a).shifted_left(static_cast<std::uint64_t>(*count)));
   }
   if (a.is_set() && b.is_set() && op != BinaryOp::lshift && op != BinaryOp::rshift) return set_bitwise(op, a, b);
   if (a.is_dict() && b.is_dict() && op == BinaryOp::bit_or) {

@@ -138,5 +138,8 @@ TEST_CASE("python mode: ints do not overflow") {
   CHECK(run("(1 << 70) >> 68") == "4");
   CHECK(run("-(1 << 70) >> 100") == "-1");
   CHECK(run("(-(1 << 70) - 1) >> 69") == "-3");
-  CHECK(run("1 << (1 << 70)") == "OverflowError @1:OverflowError: the result of << would have more than 2**26 bits");
+  CHECK(run("1 << (1 << 70)") == "OverflowError @1:OverflowError: the result of << would have more than 2**20 bits");
+  CHECK(run("6666 << 66666666").starts_with("OverflowError @1:"));
+  CHECK(run("(1 << 1000000) * (1 << 1000000)").starts_with("OverflowError @1:"));
+  CHECK(run("(1 << 100000) >> 99999") == "2");
 }
