@@ -74,11 +74,20 @@ Result<bool> eval_condition(std::string_view expression, const Location& where) 
     e.message = "section condition '" + std::string(expression) + "': " + e.message;
     return fail(std::move(e));
   }
+  // Element 0 of what it evaluated to: a list, unless the expression closed the '[' itself
+  // (`] + x #...`), as Python would then subscript whatever came out.
+  auto refuse = [&](const char* cls, const std::string& what) {
+    return fail(Error(ErrorKind::input, "section condition '" + std::string(expression) + "': " + cls + ": " + what, where)
+                    .with_class(cls));
+  };
+  if (value->is_string()) {
+    if (value->as_string().empty()) return refuse("IndexError", "string index out of range");
+    return true;  // a one-character string
+  }
+  if (!value->is_list() && !value->is_tuple())
+    return refuse("TypeError", "'" + value->type_name() + "' object is not subscriptable");
   const auto& items = value->items();
-  if (items.empty())
-    return fail(Error(ErrorKind::input, "section condition '" + std::string(expression) + "': IndexError: list index out of range",
-                      where)
-                    .with_class("IndexError"));
+  if (items.empty()) return refuse("IndexError", std::string(value->is_list() ? "list" : "tuple") + " index out of range");
   return items[0].truthy();
 }
 

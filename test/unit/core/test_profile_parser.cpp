@@ -121,6 +121,12 @@ TEST_CASE("eval_condition") {
   CHECK_FALSE(eval_condition("0, 1", here).value());  // element 0 decides
   CHECK(eval_condition("x for x in [1]", here).value());  // [x for x in [1]][0]
   CHECK(eval_condition("'#' == '\\x23'", here).value());  // buildout's escape of '#'
+  // The expression may close buildout's '[' itself: element 0 of whatever came out.
+  CHECK(eval_condition("] + [1] #", here).value());
+  CHECK(eval_condition("] and 'x' #", here).error().cls == "IndexError");  // [] and 'x' is []
+  CHECK_FALSE(eval_condition("].rd #-3 *2 not*2 not None", here));  // an error, once a crash
+  CHECK(eval_condition("] or 5 #", here).error().describe() ==
+        "t.cfg:1:1: section condition '] or 5 #': TypeError: 'int' object is not subscriptable");
   auto bad = eval_condition("python311", here);
   REQUIRE_FALSE(bad);
   CHECK(bad.error().cls == "NameError");
