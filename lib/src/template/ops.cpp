@@ -69,6 +69,7 @@ Value repeat(const Value& seq, std::int64_t n) {
   // Bytes per repetition: the text, or the item slots.
   const auto unit = static_cast<long long>(seq.is_string() ? seq.as_string().size() : seq.items().size() * sizeof(Value));
   if (n > 0 && unit > 0 && n > max_value_size / unit) memory_error();
+  if (unit == 0) n = 0;  // '' * n and () * n: nothing to repeat, however large n is
   if (seq.is_string()) {
     std::string out;
     for (std::int64_t i = 0; i < n; ++i) out += seq.as_string();
