@@ -10,6 +10,7 @@
 #include "cache/range.hpp"
 #include "profile/condition.hpp"
 #include "slap/profile.hpp"
+#include "promise/plugin_file.hpp"
 #include "recipes/egg/marker.hpp"
 #include "recipes/egg/requirement.hpp"
 #include "recipes/egg/version.hpp"
@@ -116,21 +117,13 @@ void range_header(std::string_view input) {
 
 void shadir_entries(std::string_view input) { (void)cache::parse_entries(input); }
 
-// A statement's value as promise plugin files are read: the template engine's Python mode
-// with no builtins, only the json module.
+// Statements' values as promise plugin files are read (the template engine's Python
+// mode with no builtins, only the json module), one after another.
 void python_literal(std::string_view input) {
-  static const tmpl::Environment env;
-  static const tmpl::Dict names = [] {
-    tmpl::Dict d;
-    d.set(tmpl::Value("json"), *env.import_module("json"));
-    return d;
-  }();
-  std::size_t pos = 0;
-  while (pos < input.size()) {
-    auto v = env.eval_python(input, pos, {&names, false, true, Location{"fuzz.py"}});
-    if (v) (void)v->to_json();
-    if (!v || pos == input.size()) break;
-    ++pos;  // past the newline or ';' that ended the statement
+  std::size_t pos = input.find('=');
+  while (pos != std::string_view::npos) {
+    if (!promise::assigned_value(input, pos, "fuzz.py")) break;
+    pos = input.find('=', pos);
   }
 }
 

@@ -78,6 +78,9 @@ Result<bool> parse_import(std::string_view statement, PluginSpec& spec, const Lo
   return true;
 }
 
+
+}  // namespace
+
 // The value assigned by the statement whose `=` is at `pos`, evaluated by the template
 // engine's Python mode with no builtins and only the json module in sight (the recipe
 // writes `json.loads('...')` or a pprint'ed literal): nothing can run, nothing is read.
@@ -97,8 +100,6 @@ Result<json> assigned_value(std::string_view text, std::size_t& pos, const std::
   if (!dumped) return fail(error_at(text, pos, file, "the value is not plain data: " + dumped.error().message));
   return json::parse(*dumped);
 }
-
-}  // namespace
 
 Result<PluginSpec> parse_generated_plugin(std::string_view text, const std::string& file) {
   PluginSpec spec;

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "slap/error.hpp"
 
 namespace slap::promise {
@@ -19,5 +21,8 @@ struct PluginSpec {
 Result<PluginSpec> parse_plugin(std::string_view text, const std::string& file);
 Result<PluginSpec> parse_descriptor(std::string_view text, const std::string& file);
 Result<PluginSpec> parse_generated_plugin(std::string_view text, const std::string& file);
+// The value of the assignment whose `=` is at `pos` in a generated plugin file, as
+// parse_generated_plugin reads it; `pos` is left at the end of the statement.
+Result<nlohmann::json> assigned_value(std::string_view text, std::size_t& pos, const std::string& file);
 
 }  // namespace slap::promise
