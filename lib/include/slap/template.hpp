@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <initializer_list>
 #include <map>
@@ -63,6 +64,7 @@ class Value {
   }
   Value(Value&& o) noexcept : tag_(o.tag_), lenient_(o.lenient_) {
     if (o.scalar()) u_.bits = o.u_.bits;
+    else if (o.stringy()) move_string(&u_.s, o.u_.s);
     else move_from(std::move(o));
   }
   Value& operator=(const Value& o) {
@@ -82,15 +84,18 @@ class Value {
       return *this;
     }
     Value taken(std::move(o));  // o may live inside what *this holds
-    destroy();
+    if (stringy()) u_.s.~basic_string();
+    else if (!scalar()) destroy();
     tag_ = taken.tag_;
     lenient_ = taken.lenient_;
     if (taken.scalar()) u_.bits = taken.u_.bits;
+    else if (taken.stringy()) move_string(&u_.s, taken.u_.s);
     else move_from(std::move(taken));
     return *this;
   }
   ~Value() {
-    if (!scalar()) destroy();
+    if (stringy()) u_.s.~basic_string();
+    else if (!scalar()) destroy();
   }
 
   // An undefined value; `hint` is the error text its misuse produces ("'x' is undefined").
@@ -195,6 +200,23 @@ class Value {
   static_assert(sizeof(double) == sizeof(std::uint64_t) && sizeof(std::int64_t) == sizeof(std::uint64_t));
 
   bool scalar() const noexcept { return static_cast<unsigned>(tag_) - 1u < 4u; }  // none .. floating
+  bool stringy() const noexcept { return tag_ == Tag::string || tag_ == Tag::markup; }
+  // Moves the string `from` into raw storage `to`, leaving `from` empty. With libstdc++ the
+  // object's bytes are copied and a short string's data pointer aimed at its new buffer:
+  // std::string's own move calls memcpy for the characters of a short string, and moving
+  // values is most of what evaluation does.
+  static void move_string(std::string* to, std::string& from) noexcept {
+#if defined(__GLIBCXX__) && _GLIBCXX_USE_CXX11_ABI
+    static_assert(sizeof(std::string) == 2 * sizeof(char*) + 16);
+    char* const local = reinterpret_cast<char*>(&from) + 2 * sizeof(char*);  // _M_local_buf
+    bool short_string = from.data() == local;
+    std::memcpy(static_cast<void*>(to), static_cast<const void*>(&from), sizeof(std::string));
+    if (short_string) *reinterpret_cast<char**>(to) = reinterpret_cast<char*>(to) + 2 * sizeof(char*);
+    new (&from) std::string();  // the characters, if on the heap, now belong to *to
+#else
+    new (to) std::string(std::move(from));
+#endif
+  }
   // Construct u_ from o's payload (tag_ already set); destroy() ends the payload.
   void copy_from(const Value& o);
   void move_from(Value&& o) noexcept;

@@ -71,16 +71,20 @@ ScopePtr Macro::bind(Interp& in, Args& args) const {
 }
 
 Value Macro::invoke(Interp& in, Args& args) const {
-  DepthGuard guard(in);
   bool caller_escapes = in.eval_autoescape;
   std::string text;
-  {
-    AutoescapeScope escaping(in, autoescape_);
-    in.eval_autoescape = caller_escapes;  // the body escapes as defined; the eval context stays
-    ScopePtr scope = bind(in, args);
-    text = in.capture(def_->body, scope);
-  }
+  invoke_into(in, args, text);
   return caller_escapes ? Value::markup(std::move(text)) : Value(std::move(text));
+}
+
+void Macro::invoke_into(Interp& in, Args& args, std::string& out) const {
+  DepthGuard guard(in);
+  bool caller_escapes = in.eval_autoescape;
+  AutoescapeScope escaping(in, autoescape_);
+  in.eval_autoescape = caller_escapes;  // the body escapes as defined; the eval context stays
+  ScopePtr scope = bind(in, args);
+  OutputRedirect redirect(in, out);
+  in.exec(def_->body, scope);
 }
 
 std::optional<Value> Macro::attr(std::string_view name) const {

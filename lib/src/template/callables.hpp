@@ -15,6 +15,8 @@ class Macro final : public InternalObject {
   bool callable() const override { return true; }
   std::optional<Value> attr(std::string_view name) const override;
   Value invoke(Interp& in, Args& args) const override;
+  void invoke_into(Interp& in, Args& args, std::string& out) const override;
+  bool writes_text() const override { return true; }
 
  private:
   ScopePtr bind(Interp& in, Args& args) const;

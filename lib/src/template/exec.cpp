@@ -62,7 +62,28 @@ Flow Interp::exec(const Body& body, const ScopePtr& scope) {
   return Flow::normal;
 }
 
+// {{ m(...) }} where `m` names a macro, when its text would be printed unchanged (it is
+// Markup, or nothing escapes): the body renders straight into the output, with no copy.
+bool Interp::print_call(const CallExpr& c, const ScopePtr& scope) {
+  if (c.callee->kind != ExprKind::name || (autoescape && !eval_autoescape)) return false;
+  const Value* found = find_variable(static_cast<const NameExpr&>(*c.callee), *scope);
+  if (!found || !found->is_object() || !found->as_object()->internal()) return false;
+  std::shared_ptr<Object> callee = found->as_object();  // alive whatever the arguments do
+  const auto& fn = static_cast<const InternalObject&>(*callee);
+  if (!fn.writes_text()) return false;
+  try {
+    PooledArgs pooled(*this);
+    eval_args(c.args, scope, *pooled);
+    fn.invoke_into(*this, *pooled, *out);
+  } catch (Error& err) {
+    locate(err, *scope, c.pos);
+    throw;
+  }
+  return true;
+}
+
 void Interp::exec_output(const OutputStmt& s, const ScopePtr& scope) {
+  if (s.expr->kind == ExprKind::call && print_call(static_cast<const CallExpr&>(*s.expr), scope)) return;
   Value scratch;
   const Value& v = eval_ref(*s.expr, scope, scratch);  // {{ name }} prints without a copy
   if (autoescape && !v.is_markup()) *out += html_escape(to_str(v));

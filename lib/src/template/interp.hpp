@@ -200,6 +200,7 @@ class Interp {
   Value eval_compare(const CompareExpr& c, const ScopePtr& scope);
   Value eval_binary(const BinaryExpr& b, const ScopePtr& scope);
   void exec_output(const OutputStmt& s, const ScopePtr& scope);
+  bool print_call(const CallExpr& c, const ScopePtr& scope);
   Value eval_literal(const SequenceExpr& e, const ScopePtr& scope);
   Value eval_slice(const Value& obj, const SliceExpr& s, const ScopePtr& scope);
   // Runs clauses `clause`.. of a comprehension in `inner`, collecting into `items` / `dict`.

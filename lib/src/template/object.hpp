@@ -26,6 +26,11 @@ class InternalObject : public Object {
   virtual std::optional<Value> next_item() const { return std::nullopt; }
   // This object as a namespace() (what {% set ns.attr %} assigns to), or nullptr.
   virtual const Namespace* as_namespace() const { return nullptr; }
+  // Objects whose call renders text (macros) can append it to `out` instead of returning
+  // it: the text invoke() would return, as a str or, when the caller's eval context
+  // escapes, as Markup.
+  virtual bool writes_text() const { return false; }
+  virtual void invoke_into(Interp& in, Args& args, std::string& out) const;
 };
 
 // `v` as a namespace() object, or nullptr.

@@ -27,7 +27,7 @@ void Value::move_from(Value&& o) noexcept {
   switch (tag_) {
     case Tag::undefined: new (&u_.hint) std::shared_ptr<const std::string>(std::move(o.u_.hint)); break;
     case Tag::string:
-    case Tag::markup: new (&u_.s) std::string(std::move(o.u_.s)); break;
+    case Tag::markup: move_string(&u_.s, o.u_.s); break;
     case Tag::list: new (&u_.list) std::shared_ptr<ListData>(std::move(o.u_.list)); break;
     case Tag::tuple: new (&u_.tuple) std::shared_ptr<const TupleData>(std::move(o.u_.tuple)); break;
     case Tag::dict: new (&u_.dict) std::shared_ptr<DictData>(std::move(o.u_.dict)); break;
