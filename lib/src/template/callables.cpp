@@ -16,7 +16,16 @@ DepthGuard::DepthGuard(Interp& in) : in_(in) {
 
 ScopePtr Macro::bind(Interp& in, Args& args) const {
   const MacroDef& d = *def_;
-  ScopePtr scope = Scope::child(closure_);
+  // The scope of the last call, reused when nothing kept it (a macro defined in the body,
+  // a caller) and this is not a recursive call: its variables keep their capacity.
+  ScopePtr scope;
+  if (spare_ && spare_.use_count() == 1) {
+    scope = spare_;
+    scope->vars.clear();
+  } else {
+    scope = Scope::child(closure_);
+    spare_ = scope;
+  }
   std::size_t n = d.params.size();
   scope->vars.reserve(n + d.uses_varargs + d.uses_kwargs + d.uses_caller);
   auto& pos = args.positional;  // the call's own arguments: bound by moving them

@@ -23,6 +23,7 @@ class Macro final : public InternalObject {
   std::shared_ptr<const MacroDef> def_;
   ScopePtr closure_;
   bool autoescape_;  // as where it was defined
+  mutable ScopePtr spare_;  // bind()'s scope for the next call (objects live in one render)
 };
 
 // `loop` inside a for body. One object per loop, advanced in place.
