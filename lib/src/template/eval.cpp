@@ -5,6 +5,7 @@
 #include "markup.hpp"
 #include "methods.hpp"
 #include "ops.hpp"
+#include "pyformat.hpp"
 #include "registry.hpp"
 
 namespace slap::tmpl {
@@ -40,6 +41,38 @@ std::optional<std::int64_t> slice_bound(Interp& in, const ExprPtr& e, const Scop
 }
 
 }  // namespace
+
+// `x.name is defined` / `is undefined`: the test of an attribute, where a missing key of a
+// dict answers without making the Undefined the attribute would evaluate to.
+static const TestFn* defined_test() {
+  static const TestFn* const defined = find_test("defined");
+  return defined;
+}
+
+bool Interp::is_definedness(const TestExpr& t) {
+  static const TestFn* const undefined = find_test("undefined");
+  return (t.fn == defined_test() || t.fn == undefined) && t.args.positional.empty() && t.args.keywords.empty() &&
+         !t.args.star_args && !t.args.star_kwargs;
+}
+
+bool Interp::test_attribute(const TestExpr& t, const ScopePtr& scope) {
+  const auto& g = static_cast<const GetattrExpr&>(*t.subject);
+  bool defined;
+  try {
+    Value scratch;
+    const Value& obj = eval_ref(*g.object, scope, scratch);
+    if (obj.is_dict() && !g.methods.dict) {
+      const Value* v = obj.as_dict().find(g.attr, g.hash);
+      defined = v && !v->is_undefined();
+    } else {
+      defined = !getattr(obj, g).is_undefined();
+    }
+  } catch (Error& err) {
+    locate(err, *scope, g.pos);
+    throw;
+  }
+  return defined == (t.fn == defined_test());
+}
 
 Value Interp::eval_slice(const Value& obj, const SliceExpr& s, const ScopePtr& scope) {
   auto start = slice_bound(*this, s.start, scope);
@@ -174,6 +207,15 @@ Value Interp::eval_compare(const CompareExpr& c, const ScopePtr& scope) {
 
 Value Interp::eval_binary(const BinaryExpr& b, const ScopePtr& scope) {
   Value l = eval(*b.left, scope);
+  if (b.op == BinaryOp::mod && b.right->kind == ExprKind::tuple && l.is_string() && !l.is_markup()) {
+    // 'fmt' % (a, b): the items are formatted from the pool, with no tuple made.
+    PooledArgs pooled(*this);
+    auto& items = (*pooled).positional;
+    for (const auto& item : static_cast<const SequenceExpr&>(*b.right).items) items.push_back(eval(*item, scope));
+    if (strict)
+      for (const auto& item : items) use(item);
+    return Value(percent_format(l.as_string(), items.data(), items.size(), nullptr));
+  }
   Value r = eval(*b.right, scope);
   if (strict && b.op == BinaryOp::mod && l.is_string()) {  // '%s' % x stringifies x
     use(r);
@@ -231,6 +273,7 @@ Value Interp::eval(const Expr& e, const ScopePtr& scope) {
       }
       case ExprKind::test: {
         const auto& t = static_cast<const TestExpr&>(e);
+        if (t.subject->kind == ExprKind::getattr && is_definedness(t)) return Value(test_attribute(t, scope));
         Value scratch;
         const Value& subject = constant_args(t.args) ? eval_ref(*t.subject, scope, scratch) : (scratch = eval(*t.subject, scope));
         PooledArgs pooled(*this);

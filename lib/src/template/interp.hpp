@@ -197,6 +197,8 @@ class Interp {
   void exec_import(const ImportStmt& s, const ScopePtr& scope);
   void exec_include(const IncludeStmt& s, const ScopePtr& scope);
   Value eval_call(const CallExpr& c, const ScopePtr& scope);
+  static bool is_definedness(const TestExpr& t);
+  bool test_attribute(const TestExpr& t, const ScopePtr& scope);
   Value eval_compare(const CompareExpr& c, const ScopePtr& scope);
   Value eval_binary(const BinaryExpr& b, const ScopePtr& scope);
   void exec_output(const OutputStmt& s, const ScopePtr& scope);

@@ -286,12 +286,26 @@ int compare_rows(const Value* x, std::size_t nx, const Value* y, std::size_t ny)
 
 }  // namespace
 
+namespace {
+
+// Stable sort of `order` by `less`. Input already in order (often: a dict's keys) costs one
+// comparison per item, as with Python's timsort, which compares the same adjacent pairs.
+template <class Less>
+bool sort_order(std::vector<std::size_t>& order, Less less) {
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  if (std::is_sorted(order.begin(), order.end(), less)) return false;
+  std::stable_sort(order.begin(), order.end(), less);
+  return true;
+}
+
+}  // namespace
+
 void sort_by_keys(std::vector<Value>& items, const std::vector<Value>& keys, bool reverse) {
   std::vector<std::size_t> order(items.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+  bool moved = sort_order(order, [&](std::size_t a, std::size_t b) {
     return reverse ? sort_compare(keys[b], keys[a]) < 0 : sort_compare(keys[a], keys[b]) < 0;
   });
+  if (!moved) return;
   std::vector<Value> sorted;
   sorted.reserve(items.size());
   for (std::size_t i : order) sorted.push_back(std::move(items[i]));
@@ -300,11 +314,11 @@ void sort_by_keys(std::vector<Value>& items, const std::vector<Value>& keys, boo
 
 void sort_by_key_rows(std::vector<Value>& items, const std::vector<Value>& keys, std::size_t width, bool reverse) {
   std::vector<std::size_t> order(items.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   auto row = [&](std::size_t i) { return keys.data() + i * width; };
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+  bool moved = sort_order(order, [&](std::size_t a, std::size_t b) {
     return reverse ? compare_rows(row(b), width, row(a), width) < 0 : compare_rows(row(a), width, row(b), width) < 0;
   });
+  if (!moved) return;
   std::vector<Value> sorted;
   sorted.reserve(items.size());
   for (std::size_t i : order) sorted.push_back(std::move(items[i]));

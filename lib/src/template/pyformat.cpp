@@ -347,15 +347,15 @@ std::string percent_one(char conv, const Value& arg, Spec sp) {
 }  // namespace
 
 std::string percent_format(std::string_view fmt, const Value& args) {
+  if (args.is_tuple()) return percent_format(fmt, args.items().data(), args.items().size(), nullptr);
+  return percent_format(fmt, &args, 1, args.is_dict() ? &args.as_dict() : nullptr);
+}
+
+std::string percent_format(std::string_view fmt, const Value* items, std::size_t count, const Dict* mapping) {
   PercentState st;
-  if (args.is_tuple()) {
-    st.positional = args.items().data();
-    st.count = args.items().size();
-  } else {
-    st.positional = &args;
-    st.count = 1;
-  }
-  if (args.is_dict()) st.mapping = &args.as_dict();
+  st.positional = items;
+  st.count = count;
+  st.mapping = mapping;
   std::string out;
   for (std::size_t i = 0; i < fmt.size(); ++i) {
     if (fmt[i] != '%') {
@@ -418,11 +418,13 @@ std::string percent_format(std::string_view fmt, const Value& args) {
 
 namespace {
 
-Value format_field(std::string_view name, const Args& args, std::size_t& auto_index, int& numbering,
-                   const FieldStep& step) {
+// The value of field `name`: a reference into `args` when the name has no attribute or
+// item steps, else `scratch`.
+const Value& format_field(std::string_view name, const Args& args, std::size_t& auto_index, int& numbering,
+                          const FieldStep& step, Value& scratch) {
   std::size_t end = name.find_first_of(".[");
   std::string_view head = name.substr(0, end);
-  Value obj;
+  const Value* found;
   if (head.empty() || std::isdigit(static_cast<unsigned char>(head[0]))) {
     int mode = head.empty() ? 1 : 2;
     if (numbering && numbering != mode)
@@ -432,12 +434,14 @@ Value format_field(std::string_view name, const Args& args, std::size_t& auto_in
     std::size_t idx = head.empty() ? auto_index++ : static_cast<std::size_t>(std::stoul(std::string(head)));
     if (idx >= args.positional.size())
       raise("IndexError", "Replacement index " + std::to_string(idx) + " out of range for positional args tuple");
-    obj = args.positional[idx];
+    found = &args.positional[idx];
   } else {
-    const Value* kw = args.keyword(head);
-    if (!kw) raise("KeyError", string_repr(head));
-    obj = *kw;
+    found = args.keyword(head);
+    if (!found) raise("KeyError", string_repr(head));
   }
+  if (end == std::string_view::npos) return *found;
+  Value& obj = scratch;
+  obj = *found;
   while (end != std::string_view::npos && end < name.size()) {
     if (name[end] == '.') {
       std::size_t next = name.find_first_of(".[", end + 1);
@@ -461,14 +465,17 @@ std::string format_fields(std::string_view fmt, const Args& args, const FieldSte
   std::string out;
   for (std::size_t i = 0; i < fmt.size(); ++i) {
     char c = fmt[i];
+    if (c != '{' && c != '}') {  // a run of plain text
+      std::size_t next = fmt.find_first_of("{}", i);
+      if (next == std::string_view::npos) next = fmt.size();
+      out.append(fmt, i, next - i);
+      i = next - 1;
+      continue;
+    }
     if (c == '}') {
       if (i + 1 < fmt.size() && fmt[i + 1] == '}') ++i;
       else value_error("Single '}' encountered in format string");
       out += '}';
-      continue;
-    }
-    if (c != '{') {
-      out += c;
       continue;
     }
     if (i + 1 < fmt.size() && fmt[i + 1] == '{') {
@@ -490,19 +497,22 @@ std::string format_fields(std::string_view fmt, const Args& args, const FieldSte
         break;
       }
     }
-    Value v = format_field(field.substr(0, cut), args, auto_index, numbering, step);
+    Value scratch;
+    const Value* v = &format_field(field.substr(0, cut), args, auto_index, numbering, step, scratch);
     std::string_view rest = field.substr(cut);
     if (!rest.empty() && rest[0] == '!') {
       if (rest.size() < 2) value_error("end of string while looking for conversion specifier");
       char conv = rest[1];
       if (conv != 'r' && conv != 's' && conv != 'a') value_error(std::string("Unknown conversion specifier ") + conv);
-      v = Value(conv == 's' ? v.str() : v.repr());
+      Value converted(conv == 's' ? v->str() : v->repr());
+      scratch = std::move(converted);
+      v = &scratch;
       rest.remove_prefix(2);
     }
     std::string spec;
     if (!rest.empty() && rest[0] == ':') spec = format_fields(rest.substr(1), args, step, auto_index, numbering);
-    if (spec.empty()) append_str(out, v);  // format(v, '') is str(v)
-    else out += format_value(v, spec);
+    if (spec.empty()) append_str(out, *v);  // format(v, '') is str(v)
+    else out += format_value(*v, spec);
   }
   return out;
 }

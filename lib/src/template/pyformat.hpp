@@ -13,6 +13,8 @@ namespace slap::tmpl {
 // fmt % args: a tuple supplies positional arguments, a dict `%(name)s` lookups, anything
 // else is the single argument.
 std::string percent_format(std::string_view fmt, const Value& args);
+// The same with the tuple's items given (`mapping`: the one argument, when it is a dict).
+std::string percent_format(std::string_view fmt, const Value* items, std::size_t count, const Dict* mapping);
 
 // format(value, spec).
 std::string format_value(const Value& v, std::string_view spec);

@@ -108,9 +108,19 @@ std::uint32_t case_partner(std::uint32_t c, bool to_upper) {
 }
 
 std::string change_case(std::string_view s, bool to_upper) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
+  // ASCII, most of what templates hold, is changed in place in a copy; decoding starts at
+  // the first other byte.
+  std::string out(s);
+  const unsigned char first = to_upper ? 'a' : 'A';
+  std::size_t i = 0;
+  for (; i < out.size(); ++i) {
+    auto byte = static_cast<unsigned char>(out[i]);
+    if (byte >= 0x80) break;
+    if (static_cast<unsigned char>(byte - first) < 26) out[i] = static_cast<char>(byte ^ 0x20);
+  }
+  if (i == out.size()) return out;
+  out.resize(i);
+  while (i < s.size()) {
     auto byte = static_cast<unsigned char>(s[i]);
     if (byte < 0x80) {  // ASCII, most of what templates hold: no decoding
       bool change = to_upper ? byte >= 'a' && byte <= 'z' : byte >= 'A' && byte <= 'Z';
