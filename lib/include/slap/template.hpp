@@ -103,6 +103,9 @@ class Value {
   // A jinja2.Undefined whatever the policy: what a false `a if b` without else yields.
   static Value lenient_undefined(std::string hint);
   static Value list(std::vector<Value> items = {});
+  // A list over existing storage (shared with the caller, who may reuse it once no other
+  // value holds it).
+  static Value list(std::shared_ptr<ListData> data);
   static Value tuple(std::vector<Value> items);
   // A named tuple: a tuple whose items are also attributes `fields` (groupby's results).
   static Value named_tuple(std::vector<Value> items, std::vector<std::string> fields);

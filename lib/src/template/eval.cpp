@@ -182,6 +182,22 @@ Value Interp::eval_filter(const FilterExpr& f, const Value& subject, const Scope
   }
 }
 
+Value Interp::filter_list_literal(const FilterExpr& f, const ScopePtr& scope) {
+  std::shared_ptr<ListData> data = std::move(spare_list_);  // an item's own literal gets none
+  if (!data) data = std::make_shared<ListData>();
+  for (const auto& item : static_cast<const SequenceExpr&>(*f.subject).items) data->items.push_back(eval(*item, scope));
+  Value result;
+  {
+    Value subject = Value::list(data);
+    result = eval_filter(f, subject, scope);
+  }
+  if (data.use_count() == 1) {  // neither the result nor anything else holds the list
+    data->items.clear();
+    spare_list_ = std::move(data);
+  }
+  return result;
+}
+
 Value Interp::eval_compare(const CompareExpr& c, const ScopePtr& scope) {
   Value left = eval(*c.first, scope);
   for (const auto& [op, expr] : c.rest) {
@@ -267,6 +283,7 @@ Value Interp::eval(const Expr& e, const ScopePtr& scope) {
       case ExprKind::call: return eval_call(static_cast<const CallExpr&>(e), scope);
       case ExprKind::filter: {
         const auto& f = static_cast<const FilterExpr&>(e);
+        if (f.subject->kind == ExprKind::list) return filter_list_literal(f, scope);
         if (!constant_args(f.args)) return eval_filter(f, eval(*f.subject, scope), scope);
         Value scratch;
         return eval_filter(f, eval_ref(*f.subject, scope, scratch), scope);

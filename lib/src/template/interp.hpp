@@ -212,6 +212,10 @@ class Interp {
   std::map<std::string, std::shared_ptr<const TemplateData>, std::less<>> cache_;
   // Argument lists of finished calls, emptied: their capacity serves the next calls.
   std::vector<std::unique_ptr<Args>> args_pool_;
+  // The storage of the last list literal a filter was applied to, when the filter kept
+  // nothing of it: the next one is built in it ([a, b] | max in a loop allocates nothing).
+  std::shared_ptr<ListData> spare_list_;
+  Value filter_list_literal(const FilterExpr& f, const ScopePtr& scope);
   friend class PooledArgs;
   std::map<std::string, Value, std::less<>> modules_;  // imports without context, by name
 

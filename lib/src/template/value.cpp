@@ -72,6 +72,13 @@ Value Value::lenient_undefined(std::string hint) {
 
 bool Value::is_lenient_undefined() const noexcept { return tag_ == Tag::undefined && lenient_; }
 
+Value Value::list(std::shared_ptr<ListData> data) {
+  Value v;
+  v.tag_ = Tag::list;
+  new (&v.u_.list) std::shared_ptr<ListData>(std::move(data));
+  return v;
+}
+
 Value Value::list(std::vector<Value> items) {
   Value v;
   v.tag_ = Tag::list;
