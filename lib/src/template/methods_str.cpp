@@ -29,8 +29,8 @@ Value list_of(Strings parts) {
 
 // str.split / str.rsplit with Python's rules for sep=None (whitespace runs, no empty
 // fields) and maxsplit.
-Strings split_impl(std::string_view s, const Value& sep, std::int64_t maxsplit, bool from_right) {
-  Strings out;
+std::vector<Value> split_impl(std::string_view s, const Value& sep, std::int64_t maxsplit, bool from_right) {
+  std::vector<Value> out;
   if (sep.is_none()) {
     std::string_view rest = from_right ? str::rstrip(s) : str::lstrip(s);
     while (!rest.empty()) {
@@ -56,6 +56,11 @@ Strings split_impl(std::string_view s, const Value& sep, std::int64_t maxsplit, 
   const std::string& d = arg_str(sep, "separator");
   if (d.empty()) value_error("empty separator");
   if (!from_right) {
+    if (maxsplit < 0) {  // one allocation for the items
+      std::size_t n = 1;
+      for (std::size_t at = s.find(d); at != std::string_view::npos; at = s.find(d, at + d.size())) ++n;
+      out.reserve(n);
+    }
     std::size_t start = 0;
     while (maxsplit < 0 || static_cast<std::int64_t>(out.size()) < maxsplit) {
       std::size_t at = s.find(d, start);
@@ -81,12 +86,12 @@ Strings split_impl(std::string_view s, const Value& sep, std::int64_t maxsplit, 
 
 Value m_split(Interp&, const Value& self, Args& args) {
   auto a = bind_args(args, "split", {{"sep", Value()}, {"maxsplit", Value(-1)}}, 0);
-  return list_of(split_impl(self.as_string(), a[0], int_arg(a[1]), false));
+  return Value::list(split_impl(self.as_string(), a[0], int_arg(a[1]), false));
 }
 
 Value m_rsplit(Interp&, const Value& self, Args& args) {
   auto a = bind_args(args, "rsplit", {{"sep", Value()}, {"maxsplit", Value(-1)}}, 0);
-  return list_of(split_impl(self.as_string(), a[0], int_arg(a[1]), true));
+  return Value::list(split_impl(self.as_string(), a[0], int_arg(a[1]), true));
 }
 
 Value m_splitlines(Interp& in, const Value& self, Args& args) {

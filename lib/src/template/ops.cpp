@@ -1,6 +1,7 @@
 #include "ops.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 
@@ -423,6 +424,11 @@ Value to_int(const Value& v, int base) {
   if (!v.is_string())
     type_error("int() argument must be a string, a bytes-like object or a real number, not '" + v.type_name() + "'");
   std::string_view s = str::strip(v.as_string());
+  if (base == 10 && !s.empty() && s.size() <= 18 && s[0] != '+') {  // plain decimal digits: no overflow
+    std::int64_t r = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), r);
+    if (ec == std::errc() && end == s.data() + s.size()) return Value(r);
+  }
   std::string digits;
   bool negative = false;
   if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
