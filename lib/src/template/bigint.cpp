@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <vector>
 #include <openssl/bn.h>
 #include <openssl/crypto.h>
 
@@ -106,6 +107,7 @@ Value integer_binary(BinaryOp op, const BigInt& a, const BigInt& b) {
                                    " bits (slap template integers stop there)");
       return int_value_of(a.pow(static_cast<std::uint64_t>(*e)));
     }
+    default: break;  // bitwise operators: bitwise() in python_eval.cpp
   }
   return Value();
 }
@@ -177,6 +179,46 @@ BigInt BigInt::mod(const BigInt& o) const {
 BigInt BigInt::shifted_left(std::uint64_t bits) const {
   BigInt r;
   BN_lshift(r.bn_.get(), bn_.get(), static_cast<int>(bits));
+  return r;
+}
+
+namespace {
+
+// `v` as `n` bytes of two's complement, most significant first.
+std::vector<unsigned char> twos_complement(const BigInt& v, const BIGNUM* bn, std::size_t n) {
+  std::vector<unsigned char> bytes(n);
+  BN_bn2binpad(bn, bytes.data(), static_cast<int>(n));  // the magnitude
+  if (v.negative()) {
+    unsigned carry = 1;
+    for (std::size_t i = n; i-- > 0;) {
+      unsigned b = static_cast<unsigned char>(~bytes[i]) + carry;
+      bytes[i] = static_cast<unsigned char>(b);
+      carry = b >> 8;
+    }
+  }
+  return bytes;
+}
+
+}  // namespace
+
+BigInt BigInt::bitwise(char op, const BigInt& o) const {
+  // One byte more than the longer magnitude holds the sign.
+  std::size_t n = static_cast<std::size_t>(std::max(bit_length(), o.bit_length())) / 8 + 2;
+  std::vector<unsigned char> x = twos_complement(*this, bn_.get(), n), y = twos_complement(o, o.bn_.get(), n);
+  for (std::size_t i = 0; i < n; ++i)
+    x[i] = static_cast<unsigned char>(op == '&' ? x[i] & y[i] : op == '|' ? x[i] | y[i] : x[i] ^ y[i]);
+  bool negative = x[0] & 0x80;
+  if (negative) {  // the magnitude of a negative result: invert, add one
+    unsigned carry = 1;
+    for (std::size_t i = n; i-- > 0;) {
+      unsigned b = static_cast<unsigned char>(~x[i]) + carry;
+      x[i] = static_cast<unsigned char>(b);
+      carry = b >> 8;
+    }
+  }
+  BigInt r;
+  BN_bin2bn(x.data(), static_cast<int>(n), r.bn_.get());
+  BN_set_negative(r.bn_.get(), negative);
   return r;
 }
 

@@ -40,6 +40,9 @@ class BigInt {
   BigInt mod(const BigInt& o) const;
   BigInt pow(std::uint64_t exponent) const;
   BigInt shifted_left(std::uint64_t bits) const;  // self * 2**bits, in linear time
+  // self & o, self | o, self ^ o (`op` is '&', '|' or '^') on Python's infinite two's
+  // complement: a negative int has ones in all its high bits.
+  BigInt bitwise(char op, const BigInt& o) const;
   int compare(const BigInt& o) const;
   bool negative() const;
   bool is_zero() const;

@@ -111,6 +111,7 @@ Value integer_op(BinaryOp op, std::int64_t a, std::int64_t b) {
         if (__builtin_mul_overflow(result, a, &result)) return widened(op, a, b);
       return Value(result);
     }
+    default: break;  // bitwise operators: bitwise()
   }
   return Value();
 }
@@ -133,6 +134,7 @@ Value float_op(BinaryOp op, double a, double b) {
       if (a == 0 && b < 0) raise("ZeroDivisionError", "0.0 cannot be raised to a negative power");
       if (double r = std::pow(a, b); !std::isinf(r) || std::isinf(a) || std::isinf(b)) return Value(r);
       raise("OverflowError", "(34, 'Numerical result out of range')");
+    default: break;  // bitwise operators: bitwise()
   }
   return Value();
 }

@@ -122,6 +122,8 @@ Value bitwise(BinaryOp op, const Value& a, const Value& b) {
       raise("OverflowError", "the result of << would have more than 2**20 bits");
     return int_value_of(to_big(a).shifted_left(static_cast<std::uint64_t>(*count)));
   }
+  if ((big_int(a) || big_int(b)) && is_integer_like(a) && is_integer_like(b))
+    return int_value_of(to_big(a).bitwise(op == BinaryOp::bit_and ? '&' : op == BinaryOp::bit_or ? '|' : '^', to_big(b)));
   if (a.is_set() && b.is_set() && op != BinaryOp::lshift && op != BinaryOp::rshift) return set_bitwise(op, a, b);
   if (a.is_dict() && b.is_dict() && op == BinaryOp::bit_or) {
     Dict merged = a.as_dict();
@@ -135,6 +137,7 @@ Value invert(const Value& v) {
   if (v.is_undefined()) raise_undefined_hint(v);
   if (v.is_int()) return Value(~v.as_int());
   if (v.is_bool()) return Value(~std::int64_t{v.as_bool()});
+  if (const BigInt* big = big_int(v)) return int_value_of(-*big - BigInt(1));  // ~x is -x - 1
   type_error("bad operand type for unary ~: '" + v.type_name() + "'");
 }
 
