@@ -3,6 +3,7 @@
 #include "builtins.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 
@@ -223,25 +224,46 @@ Value f_joiner(Interp&, Args& args) {
   });
 }
 
-// range(): a lazy sequence in Python; here its items are built on iteration.
+// range(): a lazy sequence in Python; here its items are built on iteration. Its bounds
+// are ints of any size, as Python's (int64 unless one is big); only its length must fit in
+// a C ssize_t.
 class Range final : public InternalObject {
  public:
   Range(std::int64_t start, std::int64_t stop, std::int64_t step) : start_(start), stop_(stop), step_(step) {}
+  Range(BigInt start, BigInt stop, BigInt step) : big_(std::array<BigInt, 3>{std::move(start), std::move(stop), std::move(step)}) {}
   std::string type_name() const override { return "range"; }
   std::string repr() const override {
-    std::string out = "range(" + std::to_string(start_) + ", " + std::to_string(stop_);
-    return out + (step_ == 1 ? ")" : ", " + std::to_string(step_) + ")");
+    auto text = [this](int k, std::int64_t small) { return big_ ? (*big_)[k].decimal() : std::to_string(small); };
+    bool unit_step = big_ ? (*big_)[2].compare(BigInt(1)) == 0 : step_ == 1;
+    return "range(" + text(0, start_) + ", " + text(1, stop_) + (unit_step ? ")" : ", " + text(2, step_) + ")");
   }
   std::optional<std::size_t> length() const override {
-    std::int64_t n = step_ > 0 ? (stop_ > start_ ? (stop_ - start_ + step_ - 1) / step_ : 0)
-                               : (start_ > stop_ ? (start_ - stop_ - step_ - 1) / -step_ : 0);
-    return static_cast<std::size_t>(n);
+    if (!big_) {
+      // In unsigned arithmetic: stop - start cannot overflow there.
+      auto distance = [](std::int64_t hi, std::int64_t lo) { return static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo); };
+      std::uint64_t n = 0;
+      if (step_ > 0 && stop_ > start_) n = (distance(stop_, start_) - 1) / static_cast<std::uint64_t>(step_) + 1;
+      if (step_ < 0 && start_ > stop_) n = (distance(start_, stop_) - 1) / (0 - static_cast<std::uint64_t>(step_)) + 1;
+      if (n > static_cast<std::uint64_t>(INT64_MAX)) raise("OverflowError", "Python int too large to convert to C ssize_t");
+      return static_cast<std::size_t>(n);
+    }
+    const auto& [start, stop, step] = *big_;
+    BigInt n(0);
+    if (!step.negative() && stop.compare(start) > 0) n = (stop - start + step - BigInt(1)).floordiv(step);
+    if (step.negative() && start.compare(stop) > 0) n = (start - stop - step - BigInt(1)).floordiv(-step);
+    auto small = n.to_int64();
+    if (!small) raise("OverflowError", "Python int too large to convert to C ssize_t");
+    return static_cast<std::size_t>(*small);
   }
   std::optional<std::vector<Value>> iterate() const override {
+    std::size_t n = *length();
+    if (n > static_cast<std::size_t>(max_value_size) / sizeof(Value)) memory_error();
     std::vector<Value> out;
-    auto n = static_cast<std::int64_t>(*length());
-    out.reserve(static_cast<std::size_t>(n));
-    for (std::int64_t i = 0; i < n; ++i) out.emplace_back(start_ + i * step_);
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!big_) out.emplace_back(static_cast<std::int64_t>(static_cast<std::uint64_t>(start_) + i * static_cast<std::uint64_t>(step_)));
+      else out.push_back(int_value_of((*big_)[0] + BigInt(static_cast<std::int64_t>(i)) * (*big_)[2]));
+    }
     return out;
   }
   bool equals(const Object& o) const override {
@@ -250,25 +272,27 @@ class Range final : public InternalObject {
   }
 
  private:
-  std::int64_t start_, stop_, step_;
+  std::int64_t start_ = 0, stop_ = 0, step_ = 1;
+  std::optional<std::array<BigInt, 3>> big_;  // the bounds, when one of them is a big int
 };
 
 Value f_range(Interp&, Args& args) {
-  if (args.positional.empty() || args.positional.size() > 3 || !args.keywords.empty())
-    type_error("range expected at most 3 arguments, got " + std::to_string(args.positional.size()));
-  std::int64_t start = 0, stop, step = 1;
-  if (args.positional.size() == 1) {
-    stop = int_arg(args.positional[0]);
-  } else {
-    start = int_arg(args.positional[0]);
-    stop = int_arg(args.positional[1]);
-    if (args.positional.size() == 3) step = int_arg(args.positional[2]);
+  auto& pos = args.positional;
+  if (pos.empty() || pos.size() > 3 || !args.keywords.empty())
+    type_error("range expected at most 3 arguments, got " + std::to_string(pos.size()));
+  for (const auto& v : pos)
+    if (!is_integer_like(v)) type_error("'" + v.type_name() + "' object cannot be interpreted as an integer");
+  bool big = std::any_of(pos.begin(), pos.end(), [](const Value& v) { return big_int(v) != nullptr; });
+  const Value one(1), zero(0);
+  const Value& start = pos.size() == 1 ? zero : pos[0];
+  const Value& stop = pos.size() == 1 ? pos[0] : pos[1];
+  const Value& step = pos.size() == 3 ? pos[2] : one;
+  if (!big) {
+    if (int_arg(step) == 0) value_error("range() arg 3 must not be zero");
+    return Value::object(std::make_shared<Range>(int_arg(start), int_arg(stop), int_arg(step)));
   }
-  if (step == 0) value_error("range() arg 3 must not be zero");
-  auto r = std::make_shared<Range>(start, stop, step);
-  // Jinja2's sandbox-safe range refuses more than MAX_RANGE items.
-  if (*r->length() > 100000) raise("OverflowError", "Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).");
-  return Value::object(std::move(r));
+  if (to_big(step).is_zero()) value_error("range() arg 3 must not be zero");
+  return Value::object(std::make_shared<Range>(to_big(start), to_big(stop), to_big(step)));
 }
 
 void add_type(Dict& g, const char* name, Value::Type type, BuiltinFn fn) {

@@ -1,6 +1,7 @@
 // Filters over sequences and mappings (join, map, select*, sort, dictsort, ...).
 #include <random>
 
+#include "bigint.hpp"
 #include "builtins.hpp"
 #include "errors.hpp"
 #include "filters.hpp"
@@ -275,17 +276,26 @@ Value sf_sum(Interp& in, const Value& v, Args& args) {
 
 Value sf_batch(Interp& in, const Value& v, Args& args) {
   auto a = bind_args(args, "batch", {{"linecount", Value()}, {"fill_with", Value()}}, 1);
-  auto n = static_cast<std::size_t>(std::max<std::int64_t>(1, int_arg(a[0])));
+  // Jinja2 yields a row when its length equals linecount: never for a big int, an empty
+  // first row for 0. The last row is filled up to linecount.
+  const BigInt* big = big_int(a[0]);
+  std::int64_t n = big ? 0 : int_arg(a[0]);
+  auto full = [&](std::size_t size) { return !big && static_cast<std::int64_t>(size) == n; };
   std::vector<Value> out, row;
   for (auto& item : in.iterate(v)) {
-    if (row.size() == n) {
+    if (full(row.size())) {
       out.push_back(Value::list(std::move(row)));
       row.clear();
     }
     row.push_back(std::move(item));
   }
   if (!row.empty()) {
-    if (!a[1].is_none()) row.resize(n, a[1]);
+    // Jinja2 adds [fill_with] * (linecount - len(row)): nothing when that is negative.
+    if (!a[1].is_none() && big) raise("OverflowError", "cannot fit 'int' into an index-sized integer");
+    if (!a[1].is_none() && static_cast<std::int64_t>(row.size()) < n) {
+      if (n > max_value_size / static_cast<std::int64_t>(sizeof(Value))) memory_error();
+      row.resize(static_cast<std::size_t>(n), a[1]);
+    }
     out.push_back(Value::list(std::move(row)));
   }
   return make_iterator("generator", std::move(out));

@@ -299,7 +299,8 @@ std::size_t Value::hash() const {
     case Type::integer: return std::hash<std::int64_t>{}(int_of(*this));
     case Type::floating: {
       double d = as_float();
-      if (std::nearbyint(d) == d && std::fabs(d) < 9.2e18) return std::hash<std::int64_t>{}(static_cast<std::int64_t>(d));
+      if (std::nearbyint(d) == d && d >= -0x1p63 && d < 0x1p63) return std::hash<std::int64_t>{}(static_cast<std::int64_t>(d));
+      if (std::nearbyint(d) == d && std::isfinite(d)) return BigInt::from_double(d).hash();  // as the equal big int
       return std::hash<double>{}(d);
     }
     case Type::string: return std::hash<std::string_view>{}(as_string());
