@@ -184,18 +184,21 @@ BigInt BigInt::shifted_left(std::uint64_t bits) const {
 
 namespace {
 
+// bytes = -bytes in two's complement (invert, add one), most significant byte first.
+void negate_bytes(std::vector<unsigned char>& bytes) {
+  unsigned carry = 1;
+  for (std::size_t i = bytes.size(); i-- > 0;) {
+    unsigned b = static_cast<unsigned char>(~bytes[i]) + carry;
+    bytes[i] = static_cast<unsigned char>(b);
+    carry = b >> 8;
+  }
+}
+
 // `v` as `n` bytes of two's complement, most significant first.
 std::vector<unsigned char> twos_complement(const BigInt& v, const BIGNUM* bn, std::size_t n) {
   std::vector<unsigned char> bytes(n);
   BN_bn2binpad(bn, bytes.data(), static_cast<int>(n));  // the magnitude
-  if (v.negative()) {
-    unsigned carry = 1;
-    for (std::size_t i = n; i-- > 0;) {
-      unsigned b = static_cast<unsigned char>(~bytes[i]) + carry;
-      bytes[i] = static_cast<unsigned char>(b);
-      carry = b >> 8;
-    }
-  }
+  if (v.negative()) negate_bytes(bytes);
   return bytes;
 }
 
@@ -208,14 +211,7 @@ BigInt BigInt::bitwise(char op, const BigInt& o) const {
   for (std::size_t i = 0; i < n; ++i)
     x[i] = static_cast<unsigned char>(op == '&' ? x[i] & y[i] : op == '|' ? x[i] | y[i] : x[i] ^ y[i]);
   bool negative = x[0] & 0x80;
-  if (negative) {  // the magnitude of a negative result: invert, add one
-    unsigned carry = 1;
-    for (std::size_t i = n; i-- > 0;) {
-      unsigned b = static_cast<unsigned char>(~x[i]) + carry;
-      x[i] = static_cast<unsigned char>(b);
-      carry = b >> 8;
-    }
-  }
+  if (negative) negate_bytes(x);  // the magnitude of a negative result
   BigInt r;
   BN_bin2bn(x.data(), static_cast<int>(n), r.bn_.get());
   BN_set_negative(r.bn_.get(), negative);
