@@ -40,12 +40,13 @@ def test_render_errors_have_location_and_exit_3(slap):
     t = write(slap.cwd / "t.in", "ok\n{{ missing }}\n")
     r = slap("render", t, "--option", "undefined=strict")
     assert r.code == 3
-    assert r.err == f"slap: error: {t}:2:4: 'missing' is undefined\n"
+    assert r.err == f"slap: error: {t}:2:4: UndefinedError: 'missing' is undefined\n"
     assert r.out == ""
     bad = write(slap.cwd / "bad.in", "{% if x %}")
     r = slap("render", bad)
     assert r.code == 3
-    assert "unexpected end of template: expected 'elif', 'else' or 'endif' to close the 'if' from line 1" in r.err
+    assert ("TemplateSyntaxError: unexpected end of template: expected 'elif', 'else' or 'endif' to close the 'if' "
+            "from line 1") in r.err
 
 
 def test_render_usage_and_input_errors(slap):

@@ -56,6 +56,10 @@ def test_case(case_dir):
         assert p.returncode == 3, f"Jinja2 fails with {jinja_error}; slap exited {p.returncode}"
         assert p.stderr.decode().startswith("slap: error: "), p.stderr.decode()
         assert p.stdout == b""
+        # The same exception class: "file:line:col: TemplateSyntaxError: ..." for Jinja2's
+        # "TemplateSyntaxError: ...".
+        jinja_class = jinja_error.split(":", 1)[0]
+        assert f" {jinja_class}: " in p.stderr.decode(), f"Jinja2 fails with {jinja_error}; slap with {p.stderr.decode()}"
 
 
 def corpus_templates():
@@ -86,6 +90,6 @@ def test_check_reports_syntax_errors(tmp_path):
     bad.write_text("line\n{% for x in y %}\n")
     p = subprocess.run([SLAP, "render", "--check", str(good), str(bad)], capture_output=True, text=True)
     assert p.returncode == 3
-    assert p.stdout == (f"{bad}:2:17: unexpected end of template: expected 'endfor' or 'else' "
+    assert p.stdout == (f"{bad}:2:17: TemplateSyntaxError: unexpected end of template: expected 'endfor' or 'else' "
                         "to close the 'for' from line 2\n")
     assert "1 of 2 templates do not parse" in p.stderr

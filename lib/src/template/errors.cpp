@@ -5,8 +5,7 @@ namespace slap::tmpl {
 // Runtime errors read like Python's ("TypeError: ..."), except undefined values, whose
 // Jinja2 message ("'x' is undefined") is clearer alone.
 void raise(std::string cls, std::string message) {
-  std::string text = cls == "UndefinedError" ? std::move(message) : cls + ": " + message;
-  throw Error(ErrorKind::input, std::move(text)).with_class(std::move(cls));
+  throw Error(ErrorKind::input, cls + ": " + message).with_class(std::move(cls));
 }
 
 void memory_error() {
@@ -14,7 +13,13 @@ void memory_error() {
 }
 
 void syntax_error(std::string message, const std::string& file, int line, int column) {
-  throw Error(ErrorKind::input, std::move(message), Location{file, line, column}).with_class("TemplateSyntaxError");
+  throw Error(ErrorKind::input, "TemplateSyntaxError: " + message, Location{file, line, column})
+      .with_class("TemplateSyntaxError");
+}
+
+void assertion_error(std::string message, const std::string& file, int line, int column) {
+  throw Error(ErrorKind::input, "TemplateAssertionError: " + message, Location{file, line, column})
+      .with_class("TemplateAssertionError");
 }
 
 }  // namespace slap::tmpl

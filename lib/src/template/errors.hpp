@@ -11,7 +11,8 @@
 
 namespace slap::tmpl {
 
-// A runtime error with Python's exception class name ("TypeError", "UndefinedError").
+// A runtime error with Python's exception class name ("TypeError", "UndefinedError"); the
+// message starts with the class, as Python prints an exception ("TypeError: ...").
 [[noreturn]] void raise(std::string cls, std::string message);
 [[noreturn]] inline void type_error(std::string message) { raise("TypeError", std::move(message)); }
 [[noreturn]] inline void value_error(std::string message) { raise("ValueError", std::move(message)); }
@@ -20,6 +21,9 @@ namespace slap::tmpl {
 constexpr long long max_value_size = 1LL << 28;
 [[noreturn]] void memory_error();
 
+// Errors of the parser: Jinja2's TemplateSyntaxError, and TemplateAssertionError for a
+// template that parses but cannot compile (an unknown filter, a block defined twice).
 [[noreturn]] void syntax_error(std::string message, const std::string& file, int line, int column);
+[[noreturn]] void assertion_error(std::string message, const std::string& file, int line, int column);
 
 }  // namespace slap::tmpl

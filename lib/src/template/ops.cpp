@@ -254,6 +254,7 @@ bool less(const Value& a, const Value& b) { return compare(a, b) < 0; }
 namespace {
 
 int compare_rows(const Value* x, std::size_t nx, const Value* y, std::size_t ny);
+std::optional<int> compare_item(const Value& p, const Value& q);
 
 // compare() with the keys sorts meet most (str, int, float and lists of them) inline.
 int sort_compare(const Value& a, const Value& b) {
@@ -273,59 +274,113 @@ int sort_compare(const Value& a, const Value& b) {
 
 // compare() of two lists given as their items.
 int compare_rows(const Value* x, std::size_t nx, const Value* y, std::size_t ny) {
-  for (std::size_t i = 0; i < nx && i < ny; ++i) {
-    const Value& p = x[i];
-    const Value& q = y[i];
-    bool same_kind = (p.is_string() && q.is_string()) || (p.is_int() && q.is_int());
-    if (same_kind) {
-      if (int c = sort_compare(p, q)) return c;
-      continue;
-    }
-    if (p == q) continue;  // as compare(): the first unequal items decide, NaN included
-    return sort_compare(p, q);
-  }
+  for (std::size_t i = 0; i < nx && i < ny; ++i)
+    if (auto c = compare_item(x[i], y[i])) return *c;
   return nx < ny ? -1 : nx > ny;
+}
+
+// What one position of two lists decides for compare(); nullopt to look at the next one.
+std::optional<int> compare_item(const Value& p, const Value& q) {
+  bool same_kind = (p.is_string() && q.is_string()) || (p.is_int() && q.is_int());
+  if (same_kind) {
+    int c = sort_compare(p, q);
+    return c ? std::optional<int>(c) : std::nullopt;
+  }
+  if (p == q) return std::nullopt;  // as compare(): the first unequal items decide, NaN included
+  return sort_compare(p, q);
 }
 
 }  // namespace
 
 namespace {
 
-// Stable sort of `order` by `less`. Input already in order (often: a dict's keys) costs one
+// One column of sort keys (the keys of a plain sort, or one attribute of "a,b"), copied
+// into a typed array when every key in it is a str, or every one an int, or a float, so
+// that a comparison is a memcmp or a number compare rather than a dispatch on two Values.
+class KeyColumn {
+ public:
+  KeyColumn(const std::vector<Value>& keys, std::size_t column, std::size_t width)
+      : keys_(keys.data() + column), width_(width) {
+    std::size_t n = width ? keys.size() / width : 0;
+    auto all = [&](auto is) {
+      for (std::size_t i = 0; i < n; ++i)
+        if (!is(key(i))) return false;
+      return true;
+    };
+    if (all([](const Value& v) { return v.is_string(); })) {
+      kind_ = Kind::str;
+      str_.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) str_.emplace_back(key(i).as_string());
+    } else if (all([](const Value& v) { return v.is_int(); })) {
+      kind_ = Kind::integer;
+      int_.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) int_.push_back(key(i).as_int());
+    } else if (all([](const Value& v) { return v.is_float(); })) {
+      kind_ = Kind::floating;
+      float_.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) float_.push_back(key(i).as_float());
+    }
+  }
+  // <0, 0, >0 as compare() of the keys of items a and b; nullopt when they are equal and
+  // a row's next key decides (NaN keys are not equal, yet neither is less: 0).
+  std::optional<int> compare(std::size_t a, std::size_t b) const {
+    switch (kind_) {
+      case Kind::str: {
+        int c = str_[a].compare(str_[b]);
+        return c ? std::optional<int>((c > 0) - (c < 0)) : std::nullopt;
+      }
+      case Kind::integer:
+        return int_[a] == int_[b] ? std::nullopt : std::optional<int>(int_[a] < int_[b] ? -1 : 1);
+      case Kind::floating:
+        return float_[a] == float_[b] ? std::nullopt : std::optional<int>((float_[a] > float_[b]) - (float_[a] < float_[b]));
+      case Kind::mixed: break;
+    }
+    if (width_ == 1) return sort_compare(key(a), key(b));
+    return compare_item(key(a), key(b));
+  }
+
+ private:
+  enum class Kind { str, integer, floating, mixed };
+  const Value& key(std::size_t i) const { return keys_[i * width_]; }
+  const Value* keys_;
+  std::size_t width_;
+  Kind kind_ = Kind::mixed;
+  std::vector<std::string_view> str_;
+  std::vector<std::int64_t> int_;
+  std::vector<double> float_;
+};
+
+// Stable sort of `items` by their keys, `width` per item at keys[i * width] (compared as
+// lists when width > 1). Input already in order (often: a dict's keys) costs one
 // comparison per item, as with Python's timsort, which compares the same adjacent pairs.
-template <class Less>
-bool sort_order(std::vector<std::size_t>& order, Less less) {
+void sort_by_columns(std::vector<Value>& items, const std::vector<Value>& keys, std::size_t width, bool reverse) {
+  std::vector<KeyColumn> columns;
+  columns.reserve(width);
+  for (std::size_t c = 0; c < width; ++c) columns.emplace_back(keys, c, width);
+  auto less = [&](std::size_t a, std::size_t b) {
+    if (reverse) std::swap(a, b);
+    for (const auto& column : columns)
+      if (auto c = column.compare(a, b)) return *c < 0;
+    return false;
+  };
+  std::vector<std::size_t> order(items.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  if (std::is_sorted(order.begin(), order.end(), less)) return false;
+  if (std::is_sorted(order.begin(), order.end(), less)) return;
   std::stable_sort(order.begin(), order.end(), less);
-  return true;
+  std::vector<Value> sorted;
+  sorted.reserve(items.size());
+  for (std::size_t i : order) sorted.push_back(std::move(items[i]));
+  items = std::move(sorted);
 }
 
 }  // namespace
 
 void sort_by_keys(std::vector<Value>& items, const std::vector<Value>& keys, bool reverse) {
-  std::vector<std::size_t> order(items.size());
-  bool moved = sort_order(order, [&](std::size_t a, std::size_t b) {
-    return reverse ? sort_compare(keys[b], keys[a]) < 0 : sort_compare(keys[a], keys[b]) < 0;
-  });
-  if (!moved) return;
-  std::vector<Value> sorted;
-  sorted.reserve(items.size());
-  for (std::size_t i : order) sorted.push_back(std::move(items[i]));
-  items = std::move(sorted);
+  sort_by_columns(items, keys, 1, reverse);
 }
 
 void sort_by_key_rows(std::vector<Value>& items, const std::vector<Value>& keys, std::size_t width, bool reverse) {
-  std::vector<std::size_t> order(items.size());
-  auto row = [&](std::size_t i) { return keys.data() + i * width; };
-  bool moved = sort_order(order, [&](std::size_t a, std::size_t b) {
-    return reverse ? compare_rows(row(b), width, row(a), width) < 0 : compare_rows(row(a), width, row(b), width) < 0;
-  });
-  if (!moved) return;
-  std::vector<Value> sorted;
-  sorted.reserve(items.size());
-  for (std::size_t i : order) sorted.push_back(std::move(items[i]));
-  items = std::move(sorted);
+  sort_by_columns(items, keys, width, reverse);
 }
 
 void require_hashable(const Value& v) {

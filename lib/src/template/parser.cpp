@@ -39,8 +39,7 @@ void Parser::note_unknown(std::string message, const Token& at) {
 void Parser::check_names() const {
   if (assertions_.empty()) return;
   const auto& [message, pos] = assertions_.front();
-  throw Error(ErrorKind::input, "TemplateAssertionError: " + message, Location{name_, pos.line, pos.column})
-      .with_class("TemplateAssertionError");
+  assertion_error(message, name_, pos.line, pos.column);
 }
 
 bool Parser::skip_op(std::string_view op) {
@@ -385,7 +384,7 @@ StmtPtr Parser::parse_block() {
   node->name = expect_identifier();
   node->scoped = skip_name("scoped");
   node->required = skip_name("required");
-  if (blocks.contains(node->name)) fail("block '" + node->name + "' defined twice", tag);
+  if (blocks.contains(node->name)) assertion_error("block '" + node->name + "' defined twice", name_, p.line, p.column);
   // A block is a new loop context: break/continue of an enclosing loop do not reach in.
   int loops = loop_depth_;
   loop_depth_ = 0;

@@ -248,10 +248,11 @@ Result<Value> Environment::eval_python(std::string_view text, std::size_t& pos, 
       if (e.cls == "TemplateSyntaxError" || e.cls == "UndefinedError") {
         // Jinja2's names for what Python calls a SyntaxError, or (a missing attribute or
         // item used) an AttributeError or a KeyError.
-        e.cls = e.cls == "TemplateSyntaxError"                       ? "SyntaxError"
-                : e.message.find("attribute") != std::string::npos ? "AttributeError"
-                                                                     : "KeyError";
-        e.message = e.cls + ": " + e.message;
+        std::string text = e.message.substr(e.cls.size() + 2);  // after "UndefinedError: "
+        e.cls = e.cls == "TemplateSyntaxError"                   ? "SyntaxError"
+                : text.find("attribute") != std::string::npos ? "AttributeError"
+                                                                : "KeyError";
+        e.message = e.cls + ": " + text;
       }
       if (!how.where.file.empty()) e.where.file = how.where.file;
       if (e.where.line > 0) {

@@ -25,12 +25,12 @@ TEST_CASE("template errors: Python exceptions keep their class and text") {
 }
 
 TEST_CASE("template errors: undefined values") {
-  CHECK(render_error("{{ x + 1 }}").message == "'x' is undefined");
-  CHECK(render_error("{{ f() }}").message == "'f' is undefined");
-  CHECK(render_error("{{ x|int }}").message == "'x' is undefined");
+  CHECK(render_error("{{ x + 1 }}").message == "UndefinedError: 'x' is undefined");
+  CHECK(render_error("{{ f() }}").message == "UndefinedError: 'f' is undefined");
+  CHECK(render_error("{{ x|int }}").message == "UndefinedError: 'x' is undefined");
   Error e = render_error("{{ 'a'.b.c }}");
   CHECK(e.cls == "UndefinedError");
-  CHECK(e.describe() == "t.in:1:9: 'str object' has no attribute 'b'");
+  CHECK(e.describe() == "t.in:1:9: UndefinedError: 'str object' has no attribute 'b'");
 }
 
 TEST_CASE("template errors: macro calls") {
@@ -49,6 +49,6 @@ TEST_CASE("template errors: the location is the innermost template") {
     return fail(ErrorKind::input, "no " + std::string(name));
   };
   Error e = render_error(env, "{% import 'lib' as l %}\n\n{{ l.bad() }}");
-  CHECK(e.describe() == "lib:2:10: 'None' has no attribute 'x'");
+  CHECK(e.describe() == "lib:2:10: UndefinedError: 'None' has no attribute 'x'");
   CHECK(render_error(env, "{% import 'nope' as l %}").describe() == "t.in:1:4: no nope");
 }

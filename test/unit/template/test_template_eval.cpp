@@ -87,10 +87,10 @@ TEST_CASE("template eval: undefined values, default and strict") {
   tmpl::Environment strict;
   strict.options.strict_undefined = true;
   CHECK(render(strict, "{{ x is defined }} {{ x|default('d') }} {{ d.get('k', 1) }}", R"({"d": {}})") == "False d 1");
-  CHECK(slap::test::render_error(strict, "a\n  {{ x }}").describe() == "t.in:2:6: 'x' is undefined");
-  CHECK(slap::test::render_error(strict, "{% if x %}{% endif %}").message == "'x' is undefined");
-  CHECK(slap::test::render_error(strict, "{{ d.k ~ 'a' }}", R"({"d": {}})").message == "'dict object' has no attribute 'k'");
-  CHECK(slap::test::render_error("{{ x.y }}").message == "'x' is undefined");
+  CHECK(slap::test::render_error(strict, "a\n  {{ x }}").describe() == "t.in:2:6: UndefinedError: 'x' is undefined");
+  CHECK(slap::test::render_error(strict, "{% if x %}{% endif %}").message == "UndefinedError: 'x' is undefined");
+  CHECK(slap::test::render_error(strict, "{{ d.k ~ 'a' }}", R"({"d": {}})").message == "UndefinedError: 'dict object' has no attribute 'k'");
+  CHECK(slap::test::render_error("{{ x.y }}").message == "UndefinedError: 'x' is undefined");
 }
 
 TEST_CASE("template eval: whitespace options") {

@@ -79,10 +79,10 @@ TEST_CASE("template lexer: errors") {
     }
     return std::string("no error");
   };
-  CHECK(message("a\n{{ 'open }}") == "t.in:2:4: unterminated string literal");
-  CHECK(message("{# never closed") == "t.in:1:1: missing end of comment tag");
-  CHECK(message("{% raw %} x") == "t.in:1:1: missing end of raw directive");
-  CHECK(message("{{ a ! b }}") == "t.in:1:6: unexpected char '!'");
-  CHECK(message("{{ (a] }}") == "t.in:1:6: unexpected ']', expected ')'");
-  CHECK(message("{{ a) }}") == "t.in:1:5: unexpected ')'");
+  CHECK(message("a\n{{ 'open }}") == "t.in:2:4: TemplateSyntaxError: unterminated string literal");
+  CHECK(message("{# never closed") == "t.in:1:1: TemplateSyntaxError: missing end of comment tag");
+  CHECK(message("{% raw %} x") == "t.in:1:1: TemplateSyntaxError: missing end of raw directive");
+  CHECK(message("{{ a ! b }}") == "t.in:1:6: TemplateSyntaxError: unexpected char '!'");
+  CHECK(message("{{ (a] }}") == "t.in:1:6: TemplateSyntaxError: unexpected ']', expected ')'");
+  CHECK(message("{{ a) }}") == "t.in:1:5: TemplateSyntaxError: unexpected ')'");
 }

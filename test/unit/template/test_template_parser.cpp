@@ -19,23 +19,23 @@ std::string parse_error(const std::string& source) {
 
 TEST_CASE("template parser: unclosed and misnested blocks") {
   CHECK(parse_error("{% if x %}\nyes") ==
-        "t.in:2:4: unexpected end of template: expected 'elif', 'else' or 'endif' to close the 'if' from line 1");
+        "t.in:2:4: TemplateSyntaxError: unexpected end of template: expected 'elif', 'else' or 'endif' to close the 'if' from line 1");
   CHECK(parse_error("{% for x in y %}{% if x %}{% endfor %}") ==
-        "t.in:1:30: unexpected 'endfor': expected 'elif', 'else' or 'endif' to close the 'if' from line 1");
-  CHECK(parse_error("{% endif %}") == "t.in:1:4: unexpected 'endif': no block is open here");
+        "t.in:1:30: TemplateSyntaxError: unexpected 'endfor': expected 'elif', 'else' or 'endif' to close the 'if' from line 1");
+  CHECK(parse_error("{% endif %}") == "t.in:1:4: TemplateSyntaxError: unexpected 'endif': no block is open here");
   CHECK(parse_error("{% macro m() %}x") ==
-        "t.in:1:17: unexpected end of template: expected 'endmacro' to close the 'macro' from line 1");
+        "t.in:1:17: TemplateSyntaxError: unexpected end of template: expected 'endmacro' to close the 'macro' from line 1");
 }
 
 TEST_CASE("template parser: unknown tags, filters and tests") {
-  CHECK(parse_error("{% frobnicate %}") == "t.in:1:4: unknown tag 'frobnicate'");
+  CHECK(parse_error("{% frobnicate %}") == "t.in:1:4: TemplateSyntaxError: unknown tag 'frobnicate'");
   CHECK(parse_error("{% autoescape true %}") ==
-        "t.in:1:22: unexpected end of template: expected 'endautoescape' to close the 'autoescape' from line 1");
-  CHECK(parse_error("{% endblock %}") == "t.in:1:4: unexpected 'endblock': no block is open here");
-  CHECK(parse_error("{% block a %}{% endblock b %}") == "t.in:1:28: mismatching name 'b' for block 'a'");
+        "t.in:1:22: TemplateSyntaxError: unexpected end of template: expected 'endautoescape' to close the 'autoescape' from line 1");
+  CHECK(parse_error("{% endblock %}") == "t.in:1:4: TemplateSyntaxError: unexpected 'endblock': no block is open here");
+  CHECK(parse_error("{% block a %}{% endblock b %}") == "t.in:1:28: TemplateSyntaxError: mismatching name 'b' for block 'a'");
   CHECK(parse_error("{% block a required %}x{% endblock %}") ==
-        "t.in:1:4: Required blocks can only contain comments or whitespace");
-  CHECK(parse_error("{% break %}") == "t.in:1:4: 'break' outside of a loop");
+        "t.in:1:4: TemplateSyntaxError: Required blocks can only contain comments or whitespace");
+  CHECK(parse_error("{% break %}") == "t.in:1:4: TemplateSyntaxError: 'break' outside of a loop");
 }
 
 TEST_CASE("template parser: unknown filters and tests fail at parse time outside if and conditionals") {
@@ -51,18 +51,18 @@ TEST_CASE("template parser: unknown filters and tests fail at parse time outside
   CHECK(error("{% if x %}{% for y in z %}{{ y|nope }}{% endfor %}{% endif %}") ==
         "t.in:1:32: TemplateAssertionError: No filter named 'nope'.");
   CHECK(error("{% if x|nope %}{{ y is nope }}{% endif %}{{ 1|nope if x }}") == "parsed");
-  CHECK(parse_error("{{ x|nope }}{% if %}") == "t.in:1:19: expected an expression, got '%}'");
+  CHECK(parse_error("{{ x|nope }}{% if %}") == "t.in:1:19: TemplateSyntaxError: expected an expression, got '%}'");
 }
 
 TEST_CASE("template parser: malformed expressions") {
-  CHECK(parse_error("{{ }}") == "t.in:1:4: expected an expression, got '}}'");
-  CHECK(parse_error("{{ 1 + }}") == "t.in:1:8: unexpected '}}', expected an expression");
-  CHECK(parse_error("{{ f(a=1, 2) }}") == "t.in:1:5: invalid syntax for function call expression");
-  CHECK(parse_error("{% set true = 1 %}") == "t.in:1:8: cannot assign to 'true'");
-  CHECK(parse_error("{% macro m(a=1, b) %}{% endmacro %}") == "t.in:1:18: non-default argument follows default argument");
-  CHECK(parse_error("{{ x is divisibleby is odd }}") == "t.in:1:21: you cannot chain multiple tests with 'is'");
-  CHECK(parse_error("{% if x %}{{ y }") == "t.in:1:16: unexpected '}'");
-  CHECK(parse_error("{% from 'x' import _private %}") == "t.in:1:20: names starting with an underscore can not be imported");
+  CHECK(parse_error("{{ }}") == "t.in:1:4: TemplateSyntaxError: expected an expression, got '}}'");
+  CHECK(parse_error("{{ 1 + }}") == "t.in:1:8: TemplateSyntaxError: unexpected '}}', expected an expression");
+  CHECK(parse_error("{{ f(a=1, 2) }}") == "t.in:1:5: TemplateSyntaxError: invalid syntax for function call expression");
+  CHECK(parse_error("{% set true = 1 %}") == "t.in:1:8: TemplateSyntaxError: cannot assign to 'true'");
+  CHECK(parse_error("{% macro m(a=1, b) %}{% endmacro %}") == "t.in:1:18: TemplateSyntaxError: non-default argument follows default argument");
+  CHECK(parse_error("{{ x is divisibleby is odd }}") == "t.in:1:21: TemplateSyntaxError: you cannot chain multiple tests with 'is'");
+  CHECK(parse_error("{% if x %}{{ y }") == "t.in:1:16: TemplateSyntaxError: unexpected '}'");
+  CHECK(parse_error("{% from 'x' import _private %}") == "t.in:1:20: TemplateSyntaxError: names starting with an underscore can not be imported");
 }
 
 TEST_CASE("template parser: what Jinja2 accepts parses") {
