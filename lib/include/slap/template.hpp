@@ -9,7 +9,9 @@
 // Known differences from CPython / Jinja2, all outside what the SlapOS corpus relies on:
 // str.lower()/upper() map ASCII only; sets iterate in insertion order
 // (CPython's order is hash-dependent); str.encode() returns the same str (there is no
-// bytes type); dict.keys()/values()/items() views are snapshots. Markup (markupsafe's
+// bytes type); dict.keys()/values()/items() views are snapshots; sorts are stable merge
+// sorts, so keys that include NaN (neither less nor greater than anything) may come out in
+// another order than timsort's. Markup (markupsafe's
 // safe string) is a str flagged safe: type() says string, is_markup() tells them apart.
 #pragma once
 
