@@ -248,7 +248,8 @@ Result<Value> Environment::eval_python(std::string_view text, std::size_t& pos, 
       if (e.cls == "TemplateSyntaxError" || e.cls == "UndefinedError") {
         // Jinja2's names for what Python calls a SyntaxError, or (a missing attribute or
         // item used) an AttributeError or a KeyError.
-        std::string text = e.message.substr(e.cls.size() + 2);  // after "UndefinedError: "
+        std::string text = e.message;
+        if (text.starts_with(e.cls + ": ")) text.erase(0, e.cls.size() + 2);
         e.cls = e.cls == "TemplateSyntaxError"                   ? "SyntaxError"
                 : text.find("attribute") != std::string::npos ? "AttributeError"
                                                                 : "KeyError";
