@@ -290,10 +290,6 @@ std::optional<int> compare_item(const Value& p, const Value& q) {
   return sort_compare(p, q);
 }
 
-}  // namespace
-
-namespace {
-
 // One column of sort keys (the keys of a plain sort, or one attribute of "a,b"), copied
 // into a typed array when every key in it is a str, or every one an int, or a float, so
 // that a comparison is a memcmp or a number compare rather than a dispatch on two Values.
