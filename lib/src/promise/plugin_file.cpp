@@ -78,7 +78,6 @@ Result<bool> parse_import(std::string_view statement, PluginSpec& spec, const Lo
   return true;
 }
 
-
 }  // namespace
 
 // The value assigned by the statement whose `=` is at `pos`, evaluated by the template

@@ -15,8 +15,10 @@ class Macro final : public InternalObject {
   bool callable() const override { return true; }
   std::optional<Value> attr(std::string_view name) const override;
   Value invoke(Interp& in, Args& args) const override;
-  void invoke_into(Interp& in, Args& args, std::string& out) const override;
-  bool writes_text() const override { return true; }
+  // The call's text appended to `out` instead of returned: what invoke() would return, as
+  // a str or, when the caller's eval context escapes, as Markup.
+  void invoke_into(Interp& in, Args& args, std::string& out) const;
+  const Macro* as_macro() const override { return this; }
 
  private:
   ScopePtr bind(Interp& in, Args& args) const;

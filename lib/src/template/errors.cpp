@@ -2,8 +2,7 @@
 
 namespace slap::tmpl {
 
-// Runtime errors read like Python's ("TypeError: ..."), except undefined values, whose
-// Jinja2 message ("'x' is undefined") is clearer alone.
+// Runtime errors read like Python's ("TypeError: ...", "UndefinedError: 'x' is undefined").
 void raise(std::string cls, std::string message) {
   throw Error(ErrorKind::input, cls + ": " + message).with_class(std::move(cls));
 }

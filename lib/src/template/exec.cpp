@@ -69,12 +69,12 @@ bool Interp::print_call(const CallExpr& c, const ScopePtr& scope) {
   const Value* found = find_variable(static_cast<const NameExpr&>(*c.callee), *scope);
   if (!found || !found->is_object() || !found->as_object()->internal()) return false;
   std::shared_ptr<Object> callee = found->as_object();  // alive whatever the arguments do
-  const auto& fn = static_cast<const InternalObject&>(*callee);
-  if (!fn.writes_text()) return false;
+  const Macro* macro = static_cast<const InternalObject&>(*callee).as_macro();
+  if (!macro) return false;
   try {
     PooledArgs pooled(*this);
     eval_args(c.args, scope, *pooled);
-    fn.invoke_into(*this, *pooled, *out);
+    macro->invoke_into(*this, *pooled, *out);
   } catch (Error& err) {
     locate(err, *scope, c.pos);
     throw;

@@ -9,8 +9,6 @@ namespace slap::tmpl {
 
 Value InternalObject::invoke(Interp&, Args&) const { type_error("'" + type_name() + "' object is not callable"); }
 
-void InternalObject::invoke_into(Interp& in, Args& args, std::string& out) const { out += invoke(in, args).str(); }
-
 Result<Value> InternalObject::call(Args&) const {
   return fail(Error(ErrorKind::internal, repr() + " can only be called from a template"));
 }

@@ -13,6 +13,7 @@
 namespace slap::tmpl {
 
 class Interp;
+class Macro;
 class Namespace;
 
 class InternalObject : public Object {
@@ -26,11 +27,8 @@ class InternalObject : public Object {
   virtual std::optional<Value> next_item() const { return std::nullopt; }
   // This object as a namespace() (what {% set ns.attr %} assigns to), or nullptr.
   virtual const Namespace* as_namespace() const { return nullptr; }
-  // Objects whose call renders text (macros) can append it to `out` instead of returning
-  // it: the text invoke() would return, as a str or, when the caller's eval context
-  // escapes, as Markup.
-  virtual bool writes_text() const { return false; }
-  virtual void invoke_into(Interp& in, Args& args, std::string& out) const;
+  // This object as a macro (whose text can be rendered straight into an output), or nullptr.
+  virtual const Macro* as_macro() const { return nullptr; }
 };
 
 // `v` as a namespace() object, or nullptr.

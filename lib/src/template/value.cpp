@@ -79,12 +79,7 @@ Value Value::list(std::shared_ptr<ListData> data) {
   return v;
 }
 
-Value Value::list(std::vector<Value> items) {
-  Value v;
-  v.tag_ = Tag::list;
-  new (&v.u_.list) std::shared_ptr<ListData>(std::make_shared<ListData>(ListData{std::move(items)}));
-  return v;
-}
+Value Value::list(std::vector<Value> items) { return list(std::make_shared<ListData>(ListData{std::move(items)})); }
 
 Value Value::tuple(std::vector<Value> items) {
   Value v;
@@ -299,8 +294,10 @@ std::size_t Value::hash() const {
     case Type::integer: return std::hash<std::int64_t>{}(int_of(*this));
     case Type::floating: {
       double d = as_float();
-      if (std::nearbyint(d) == d && d >= -0x1p63 && d < 0x1p63) return std::hash<std::int64_t>{}(static_cast<std::int64_t>(d));
-      if (std::nearbyint(d) == d && std::isfinite(d)) return BigInt::from_double(d).hash();  // as the equal big int
+      if (std::isfinite(d) && std::nearbyint(d) == d) {  // as the int equal to it
+        if (d >= -0x1p63 && d < 0x1p63) return std::hash<std::int64_t>{}(static_cast<std::int64_t>(d));
+        return BigInt::from_double(d).hash();
+      }
       return std::hash<double>{}(d);
     }
     case Type::string: return std::hash<std::string_view>{}(as_string());
