@@ -95,6 +95,18 @@ def test_bad_parameters_exit_3_naming_the_json_path_and_rule(slap, software, arg
     assert not (part / "buildout.cfg").exists(), "nothing is deployed with bad parameters"
 
 
+def test_parameters_nested_too_deep_are_refused_not_a_crash(slap, software):
+    part = slap.cwd / "part"
+    (slap.cwd / "deep.json").write_text('{"greeting": ' + "[" * 100000 + "]" * 100000 + "}")
+    r = slap("instantiate", "-s", software, "-p", "deep.json", part)
+    assert r.code == 3, r
+    assert "nested more than 512 levels deep" in r.err and "deep.json" in r.err, r.err
+    r = slap("instantiate", "-s", software, "--param", "greeting:=" + "[" * 600 + "]" * 600, part)
+    assert r.code == 2, r
+    assert "'greeting': JSON nested more than 512 levels deep" in r.err, r.err
+    assert not (part / "buildout.cfg").exists()
+
+
 def test_bad_schema_is_reported_as_such(slap, software):
     (software / "instance-input-schema.json").write_text('{"type": "object", "properties": {"port": {"minimum": "x"}}}')
     r = slap("instantiate", "-s", software, slap.cwd / "part")

@@ -225,7 +225,12 @@ class Value {
   // Construct u_ from o's payload (tag_ already set); destroy() ends the payload.
   void copy_from(const Value& o);
   void move_from(Value&& o) noexcept;
+  // Ends a payload that is not a scalar or a string. The last reference to a container
+  // does not destroy its items recursively: they are destroyed one after the other, so a
+  // list nested a million deep (a template can build one) cannot overflow the stack.
   void destroy() noexcept;
+  void release() noexcept;  // destroy()'s work on this payload alone
+  bool sole_container() const noexcept;
   [[noreturn]] static void wrong_type();
 
   Payload u_;

@@ -20,6 +20,20 @@ Error parameter_error(std::string message, Location where = {}) {
   return Error(ErrorKind::input, std::move(message), std::move(where));
 }
 
+// Parameters go through code that walks them recursively (the schema validator, dump()),
+// so nesting is bounded, as Python's json bounds it by its recursion limit.
+constexpr int max_nesting = 512;
+
+struct TooDeep {};
+
+json parse_bounded(const std::string& text) {
+  return json::parse(text, [](int depth, json::parse_event_t event, json&) {
+    if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) && depth >= max_nesting)
+      throw TooDeep{};
+    return true;
+  });
+}
+
 json from_yaml(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Map: {
@@ -98,7 +112,9 @@ Result<json> read_file_parameters(const std::string& file) {
   if (!file.ends_with(".json"))
     return fail(parameter_error(fmt::format("parameters file {} must end in .json, .yaml, .yml or .toml", file)));
   try {
-    return json::parse(text);
+    return parse_bounded(text);
+  } catch (const TooDeep&) {
+    return fail(parameter_error(fmt::format("JSON nested more than {} levels deep", max_nesting), {file, 0, 0}));
   } catch (const json::parse_error& e) {
     int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(std::min(e.byte, text.size())), '\n'));
     return fail(parameter_error(fmt::format("invalid JSON: {}", e.what()), {file, line, 0}));
@@ -118,7 +134,9 @@ Result<std::string> load_parameters(const std::string& file, const std::vector<s
       return fail(Error(ErrorKind::usage, fmt::format("'{}' is not key=value or key:=json", a)));
     if (a[eq - 1] == ':') {
       try {
-        params[a.substr(0, eq - 1)] = json::parse(a.substr(eq + 1));
+        params[a.substr(0, eq - 1)] = parse_bounded(a.substr(eq + 1));
+      } catch (const TooDeep&) {
+        return fail(Error(ErrorKind::usage, fmt::format("'{}': JSON nested more than {} levels deep", a.substr(0, eq - 1), max_nesting)));
       } catch (const json::parse_error& e) {
         return fail(Error(ErrorKind::usage, fmt::format("'{}': the value after := must be JSON ({})", a, e.what())));
       }

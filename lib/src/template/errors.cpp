@@ -11,6 +11,12 @@ void memory_error() {
   raise("MemoryError", "a value over " + std::to_string(max_value_size >> 20) + " MiB (slap's limit for one string or sequence)");
 }
 
+thread_local int NestingGuard::depth_ = 0;
+
+void NestingGuard::too_deep(const char* context) {
+  raise("RecursionError", std::string("maximum recursion depth exceeded") + (*context ? " " : "") + context);
+}
+
 void syntax_error(std::string message, const std::string& file, int line, int column) {
   throw Error(ErrorKind::input, "TemplateSyntaxError: " + message, Location{file, line, column})
       .with_class("TemplateSyntaxError");

@@ -21,6 +21,29 @@ namespace slap::tmpl {
 constexpr long long max_value_size = 1LL << 28;
 [[noreturn]] void memory_error();
 
+// Counts how deep a walk over nested values (repr, ==, hash, JSON, pprint) has gone on
+// this thread. Past Python's default recursion limit (1000) it raises RecursionError, as
+// Python does, instead of overflowing the stack on a deeply nested value that a template
+// or a JSON file built. `context` ends Python's message: "while getting the repr of an
+// object", "in comparison".
+class NestingGuard {
+ public:
+  static constexpr int limit = 1000;
+  explicit NestingGuard(const char* context) {
+    if (++depth_ > limit) {
+      --depth_;
+      too_deep(context);
+    }
+  }
+  ~NestingGuard() { --depth_; }
+  NestingGuard(const NestingGuard&) = delete;
+  NestingGuard& operator=(const NestingGuard&) = delete;
+
+ private:
+  [[noreturn]] static void too_deep(const char* context);
+  static thread_local int depth_;
+};
+
 // Errors of the parser: Jinja2's TemplateSyntaxError, and TemplateAssertionError for a
 // template that parses but cannot compile (an unknown filter, a block defined twice).
 [[noreturn]] void syntax_error(std::string message, const std::string& file, int line, int column);

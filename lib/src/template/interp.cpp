@@ -90,7 +90,7 @@ bool Interp::contains(const Value& container, const Value& item) const {
       return false;
     case Value::Type::dict:
     case Value::Type::set:
-      if (item.is_list() || item.is_dict() || item.is_set()) type_error("unhashable type: '" + item.type_name() + "'");
+      require_hashable(item);
       return (container.is_dict() ? container.as_dict() : container.as_set()).contains(item);
     case Value::Type::object:
       if (auto items = container.as_object()->iterate()) {

@@ -67,8 +67,16 @@ class Dumper {
       case Value::Type::floating: out += float_json(v.as_float()); return;
       case Value::Type::string: append_json_string(out, v.as_string(), o_.ensure_ascii); return;
       case Value::Type::list:
-      case Value::Type::tuple: dump_list(out, v.items(), level); return;
-      case Value::Type::dict: dump_dict(out, v.as_dict(), level); return;
+      case Value::Type::tuple: {
+        Nesting nesting(*this, &v.items());
+        dump_list(out, v.items(), level);
+        return;
+      }
+      case Value::Type::dict: {
+        Nesting nesting(*this, &v.as_dict());
+        dump_dict(out, v.as_dict(), level);
+        return;
+      }
       default:
         if (const BigInt* big = big_int(v)) {
           out += big->decimal();
@@ -134,53 +142,98 @@ class Dumper {
     out += '}';
   }
 
+  // The containers being written (json's check_circular): one met again inside itself
+  // is a ValueError, not an endless recursion.
+  class Nesting {
+   public:
+    Nesting(Dumper& d, const void* container) : d_(d), guard_("while encoding a JSON object") {
+      if (std::find(d.active_.begin(), d.active_.end(), container) != d.active_.end())
+        value_error("Circular reference detected");
+      d.active_.push_back(container);
+    }
+    ~Nesting() { d_.active_.pop_back(); }
+    Nesting(const Nesting&) = delete;
+    Nesting& operator=(const Nesting&) = delete;
+
+   private:
+    Dumper& d_;
+    NestingGuard guard_;
+  };
+
   const JsonOptions& o_;
   std::string item_sep_;
+  std::vector<const void*> active_;
 };
 
-// Python's json reads integers of any size; nlohmann reads one beyond 64 bits as a float.
-// This parser keeps such a literal's digits instead, in a binary value (which JSON text
-// cannot otherwise produce).
-class IntegerKeepingParser : public nlohmann::detail::json_sax_dom_parser<nlohmann::ordered_json> {
+// Builds Values straight from the parser's events, with a stack of open containers rather
+// than recursion (nlohmann's parser does not recurse either), so that deep nesting costs no
+// stack; past Python's recursion limit it fails as json.loads does. An object's keys go
+// into a Dict as they come: a repeated key keeps its first position and its last value,
+// as Python's dict(pairs).
+class ValueBuilder {
  public:
-  using json_sax_dom_parser::json_sax_dom_parser;
-  bool number_float(double value, const std::string& text) {
-    if (text.find_first_of(".eE") != std::string::npos) return json_sax_dom_parser::number_float(value, text);
-    nlohmann::ordered_json::binary_t digits(std::vector<std::uint8_t>(text.begin(), text.end()));
-    return binary(digits);
-  }
-};
+  using json = nlohmann::json;
 
-Value from_nlohmann(const nlohmann::ordered_json& j) {
-  switch (j.type()) {
-    case nlohmann::json::value_t::null: return Value();
-    case nlohmann::json::value_t::boolean: return Value(j.get<bool>());
-    case nlohmann::json::value_t::number_integer: return Value(j.get<std::int64_t>());
-    case nlohmann::json::value_t::number_unsigned: {
-      auto u = j.get<std::uint64_t>();
-      if (u > static_cast<std::uint64_t>(INT64_MAX)) return int_value_of(*BigInt::parse(std::to_string(u), 10, false));
-      return Value(static_cast<std::int64_t>(u));
-    }
-    case nlohmann::json::value_t::binary: {
-      const auto& digits = j.get_binary();
-      return to_int(Value(std::string(digits.begin(), digits.end())));
-    }
-    case nlohmann::json::value_t::number_float: return Value(j.get<double>());
-    case nlohmann::json::value_t::string: return Value(j.get<std::string>());
-    case nlohmann::json::value_t::array: {
-      std::vector<Value> items;
-      items.reserve(j.size());
-      for (const auto& e : j) items.push_back(from_nlohmann(e));
-      return Value::list(std::move(items));
-    }
-    case nlohmann::json::value_t::object: {
-      Dict d;
-      for (const auto& [k, e] : j.items()) d.set(Value(k), from_nlohmann(e));
-      return Value::dict(std::move(d));
-    }
-    default: return Value();
+  bool null() { return add(Value()); }
+  bool boolean(bool b) { return add(Value(b)); }
+  bool number_integer(json::number_integer_t i) { return add(Value(static_cast<std::int64_t>(i))); }
+  bool number_unsigned(json::number_unsigned_t u) {
+    if (u > static_cast<std::uint64_t>(INT64_MAX)) return add(int_value_of(*BigInt::parse(std::to_string(u), 10, false)));
+    return add(Value(static_cast<std::int64_t>(u)));
   }
-}
+  // Python reads integers of any size; nlohmann reads one beyond 64 bits as a float, and
+  // gives its text: the digits are read again here.
+  bool number_float(json::number_float_t d, const json::string_t& text) {
+    if (text.find_first_of(".eE") == std::string::npos) return add(to_int(Value(text)));
+    return add(Value(d));
+  }
+  bool string(json::string_t& s) { return add(Value(std::move(s))); }
+  bool binary(json::binary_t&) { return add(Value()); }  // JSON text has no binary values
+  bool start_object(std::size_t) { return open(true); }
+  bool key(json::string_t& k) {
+    stack_.back().key = Value(std::move(k));
+    return true;
+  }
+  bool end_object() { return close(); }
+  bool start_array(std::size_t) { return open(false); }
+  bool end_array() { return close(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
+    std::string msg = e.what();
+    // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." -> "parse error at ..."
+    std::size_t bracket = msg.find("] ");
+    value_error("invalid JSON: " + (bracket == std::string::npos ? msg : msg.substr(bracket + 2)));
+  }
+
+  Value result() { return std::move(result_); }
+
+ private:
+  struct Open {
+    bool object;
+    std::vector<Value> items;
+    Dict dict;
+    Value key;
+  };
+  bool open(bool object) {
+    if (stack_.size() >= NestingGuard::limit)
+      raise("RecursionError", std::string("maximum recursion depth exceeded while decoding a JSON ") +
+                                  (object ? "object" : "array") + " from a unicode string");
+    stack_.push_back(Open{object, {}, {}, {}});
+    return true;
+  }
+  bool close() {
+    Open done = std::move(stack_.back());
+    stack_.pop_back();
+    return add(done.object ? Value::dict(std::move(done.dict)) : Value::list(std::move(done.items)));
+  }
+  bool add(Value v) {
+    if (stack_.empty()) result_ = std::move(v);
+    else if (stack_.back().object) stack_.back().dict.set(std::move(stack_.back().key), std::move(v));
+    else stack_.back().items.push_back(std::move(v));
+    return true;
+  }
+  std::vector<Open> stack_;
+  Value result_;
+};
 
 }  // namespace
 
@@ -192,10 +245,9 @@ std::string python_json_dumps(const Value& v, const JsonOptions& options) {
 
 Value python_json_loads(std::string_view text) {
   try {
-    nlohmann::ordered_json j;
-    IntegerKeepingParser parser(j);
-    nlohmann::ordered_json::sax_parse(text, &parser);
-    return from_nlohmann(j);
+    ValueBuilder builder;
+    nlohmann::json::sax_parse(text, &builder);
+    return builder.result();
   } catch (const nlohmann::json::exception& e) {
     std::string msg = e.what();
     // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." -> "parse error at ..."

@@ -240,6 +240,7 @@ int compare(const Value& a, const Value& b) {
   if ((a.is_list() && b.is_list()) || (a.is_tuple() && b.is_tuple())) {
     const auto& x = a.items();
     const auto& y = b.items();
+    NestingGuard nesting("in comparison");
     for (std::size_t i = 0; i < x.size() && i < y.size(); ++i) {
       if (x[i] == y[i]) continue;
       return compare(x[i], y[i]);
@@ -267,6 +268,7 @@ int sort_compare(const Value& a, const Value& b) {
   if (a.is_list() && b.is_list()) {
     const auto& x = a.items();
     const auto& y = b.items();
+    NestingGuard nesting("in comparison");
     return compare_rows(x.data(), x.size(), y.data(), y.size());
   }
   return compare(a, b);
@@ -381,8 +383,10 @@ void sort_by_key_rows(std::vector<Value>& items, const std::vector<Value>& keys,
 
 void require_hashable(const Value& v) {
   if (v.is_list() || v.is_dict() || v.is_set()) type_error("unhashable type: '" + v.type_name() + "'");
-  if (v.is_tuple())
+  if (v.is_tuple()) {
+    NestingGuard nesting("while calling a Python object");
     for (const auto& item : v.items()) require_hashable(item);
+  }
 }
 
 std::optional<std::int64_t> index_of(const Value& v) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "errors.hpp"
 #include "ops.hpp"
 #include "text.hpp"
 
@@ -27,36 +28,61 @@ std::vector<Dict::Entry> sorted_items(const Dict& d) {
   return items;
 }
 
+// The containers being printed (pprint's `context`): one met again inside itself prints as
+// pprint's recursion marker, with its address for Python's id().
+using Active = std::vector<const void*>;
+
+const void* identity(const Value& v) {
+  if (v.is_dict()) return &v.as_dict();
+  if (v.is_list() || v.is_tuple()) return &v.items();
+  return nullptr;
+}
+
+bool recursion_marker(std::string& out, const Value& v, const Active& active) {
+  const void* id = identity(v);
+  if (!id || std::find(active.begin(), active.end(), id) == active.end()) return false;
+  out += "<Recursion on " + v.type_name() + " with id=" + std::to_string(reinterpret_cast<std::uintptr_t>(id)) + ">";
+  return true;
+}
+
 // repr() with dict keys sorted, at every depth (pprint's _safe_repr).
-void sorted_repr(std::string& out, const Value& v) {
+void sorted_repr(std::string& out, const Value& v, Active& active) {
+  bool empty = v.is_dict() ? v.as_dict().empty() : (v.is_list() || v.is_tuple()) && v.items().empty();
+  if (!empty && recursion_marker(out, v, active)) return;
   if (v.is_dict()) {
+    NestingGuard nesting("while getting the repr of an object");
+    active.push_back(identity(v));
     out += '{';
     bool first = true;
     for (const auto& e : sorted_items(v.as_dict())) {
       if (!first) out += ", ";
       first = false;
-      sorted_repr(out, e.key);
+      sorted_repr(out, e.key, active);
       out += ": ";
-      sorted_repr(out, e.value);
+      sorted_repr(out, e.value, active);
     }
     out += '}';
+    active.pop_back();
   } else if (v.is_list() || v.is_tuple()) {
+    NestingGuard nesting("while getting the repr of an object");
+    active.push_back(identity(v));
     out += v.is_list() ? '[' : '(';
     const auto& items = v.items();
     for (std::size_t i = 0; i < items.size(); ++i) {
       if (i) out += ", ";
-      sorted_repr(out, items[i]);
+      sorted_repr(out, items[i], active);
     }
     if (v.is_tuple() && items.size() == 1) out += ',';
     out += v.is_list() ? ']' : ')';
+    active.pop_back();
   } else {
     append_repr(out, v);
   }
 }
 
-std::string repr_of(const Value& v) {
+std::string repr_of(const Value& v, Active& active) {
   std::string out;
-  sorted_repr(out, v);
+  sorted_repr(out, v, active);
   return out;
 }
 
@@ -67,11 +93,22 @@ class Printer {
   std::string out;
 
   void format(const Value& v, std::int64_t indent, std::int64_t allowance, int level) {
-    std::string rep = repr_of(v);
+    if (recursion_marker(out, v, active_)) return;
+    std::string rep = repr_of(v, active_);
     if (width(rep) <= page_width - indent - allowance) {
       out += rep;
       return;
     }
+    NestingGuard nesting("while getting the repr of an object");
+    active_.push_back(identity(v));
+    expand(v, rep, indent, allowance, level);
+    active_.pop_back();
+  }
+
+ private:
+  Active active_;
+
+  void expand(const Value& v, const std::string& rep, std::int64_t indent, std::int64_t allowance, int level) {
     if (v.is_dict() && !v.as_dict().empty()) {
       out += '{';
       dict_items(sorted_items(v.as_dict()), indent, allowance + 1, level + 1);
@@ -92,12 +129,11 @@ class Printer {
     }
   }
 
- private:
   void dict_items(const std::vector<Dict::Entry>& entries, std::int64_t indent, std::int64_t allowance, int level) {
     indent += 1;
     for (std::size_t i = 0; i < entries.size(); ++i) {
       bool last = i + 1 == entries.size();
-      std::string rep = repr_of(entries[i].key);
+      std::string rep = repr_of(entries[i].key, active_);
       out += rep + ": ";
       format(entries[i].value, indent + width(rep) + 2, last ? allowance : 1, level);
       if (!last) out += ",\n" + std::string(static_cast<std::size_t>(indent), ' ');

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "bigint.hpp"
+#include "errors.hpp"
 #include "object.hpp"
 #include "slap/template.hpp"
 
@@ -37,7 +38,59 @@ void Value::move_from(Value&& o) noexcept {
   }
 }
 
+namespace {
+// Destruction of nested containers: up to `direct_depth` levels, as C++ does it (each
+// level a few stack frames); below that, containers whose last reference goes are put in
+// `deferred` and ended one by one by the frame that started the list.
+constexpr int direct_depth = 64;
+thread_local int destroy_depth = 0;
+thread_local std::vector<Value>* deferred = nullptr;
+}  // namespace
+
+bool Value::sole_container() const noexcept {
+  switch (tag_) {
+    case Tag::list: return u_.list.use_count() == 1;
+    case Tag::tuple: return u_.tuple.use_count() == 1;
+    case Tag::dict: return u_.dict.use_count() == 1;
+    case Tag::set: return u_.set.use_count() == 1;
+    case Tag::object: return u_.object.use_count() == 1;
+    default: return false;
+  }
+}
+
 void Value::destroy() noexcept {
+  if (!sole_container()) {
+    release();
+    return;
+  }
+  if (destroy_depth < direct_depth) {
+    ++destroy_depth;
+    release();
+    --destroy_depth;
+    return;
+  }
+  if (deferred) {
+    try {
+      deferred->push_back(std::move(*this));
+      tag_ = Tag::none;
+      u_.bits = 0;
+    } catch (const std::bad_alloc&) {
+      release();  // recursively, as a last resort
+    }
+    return;
+  }
+  std::vector<Value> pending;
+  deferred = &pending;
+  release();
+  while (!pending.empty()) {
+    Value next = std::move(pending.back());
+    pending.pop_back();
+    next.release();
+  }
+  deferred = nullptr;
+}
+
+void Value::release() noexcept {
   using std::shared_ptr;
   using std::string;
   switch (tag_) {
@@ -249,12 +302,17 @@ bool Value::operator==(const Value& o) const {
     case Type::none: return true;
     case Type::string: return as_string() == o.as_string();
     case Type::list:
-    case Type::tuple: return &items() == &o.items() || sequences_equal(items(), o.items());
+    case Type::tuple: {
+      if (&items() == &o.items()) return true;
+      NestingGuard nesting("in comparison");
+      return sequences_equal(items(), o.items());
+    }
     case Type::dict: {
       const Dict& a = as_dict();
       const Dict& b = o.as_dict();
       if (&a == &b) return true;
       if (a.size() != b.size()) return false;
+      NestingGuard nesting("in comparison");
       for (const auto& e : a) {
         const Value* other = b.find(e.key);
         if (!other || !(*other == e.value)) return false;
@@ -303,6 +361,7 @@ std::size_t Value::hash() const {
     case Type::string: return std::hash<std::string_view>{}(as_string());
     case Type::list:
     case Type::tuple: {
+      NestingGuard nesting("while calling a Python object");
       std::size_t h = items().size();
       for (const auto& v : items()) h = mix(h, v.hash());
       return h;
@@ -310,6 +369,7 @@ std::size_t Value::hash() const {
     case Type::dict:
     case Type::set: {
       // Order-independent, as equality is.
+      NestingGuard nesting("while calling a Python object");
       std::size_t h = 0x7a11;
       for (const auto& e : is_dict() ? as_dict() : as_set()) h += e.hash * 31 + (is_dict() ? e.value.hash() : 0);
       return h;

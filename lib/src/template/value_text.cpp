@@ -1,7 +1,9 @@
 // str() and repr() of values, exactly as Python prints them.
 #include <algorithm>
 #include <charconv>
+#include <optional>
 
+#include "errors.hpp"
 #include "object.hpp"
 #include "text.hpp"
 
@@ -40,7 +42,11 @@ void repr_into(std::string& out, const Value& v, ReprGuard& guard) {
     out += v.is_dict() ? "{...}" : v.is_list() ? "[...]" : "(...)";
     return;
   }
-  if (identity) guard.active.push_back(identity);
+  std::optional<NestingGuard> nesting;
+  if (identity) {
+    nesting.emplace("while getting the repr of an object");
+    guard.active.push_back(identity);
+  }
   switch (v.type()) {
     case T::undefined: out += "Undefined"; break;
     case T::string:

@@ -90,6 +90,64 @@ TEST_CASE("template values: JSON in and out") {
   CHECK(broken.error().message.starts_with("ValueError: invalid JSON: "));
 }
 
+TEST_CASE("template values: JSON objects keep order; a repeated key its first place and last value; big ints stay exact") {
+  auto v = Value::from_json(R"({"z": 1, "a": 2, "z": 3, "n": 123456789012345678901234567890, "u": 18446744073709551615})");
+  REQUIRE(v);
+  CHECK(v->repr() == "{'z': 3, 'a': 2, 'n': 123456789012345678901234567890, 'u': 18446744073709551615}");
+}
+
+TEST_CASE("template values: nesting deep enough to overflow a stack fails as Python does, or is harmless") {
+  // JSON deeper than Python's recursion limit: RecursionError, not a crash.
+  std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  auto loaded = Value::from_json(deep);
+  REQUIRE_FALSE(loaded);
+  CHECK(loaded.error().message ==
+        "RecursionError: maximum recursion depth exceeded while decoding a JSON array from a unicode string");
+  auto shallow = Value::from_json(std::string(900, '[') + std::string(900, ']'));
+  REQUIRE(shallow);
+
+  // A list nested a million deep is built and dropped without recursion.
+  Value chain = Value::list();
+  for (int i = 0; i < 1000000; ++i) chain = Value::list({std::move(chain)});
+  CHECK(chain.items().size() == 1);
+  chain = Value();
+  CHECK(chain.is_none());
+
+  // Walking it is a RecursionError.
+  auto error_of = [](auto&& walk) -> std::string {
+    try {
+      walk();
+    } catch (const Error& e) {
+      return e.message;
+    }
+    return "no error";
+  };
+  Value nested = Value::list();
+  for (int i = 0; i < 5000; ++i) nested = Value::tuple({nested});
+  CHECK(error_of([&] { (void)nested.repr(); }) ==
+        "RecursionError: maximum recursion depth exceeded while getting the repr of an object");
+  CHECK(error_of([&] { (void)nested.hash(); }) == "RecursionError: maximum recursion depth exceeded while calling a Python object");
+  Value twin = Value::list();
+  for (int i = 0; i < 5000; ++i) twin = Value::tuple({twin});
+  CHECK(error_of([&] { (void)(nested == twin); }) == "RecursionError: maximum recursion depth exceeded in comparison");
+  auto json = nested.to_json();
+  REQUIRE_FALSE(json);
+  CHECK(json.error().message == "RecursionError: maximum recursion depth exceeded while encoding a JSON object");
+}
+
+TEST_CASE("template values: a list that contains itself") {
+  CHECK(test::render("{% set l = [] %}{{ l.append(l) }}{{ l }} {{ l == [l] }}") == "None[[...]] True");
+  CHECK(test::render_error("{% set l = [] %}{{ l.append(l) }}{{ l | tojson }}").message ==
+        "ValueError: Circular reference detected");
+  CHECK(test::render_error("{% set l = [] %}{{ l.append(l) }}{{ (l,) in {} }}").message ==
+        "TypeError: unhashable type: 'list'");
+  std::string printed = test::render("{% set l = [] %}{{ l.append(l) }}{{ [l, {'a': [l]}] | pprint }}");
+  CHECK(printed.starts_with("None[[<Recursion on list with id="));
+  CHECK(printed.find(">],\n {'a': [[<Recursion on list with id=") != std::string::npos);
+  CHECK(test::render("{% set ns = namespace(l=[]) %}{% for i in range(100000) %}{% set ns.l = [ns.l] %}{% endfor %}"
+                     "{{ ns.l | length }}") == "1");
+}
+
 TEST_CASE("template values: string dicts model buildout sections") {
   Value section = Value::string_dict({{"directory", "/srv/part"}, {"parts", "a b"}});
   Dict ctx;
