@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <malloc.h>
 #include <utility>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
@@ -43,6 +44,13 @@ int report(slap::Result<slap::cli::Invocation>& inv, bool json, const std::strin
 }  // namespace
 
 int main(int argc, char** argv) {
+  // glibc gives the top of the heap back to the kernel once 128 KiB of it is free, and
+  // serves blocks over 128 KiB with mmap. Evaluation makes and drops such blocks again and
+  // again (a sort's keys, a list of 3,000 rows), and each time the kernel maps and zeroes
+  // the pages anew: a template over a large context rendered 40% slower. slap keeps up to
+  // 64 MiB of freed heap instead.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   bool json = false;

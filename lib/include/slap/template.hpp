@@ -264,6 +264,7 @@ class Dict {
   void set(Value key, Value value);
   bool erase(const Value& key);
   void clear();
+  void reserve(std::size_t n) { entries_.reserve(n); }
 
  private:
   std::size_t locate(const Value& key, std::size_t hash) const;

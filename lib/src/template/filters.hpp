@@ -8,8 +8,21 @@
 
 namespace slap::tmpl {
 
-// Jinja2's make_attrgetter: "a.b.0" looks up a, then b, then item 0 on `item`.
-Value lookup_path(Interp& in, const Value& item, const Value& attribute);
+// Jinja2's make_attrgetter: "a.b.0" looks up a, then b, then item 0 on each item; an int
+// is an item; None the item itself. The path is split once, and a str part is found in a
+// dict by a hash computed once: filters read the same attribute off thousands of items.
+class AttributeGetter {
+ public:
+  explicit AttributeGetter(const Value& attribute);
+  Value operator()(Interp& in, const Value& item) const;
+
+ private:
+  struct Part {
+    Value key;
+    std::size_t hash = 0;  // of a str key
+  };
+  std::vector<Part> parts_;  // none: the item itself
+};
 // The lowercase of strings (Jinja2's ignore_case), other values unchanged.
 Value fold_case(const Value& v);
 // Calls the filter or test `name` (map('lower'), select('odd')); args exclude the subject.

@@ -12,21 +12,41 @@
 
 namespace slap::tmpl {
 
-Value lookup_path(Interp& in, const Value& item, const Value& attribute) {
-  if (attribute.is_none()) return item;
-  if (!attribute.is_string()) return in.getitem(item, attribute);
-  std::string_view path = attribute.as_string();
-  if (path.find('.') == std::string_view::npos && (path.empty() || path.find_first_not_of("0123456789") != std::string_view::npos))
-    return in.getitem(item, attribute);
-  Value v = item;
+AttributeGetter::AttributeGetter(const Value& attribute) {
+  auto add = [&](Value key) {
+    std::size_t hash = key.is_string() ? std::hash<std::string_view>{}(key.as_string()) : 0;
+    parts_.push_back(Part{std::move(key), hash});
+  };
+  if (attribute.is_none()) return;
+  std::string_view path = attribute.is_string() ? std::string_view(attribute.as_string()) : std::string_view();
+  auto digits = [](std::string_view part) { return !part.empty() && part.find_first_not_of("0123456789") == std::string_view::npos; };
+  if (!attribute.is_string() || (path.find('.') == std::string_view::npos && !digits(path))) {
+    add(attribute);
+    return;
+  }
   while (true) {
     std::size_t dot = path.find('.');
     std::string_view part = path.substr(0, dot);
-    bool digits = !part.empty() && part.find_first_not_of("0123456789") == std::string_view::npos;
-    v = in.getitem(v, digits ? Value(static_cast<std::int64_t>(std::stoll(std::string(part)))) : Value(part));
-    if (dot == std::string_view::npos) return v;
+    add(digits(part) ? to_int(Value(part)) : Value(part));
+    if (dot == std::string_view::npos) return;
     path.remove_prefix(dot + 1);
   }
+}
+
+Value AttributeGetter::operator()(Interp& in, const Value& item) const {
+  const Value* at = &item;
+  Value held;
+  for (const auto& part : parts_) {
+    if (at->is_dict() && part.key.is_string()) {
+      if (const Value* hit = at->as_dict().find(part.key.as_string(), part.hash)) {
+        at = hit;
+        continue;
+      }
+    }
+    held = in.getitem(*at, part.key);
+    at = &held;
+  }
+  return *at;
 }
 
 namespace {
@@ -41,17 +61,19 @@ Value sf_join(Interp& in, const Value& v, Args& args) {
   auto a = bind_args(args, "join", {{"d", Value("")}, {"attribute", Value()}}, 0);
   if (in.autoescape) {
     std::vector<Value> parts;
-    for (const auto& item : in.iterate(v)) parts.push_back(a[1].is_none() ? item : lookup_path(in, item, a[1]));
+    AttributeGetter get(a[1]);
+    for (const auto& item : in.iterate(v)) parts.push_back(get(in, item));
     return markup_join(in, parts, a[0]);
   }
   std::string sep = in.to_str(a[0]);
   std::string out;
   std::vector<Value> iterated;
   const std::vector<Value>& items = v.is_list() || v.is_tuple() ? v.items() : (iterated = in.iterate(v));
+  AttributeGetter get(a[1]);
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i) out += sep;
     if (a[1].is_none()) in.append_text(out, items[i]);
-    else in.append_text(out, lookup_path(in, items[i], a[1]));
+    else in.append_text(out, get(in, items[i]));
   }
   return Value(std::move(out));
 }
@@ -84,22 +106,9 @@ Value sf_dictsort(Interp& in, const Value& v, Args& args) {
   return Value::list(std::move(pairs));
 }
 
-// Keys for sort/unique/min/max: attribute lookups ("a,b" gives a list of keys for sort).
-Value sort_key(Interp& in, const Value& item, const Value& attribute, bool fold, bool multi) {
-  if (multi && attribute.is_string() && attribute.as_string().find(',') != std::string::npos) {
-    std::vector<Value> parts;
-    std::string_view all = attribute.as_string();
-    std::size_t start = 0;
-    while (true) {
-      std::size_t comma = all.find(',', start);
-      Value k = lookup_path(in, item, Value(all.substr(start, comma - start)));
-      parts.push_back(fold ? fold_case(k) : k);
-      if (comma == std::string_view::npos) break;
-      start = comma + 1;
-    }
-    return Value::list(std::move(parts));
-  }
-  Value k = lookup_path(in, item, attribute);
+// The key of `item` for sort/unique/min/max: its attribute, lowercased unless case_sensitive.
+Value sort_key(Interp& in, const Value& item, const AttributeGetter& get, bool fold) {
+  Value k = get(in, item);
   return fold ? fold_case(k) : k;
 }
 
@@ -111,18 +120,18 @@ Value sf_sort(Interp& in, const Value& v, Args& args) {
   bool fold = !in.truth(a[1]);
   if (a[2].is_string() && a[2].as_string().find(',') != std::string::npos) {
     // "a,b": a row of keys per item (compared as lists), the attribute split once.
-    std::vector<Value> attributes;
+    std::vector<AttributeGetter> attributes;
     std::string_view all = a[2].as_string();
     for (std::size_t start = 0;;) {
       std::size_t comma = all.find(',', start);
-      attributes.emplace_back(all.substr(start, comma - start));
+      attributes.emplace_back(Value(all.substr(start, comma - start)));
       if (comma == std::string_view::npos) break;
       start = comma + 1;
     }
     keys.reserve(items.size() * attributes.size());
     for (const auto& item : items) {
-      for (const auto& attribute : attributes) {
-        Value k = lookup_path(in, item, attribute);
+      for (const auto& get : attributes) {
+        Value k = get(in, item);
         keys.push_back(fold ? fold_case(k) : std::move(k));
       }
     }
@@ -130,7 +139,8 @@ Value sf_sort(Interp& in, const Value& v, Args& args) {
     return Value::list(std::move(items));
   }
   keys.reserve(items.size());
-  for (const auto& item : items) keys.push_back(sort_key(in, item, a[2], fold, false));
+  AttributeGetter get(a[2]);
+  for (const auto& item : items) keys.push_back(sort_key(in, item, get, fold));
   sort_by_keys(items, keys, in.truth(a[0]));
   return Value::list(std::move(items));
 }
@@ -139,8 +149,9 @@ Value sf_unique(Interp& in, const Value& v, Args& args) {
   auto a = bind_args(args, "unique", {{"case_sensitive", Value(false)}, {"attribute", Value()}}, 0);
   Dict seen;
   std::vector<Value> out;
+  AttributeGetter get(a[1]);
   for (auto& item : in.iterate(v)) {
-    Value k = sort_key(in, item, a[1], !in.truth(a[0]), false);
+    Value k = sort_key(in, item, get, !in.truth(a[0]));
     require_hashable(k);
     if (seen.contains(k)) continue;
     seen.set(k, Value());
@@ -169,9 +180,11 @@ Value extreme(Interp& in, const Value& v, Args& args, const char* name, bool wan
   const std::vector<Value>& items = v.is_list() || v.is_tuple() ? v.items() : (iterated = in.iterate(v));
   if (items.empty()) return Value::undefined("No aggregated item, sequence was empty.");
   std::size_t best = 0;
-  Value best_key = sort_key(in, items[0], a[1], !in.truth(a[0]), false);
+  AttributeGetter get(a[1]);
+  bool fold = !in.truth(a[0]);
+  Value best_key = sort_key(in, items[0], get, fold);
   for (std::size_t i = 1; i < items.size(); ++i) {
-    Value k = sort_key(in, items[i], a[1], !in.truth(a[0]), false);
+    Value k = sort_key(in, items[i], get, fold);
     if (want_max ? less(best_key, k) : less(k, best_key)) {
       best = i;
       best_key = std::move(k);
@@ -191,8 +204,9 @@ Value sf_map(Interp& in, const Value& v, Args& args) {
     const Value* dflt = args.keyword("default");
     for (const auto& [k, val] : args.keywords)
       if (k != "attribute" && k != "default") raise("FilterArgumentError", "Unexpected keyword argument '" + k + "'");
+    AttributeGetter get(attribute);
     for (const auto& item : items) {
-      Value r = lookup_path(in, item, attribute);
+      Value r = get(in, item);
       out.push_back(dflt && !dflt->is_none() && r.is_undefined() ? *dflt : r);
     }
     return make_iterator("generator", std::move(out));
@@ -216,8 +230,10 @@ Value select_or_reject(Interp& in, const Value& v, Args& args, bool select, bool
   bool has_test = args.positional.size() > off;
   Args rest{{args.positional.begin() + static_cast<std::ptrdiff_t>(has_test ? off + 1 : off), args.positional.end()},
             args.keywords};
+  std::optional<AttributeGetter> get;
+  if (by_attr) get.emplace(args.positional[0]);
   for (auto& item : items) {
-    Value subject = by_attr ? lookup_path(in, item, args.positional[0]) : item;
+    Value subject = get ? (*get)(in, item) : item;
     bool ok;
     if (has_test) {
       Args call = rest;
@@ -270,7 +286,8 @@ Value sf_last(Interp& in, const Value& v, Args& args) {
 Value sf_sum(Interp& in, const Value& v, Args& args) {
   auto a = bind_args(args, "sum", {{"attribute", Value()}, {"start", Value(0)}}, 0);
   Value total = a[1];
-  for (const auto& item : in.iterate(v)) total = binary(BinaryOp::add, total, lookup_path(in, item, a[0]));
+  AttributeGetter get(a[0]);
+  for (const auto& item : in.iterate(v)) total = binary(BinaryOp::add, total, get(in, item));
   return total;
 }
 
@@ -341,8 +358,9 @@ Value sf_groupby(Interp& in, const Value& v, Args& args) {
   auto a = bind_args(args, "groupby", {{"attribute", Value()}, {"default", Value()}, {"case_sensitive", Value(false)}}, 1);
   bool fold = !in.truth(a[2]);
   std::vector<Value> items = in.iterate(v);
+  AttributeGetter get(a[0]);
   auto key_of = [&](const Value& item, bool folded) {
-    Value k = lookup_path(in, item, a[0]);
+    Value k = get(in, item);
     if (k.is_undefined() && !a[1].is_none()) k = a[1];
     return folded ? fold_case(k) : k;
   };

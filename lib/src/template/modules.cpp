@@ -312,12 +312,12 @@ Value op_itemgetter(Interp&, Args& args) {
 }
 
 Value op_attrgetter(Interp&, Args& args) {
-  std::vector<Value> names = args.positional;
-  return builtin("attrgetter", [names](Interp& in, Args& a) {
+  std::vector<AttributeGetter> getters(args.positional.begin(), args.positional.end());
+  return builtin("attrgetter", [getters](Interp& in, Args& a) {
     if (a.positional.size() != 1) type_error("attrgetter expected 1 argument");
     std::vector<Value> out;
-    for (const auto& n : names) out.push_back(lookup_path(in, a.positional[0], n));
-    return names.size() == 1 ? out[0] : Value::tuple(std::move(out));
+    for (const auto& get : getters) out.push_back(get(in, a.positional[0]));
+    return getters.size() == 1 ? out[0] : Value::tuple(std::move(out));
   });
 }
 
