@@ -21,7 +21,13 @@
 
 namespace slap::tmpl {
 
-Value fold_case(const Value& v) { return v.is_string() ? Value(py_lower(v.as_string())) : v; }
+Value fold_case(const Value& v) {
+  if (!v.is_string()) return v;
+  const std::string& s = v.as_string();
+  // Sort keys are mostly lowercase ASCII already: then the value is its own fold.
+  bool folded = std::none_of(s.begin(), s.end(), [](char c) { return (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80; });
+  return folded ? Value(s) : Value(py_lower(s));
+}
 
 namespace {
 

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <unordered_map>
 
 #include "bigint.hpp"
 #include "errors.hpp"
@@ -337,9 +338,61 @@ class KeyColumn {
     return compare_item(key(a), key(b));
   }
 
+  // Typed keys with a total order (no NaN): each key can be replaced by its rank.
+  bool rankable() const {
+    if (kind_ == Kind::floating) return std::none_of(float_.begin(), float_.end(), [](double d) { return std::isnan(d); });
+    return kind_ != Kind::mixed;
+  }
+  // The rank of each key among the distinct keys of the column (equal keys, equal ranks),
+  // and the number of distinct keys.
+  std::uint64_t ranks(std::vector<std::uint32_t>& out) const {
+    switch (kind_) {
+      case Kind::str: return rank(str_, out);
+      case Kind::integer: return rank(int_, out);
+      case Kind::floating: return rank(float_, out);
+      case Kind::mixed: break;
+    }
+    return 0;
+  }
+
  private:
   enum class Kind { str, integer, floating, mixed };
   const Value& key(std::size_t i) const { return keys_[i * width_]; }
+  // Numbers: sorted with their positions.
+  template <class T>
+  static std::uint64_t rank(const std::vector<T>& keys, std::vector<std::uint32_t>& out) {
+    std::vector<std::pair<T, std::uint32_t>> by_key(keys.size());
+    for (std::size_t i = 0; i < keys.size(); ++i) by_key[i] = {keys[i], static_cast<std::uint32_t>(i)};
+    std::sort(by_key.begin(), by_key.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    out.assign(keys.size(), 0);
+    std::uint32_t r = 0;
+    for (std::size_t k = 0; k < by_key.size(); ++k) {
+      if (k && by_key[k - 1].first < by_key[k].first) ++r;
+      out[by_key[k].second] = r;
+    }
+    return keys.empty() ? 0 : std::uint64_t{r} + 1;
+  }
+  // Strings that repeat (a zone, a state, a type): the distinct ones are found by hashing,
+  // and only they are sorted. Once they turn out to be many, all are sorted instead.
+  static std::uint64_t rank(const std::vector<std::string_view>& keys, std::vector<std::uint32_t>& out) {
+    std::unordered_map<std::string_view, std::uint32_t> group;  // key -> index in `distinct`
+    std::vector<std::string_view> distinct;
+    std::size_t many = std::max<std::size_t>(64, keys.size() / 8);
+    out.resize(keys.size());
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      auto [it, added] = group.try_emplace(keys[i], static_cast<std::uint32_t>(distinct.size()));
+      if (added) distinct.push_back(keys[i]);
+      if (distinct.size() > many) return rank<std::string_view>(keys, out);
+      out[i] = it->second;
+    }
+    std::vector<std::uint32_t> order(distinct.size());
+    for (std::size_t g = 0; g < order.size(); ++g) order[g] = static_cast<std::uint32_t>(g);
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return distinct[a] < distinct[b]; });
+    std::vector<std::uint32_t> rank_of(distinct.size());
+    for (std::size_t r = 0; r < order.size(); ++r) rank_of[order[r]] = static_cast<std::uint32_t>(r);
+    for (auto& g : out) g = rank_of[g];
+    return distinct.size();
+  }
   const Value* keys_;
   std::size_t width_;
   Kind kind_ = Kind::mixed;
@@ -347,6 +400,33 @@ class KeyColumn {
   std::vector<std::int64_t> int_;
   std::vector<double> float_;
 };
+
+// When every column is typed and totally ordered, and the ranks of a row fit one 64-bit
+// number, the rows sort by that number: a column's keys are ranked with comparisons of one
+// type, and the sort itself compares integers. Sets `order` and returns true, or returns
+// false to leave the sort to row comparisons.
+bool sort_by_ranks(const std::vector<KeyColumn>& columns, std::vector<std::size_t>& order, bool reverse) {
+  std::size_t n = order.size();
+  if (n > UINT32_MAX || std::any_of(columns.begin(), columns.end(), [](const KeyColumn& c) { return !c.rankable(); }))
+    return false;
+  std::vector<std::uint64_t> row_key(n, 0);
+  std::vector<std::uint32_t> ranks;
+  std::uint64_t span = 1;  // distinct row keys so far, at most
+  for (const auto& column : columns) {
+    std::uint64_t distinct = column.ranks(ranks);
+    if (distinct == 0) return true;  // no rows
+    if (span > UINT64_MAX / distinct) return false;
+    span *= distinct;
+    for (std::size_t i = 0; i < n; ++i) row_key[i] = row_key[i] * distinct + (reverse ? distinct - 1 - ranks[i] : ranks[i]);
+  }
+  // Equal keys keep their order (Python's sort is stable, reverse=True included): the
+  // position breaks ties.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed(n);
+  for (std::size_t i = 0; i < n; ++i) keyed[i] = {row_key[i], static_cast<std::uint32_t>(i)};
+  std::sort(keyed.begin(), keyed.end());
+  for (std::size_t i = 0; i < n; ++i) order[i] = keyed[i].second;
+  return true;
+}
 
 // Stable sort of `items` by their keys, `width` per item at keys[i * width] (compared as
 // lists when width > 1). Input already in order (often: a dict's keys) costs one
@@ -364,7 +444,10 @@ void sort_by_columns(std::vector<Value>& items, const std::vector<Value>& keys, 
   std::vector<std::size_t> order(items.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   if (std::is_sorted(order.begin(), order.end(), less)) return;
-  std::stable_sort(order.begin(), order.end(), less);
+  if (!sort_by_ranks(columns, order, reverse)) std::stable_sort(order.begin(), order.end(), less);
+  bool moved = false;
+  for (std::size_t i = 0; i < order.size() && !moved; ++i) moved = order[i] != i;
+  if (!moved) return;
   std::vector<Value> sorted;
   sorted.reserve(items.size());
   for (std::size_t i : order) sorted.push_back(std::move(items[i]));

@@ -36,6 +36,7 @@ void Value::move_from(Value&& o) noexcept {
     case Tag::object: new (&u_.object) std::shared_ptr<Object>(std::move(o.u_.object)); break;
     default: u_.bits = o.u_.bits; break;
   }
+  if (!o.stringy()) o.tag_ = Tag::none;  // what is left is None: dropping it costs no call
 }
 
 namespace {
