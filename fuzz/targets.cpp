@@ -65,6 +65,20 @@ void template_render(std::string_view input) {
   }
 }
 
+// JSON read into template values (a render context, json.loads), then printed back as a
+// repr and as JSON, hashed and compared: any depth, any size, no crash.
+void json_values(std::string_view input) {
+  auto v = tmpl::Value::from_json(input);
+  if (!v) return;
+  try {
+    (void)v->repr();
+    (void)v->to_json(true);
+    (void)v->hash();
+    (void)(*v == *v);
+  } catch (const Error&) {
+  }
+}
+
 // A scratch directory per fuzzing process, emptied before each input.
 std::filesystem::path scratch() {
   static const std::filesystem::path dir = [] {
@@ -171,6 +185,7 @@ constexpr Target all[] = {
     {"xmlrpc", xmlrpc_response},
     {"egg", egg_requirement},
     {"render", template_render},
+    {"json", json_values},
     {"archive", archive_extract},
     {"signature", shadir_signatures},
     {"serve", serve_request},
