@@ -182,22 +182,31 @@ Flow run_items_loop(Interp& in, const ForStmt& node, const ScopePtr& scope) {
     }
     return run_loop(in, node, scope, in.iterate(items), 0);
   }
-  std::vector<Value> pairs;  // key, value, key, value...: a snapshot, as dict.items() gives
-  pairs.reserve(obj.as_dict().size() * 2);
-  for (const auto& e : obj.as_dict()) {
-    pairs.push_back(e.key);
-    pairs.push_back(e.value);
-  }
-  if (pairs.empty()) {
+  // The dict's entries are read as the loop goes, as Python iterates dict.items(): a body
+  // that adds or removes a key fails as Python does, one that sets an existing key's value
+  // shows the new value to the later iterations. `obj` keeps the dict alive.
+  const Dict& dict = obj.as_dict();
+  std::size_t n = dict.size();
+  if (n == 0) {
     if (!node.otherwise.empty()) return in.exec(node.otherwise, Scope::child(scope));
     return Flow::normal;
   }
+  const Target& key_target = node.target.items[0];
+  const Target& value_target = node.target.items[1];
+  bool names = key_target.kind == Target::Kind::name && value_target.kind == Target::Kind::name;
   ScopePtr body_scope;
-  for (std::size_t i = 0; i < pairs.size(); i += 2) {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (dict.size() != n) raise("RuntimeError", "dictionary changed size during iteration");
+    const Dict::Entry& e = dict.entries()[i];
     if (!body_scope || body_scope.use_count() > 1) body_scope = Scope::child(scope);
     else body_scope->vars.clear();
-    in.assign(node.target.items[0], pairs[i], *body_scope);
-    in.assign(node.target.items[1], pairs[i + 1], *body_scope);
+    if (names) {
+      body_scope->vars.set(key_target.sym, e.key);
+      body_scope->vars.set(value_target.sym, e.value);
+    } else {
+      in.assign(key_target, e.key, *body_scope);
+      in.assign(value_target, e.value, *body_scope);
+    }
     if (in.exec(node.body, body_scope) == Flow::break_) break;
   }
   return Flow::normal;

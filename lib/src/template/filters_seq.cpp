@@ -383,9 +383,10 @@ Value sf_groupby(Interp& in, const Value& v, Args& args) {
   std::vector<Value> out;
   std::size_t i = 0;
   while (i < items.size()) {
-    std::size_t j = i;
-    std::vector<Value> group;
-    while (j < items.size() && sorted_keys[j] == sorted_keys[i]) group.push_back(items[j++]);
+    std::size_t j = i + 1;
+    while (j < items.size() && sorted_keys[j] == sorted_keys[i]) ++j;
+    std::vector<Value> group(std::make_move_iterator(items.begin() + static_cast<std::ptrdiff_t>(i)),
+                             std::make_move_iterator(items.begin() + static_cast<std::ptrdiff_t>(j)));
     Value grouper = key_of(group.front(), false);
     out.push_back(Value::named_tuple({grouper, Value::list(std::move(group))}, {"grouper", "list"}));
     i = j;

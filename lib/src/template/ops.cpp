@@ -419,8 +419,15 @@ bool sort_by_ranks(const std::vector<KeyColumn>& columns, std::vector<std::size_
     span *= distinct;
     for (std::size_t i = 0; i < n; ++i) row_key[i] = row_key[i] * distinct + (reverse ? distinct - 1 - ranks[i] : ranks[i]);
   }
-  // Equal keys keep their order (Python's sort is stable, reverse=True included): the
-  // position breaks ties.
+  // Equal keys keep their order (Python's sort is stable, reverse=True included).
+  if (span <= 4 * n) {  // few distinct row keys: a counting sort, stable as it places rows in order
+    std::vector<std::uint32_t> start(span + 1, 0);
+    for (std::size_t i = 0; i < n; ++i) ++start[row_key[i] + 1];
+    for (std::size_t k = 1; k <= span; ++k) start[k] += start[k - 1];
+    for (std::size_t i = 0; i < n; ++i) order[start[row_key[i]]++] = i;
+    return true;
+  }
+  // Else a sort of (key, position) pairs: the position breaks ties.
   std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed(n);
   for (std::size_t i = 0; i < n; ++i) keyed[i] = {row_key[i], static_cast<std::uint32_t>(i)};
   std::sort(keyed.begin(), keyed.end());
