@@ -104,6 +104,11 @@ def test_parameters_nested_too_deep_are_refused_not_a_crash(slap, software):
     r = slap("instantiate", "-s", software, "--param", "greeting:=" + "[" * 600 + "]" * 600, part)
     assert r.code == 2, r
     assert "'greeting': JSON nested more than 512 levels deep" in r.err, r.err
+    for depth in (600, 5000):  # past slap's limit, and past yaml-cpp's own
+        (slap.cwd / "deep.yaml").write_text("greeting: " + "[" * depth + "]" * depth + "\n")
+        r = slap("instantiate", "-s", software, "-p", "deep.yaml", part)
+        assert r.code == 3, r
+        assert "YAML nested more than 512 levels deep" in r.err and "deep.yaml" in r.err, r.err
     assert not (part / "buildout.cfg").exists()
 
 

@@ -1,5 +1,6 @@
 // Instance parameters from JSON, YAML or TOML files and command-line assignments.
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <nlohmann/json.hpp>
@@ -25,6 +26,20 @@ Error parameter_error(std::string message, Location where = {}) {
 constexpr int max_nesting = 512;
 
 struct TooDeep {};
+
+// How deep `j` nests (a scalar: 0), walked without recursion.
+int nesting(const json& j) {
+  int deepest = 0;
+  std::vector<std::pair<const json*, int>> todo{{&j, 0}};
+  while (!todo.empty()) {
+    auto [node, depth] = todo.back();
+    todo.pop_back();
+    if (!node->is_structured()) continue;
+    deepest = std::max(deepest, depth + 1);
+    for (const auto& child : *node) todo.emplace_back(&child, depth + 1);
+  }
+  return deepest;
+}
 
 json parse_bounded(const std::string& text) {
   return json::parse(text, [](int depth, json::parse_event_t event, json&) {
@@ -96,14 +111,23 @@ Result<json> read_file_parameters(const std::string& file) {
   std::string text = SLAP_TRY(fs::read_file(file));
   if (file.ends_with(".yaml") || file.ends_with(".yml")) {
     try {
-      return from_yaml(YAML::Load(text));
+      json params = from_yaml(YAML::Load(text));
+      if (nesting(params) > max_nesting)
+        return fail(parameter_error(fmt::format("YAML nested more than {} levels deep", max_nesting), {file, 0, 0}));
+      return params;
+    } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's own limit; its message says "bad file"
+      return fail(parameter_error(fmt::format("YAML nested more than {} levels deep", max_nesting),
+                                  {file, e.mark.line + 1, e.mark.column + 1}));
     } catch (const YAML::Exception& e) {
       return fail(parameter_error(e.msg, {file, e.mark.line + 1, e.mark.column + 1}));
     }
   }
   if (file.ends_with(".toml")) {
     try {
-      return from_toml(toml::parse(text, file));
+      json params = from_toml(toml::parse(text, file));
+      if (nesting(params) > max_nesting)
+        return fail(parameter_error(fmt::format("TOML nested more than {} levels deep", max_nesting), {file, 0, 0}));
+      return params;
     } catch (const toml::parse_error& e) {
       return fail(parameter_error(std::string(e.description()),
                                   {file, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column)}));
