@@ -7,12 +7,15 @@
 // reference, as in Python: copying a Value aliases the container.
 //
 // Known differences from CPython / Jinja2, all outside what the SlapOS corpus relies on:
-// str.lower()/upper() map ASCII only; sets iterate in insertion order
-// (CPython's order is hash-dependent); str.encode() returns the same str (there is no
-// bytes type); dict.keys()/values()/items() views are snapshots; sorts are stable merge
-// sorts, so keys that include NaN (neither less nor greater than anything) may come out in
-// another order than timsort's. Markup (markupsafe's
-// safe string) is a str flagged safe: type() says string, is_markup() tells them apart.
+// str.lower()/upper() use one-to-one case mappings (and ß), not all of Unicode's special
+// cases; sets iterate in insertion order (CPython's order is hash-dependent);
+// str.encode() returns the same str (there is no bytes type); dict.keys()/values()/items()
+// views are snapshots (a for loop over d.items() reads the dict as it goes, as Python);
+// sorts are stable merge sorts, so keys that include NaN (neither less nor greater than
+// anything) may come out in another order than timsort's; walks over values (repr, ==,
+// hash, JSON) raise RecursionError past 1000 levels of nesting, where Python's limit
+// depends on the depth of the stack already in use. Markup (markupsafe's safe string) is a
+// str flagged safe: type() says string, is_markup() tells them apart.
 #pragma once
 
 #include <cstdint>
