@@ -56,14 +56,16 @@ std::vector<Value> split_impl(std::string_view s, const Value& sep, std::int64_t
   const std::string& d = arg_str(sep, "separator");
   if (d.empty()) value_error("empty separator");
   if (!from_right) {
+    // A one-character separator (most are: '/', ',', ':') is looked for as a character.
+    auto find = [&](std::size_t from) { return d.size() == 1 ? s.find(d[0], from) : s.find(d, from); };
     if (maxsplit < 0) {  // one allocation for the items
       std::size_t n = 1;
-      for (std::size_t at = s.find(d); at != std::string_view::npos; at = s.find(d, at + d.size())) ++n;
+      for (std::size_t at = find(0); at != std::string_view::npos; at = find(at + d.size())) ++n;
       out.reserve(n);
     }
     std::size_t start = 0;
     while (maxsplit < 0 || static_cast<std::int64_t>(out.size()) < maxsplit) {
-      std::size_t at = s.find(d, start);
+      std::size_t at = find(start);
       if (at == std::string_view::npos) break;
       out.emplace_back(s.substr(start, at - start));
       start = at + d.size();
