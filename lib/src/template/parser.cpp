@@ -138,6 +138,7 @@ Body Parser::subparse(const std::vector<std::string>& ends) {
 // The body of a block tag up to one of `ends`; the current token is then that end name
 // (consumed when drop_end, leaving its '%}' for the caller).
 Body Parser::parse_body(std::string tag, int line, std::vector<std::string> ends, bool drop_end) {
+  Nested nested(*this, "blocks nested too deeply");
   skip_op(":");
   expect_block_end();
   open_.push_back(OpenBlock{std::move(tag), line, ends});

@@ -157,13 +157,14 @@ class Parser {
   int loop_depth_ = 0;
   bool soft_ = false;
   bool python_ = false;  // parsing Python, not a template (parse_python)
-  // Expressions being parsed inside one another (about three per level of parentheses):
-  // bounded so that hostile input cannot exhaust the stack while parsing or evaluating.
+  // Expressions and statement bodies being parsed inside one another (about three per
+  // level of parentheses, one per block): bounded so that hostile input cannot exhaust the
+  // stack while parsing, evaluating or freeing the tree.
   int nesting_ = 0;
   class Nested {
    public:
-    explicit Nested(Parser& p) : p_(p) {
-      if (++p_.nesting_ > 600) p_.fail("expression nested too deeply");
+    explicit Nested(Parser& p, const char* too_deep = "expression nested too deeply") : p_(p) {
+      if (++p_.nesting_ > 600) p_.fail(too_deep);
     }
     ~Nested() { --p_.nesting_; }
     Nested(const Nested&) = delete;

@@ -74,3 +74,19 @@ TEST_CASE("template parser: what Jinja2 accepts parses") {
   CHECK(parse_error("{{ a[1:2:3] }}{{ b[:] }}{{ c[::2] }}{{ d[1, 2] }}{{ -x|abs }}{{ x is divisibleby 3 }}") == "parsed");
   CHECK(parse_error("{% do l.append(1) %}{% for x in y %}{% continue %}{% endfor %}{% print 1, 2 %}") == "parsed");
 }
+
+TEST_CASE("template parser: nesting deep enough to exhaust the stack is a syntax error") {
+  auto repeat = [](const std::string& s, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += s;
+    return out;
+  };
+  CHECK(parse_error(repeat("{% if 1 %}", 200) + "x" + repeat("{% endif %}", 200)) == "parsed");
+  CHECK(test::render(repeat("{% for i in [1] %}", 200) + "x" + repeat("{% endfor %}", 200)) == "x");
+  CHECK(parse_error(repeat("{% for i in [1] %}", 50000) + "x" + repeat("{% endfor %}", 50000))
+            .find("nested too deeply") != std::string::npos);
+  CHECK(parse_error(repeat("{% macro m() %}", 5000) + repeat("{% endmacro %}", 5000)).find("blocks nested too deeply") !=
+        std::string::npos);
+  CHECK(parse_error("{{ " + repeat("(", 100000) + "1" + repeat(")", 100000) + " }}").find("expression nested too deeply") !=
+        std::string::npos);
+}
