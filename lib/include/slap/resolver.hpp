@@ -127,6 +127,7 @@ class Resolver {
   const Profile& profile_;
   RecipeHook* hook_;
   std::unordered_map<std::string, std::unique_ptr<Options>> sections_;
+  int initializing_ = 0;  // sections being initialised inside one another (through references)
   std::unordered_map<std::string, Error> init_errors_;
   std::unordered_map<std::string, std::set<std::string>> references_;  // section -> sections it used
   std::vector<std::string> parts_;

@@ -32,6 +32,9 @@ bool simple_name(std::string_view s) {
   return !s.empty() && name_chars(s);
 }
 
+// How many substitutions may wait on one another (${a:x} whose value names ${b:y}...).
+constexpr std::size_t max_substitution_depth = 1000;
+
 std::string seen_chain(const Seen& seen, const OptionRef& again) {
   std::string out;
   for (const auto& r : seen) out += fmt::format("{}:{} -> ", r.section, r.option);
@@ -102,6 +105,12 @@ Result<std::optional<std::string>> Options::get(const std::string& option, Seen*
     } else if (std::find(seen->begin(), seen->end(), ref) != seen->end()) {
       return fail(located(user_error("UserError", fmt::format("circular reference in substitutions: {}",
                                                               seen_chain(*seen, ref))),
+                          option));
+    } else if (seen->size() >= max_substitution_depth) {
+      // zc.buildout's recursion gives out long before; here each level costs stack.
+      return fail(located(user_error("UserError", fmt::format("substitutions nested more than {} deep: {}:{} -> ... -> {}:{}",
+                                                              max_substitution_depth, seen->front().section,
+                                                              seen->front().option, ref.section, ref.option)),
                           option));
     }
     seen->push_back(ref);
@@ -264,9 +273,16 @@ Result<Options*> Resolver::section(const std::string& name) {
   if (!raw)
     return fail(user_error("MissingSection", fmt::format("The referenced section, '{}', was not defined.", name)).about(name));
   // Registered before initialising: references back into it read options lazily.
+  if (initializing_ >= static_cast<int>(max_substitution_depth))
+    return fail(user_error("UserError", fmt::format("sections referencing one another more than {} deep, down to [{}]",
+                                                    max_substitution_depth, name))
+                    .about(name));
   auto it = sections_.emplace(name, std::make_unique<Options>(*this, name, raw)).first;
   Options* options = it->second.get();
-  if (auto ok = options->initialize(); !ok) {
+  ++initializing_;
+  auto ok = options->initialize();
+  --initializing_;
+  if (!ok) {
     // As in zc.buildout, the half-initialised section stays registered (later references
     // read its options lazily); its first error is kept for reporting.
     init_errors_.try_emplace(name, ok.error());

@@ -138,6 +138,19 @@ TEST_CASE("resolve: errors per section with exact texts") {
   CHECK(error_label(*r.resolved.at("e").error) == "UserError: The substitution, ${a:b:c}, has too many colons.");
 }
 
+TEST_CASE("resolve: a chain of references too long to follow on the stack is an error, not a crash") {
+  Fixture f("deep-chain");
+  std::string text = "[buildout]\nparts = s0\n";
+  const int n = 5000;  // past the limit; 100,000 overflowed the stack before it existed
+  for (int i = 0; i < n; ++i) text += "[s" + std::to_string(i) + "]\nrecipe = r\nv = ${s" + std::to_string(i + 1) + ":v}\n";
+  text += "[s" + std::to_string(n) + "]\nv = end\n";
+  f.file("buildout.cfg", text);
+  auto p = f.load();
+  REQUIRE(p);
+  Report r = report(*p);
+  CHECK(error_label(r.part_errors.at("s0")).starts_with("UserError: sections referencing one another more than 1000 deep"));
+}
+
 TEST_CASE("resolve: a reference into a section still initialising reads the option lazily") {
   Fixture f("lazy");
   f.file("buildout.cfg", "[buildout]\nparts = a\n[a]\nrecipe = r\nx = ${b:y}\nz = 2\n[b]\ny = ${a:z}\n");
