@@ -32,8 +32,12 @@ bool simple_name(std::string_view s) {
   return !s.empty() && name_chars(s);
 }
 
-// How many substitutions may wait on one another (${a:x} whose value names ${b:y}...).
+// How many substitutions may wait on one another (${a:x} whose value names ${b:y}...),
+// or sections initialise one another.
 constexpr std::size_t max_substitution_depth = 1000;
+// How many macros (<=) may extend one another: each level copies the options of those
+// below it, and real profiles nest two or three.
+constexpr std::size_t max_macro_depth = 100;
 
 std::string seen_chain(const Seen& seen, const OptionRef& again) {
   std::string out;
@@ -225,6 +229,10 @@ Result<Section> Options::expand_macros(const std::string& name, const Section& d
     return fail(located(user_error("UserError", fmt::format("Infinite extending loop '{}'", name)), "<"));
   auto macro = data.find("<");
   if (macro == data.end()) return data;
+  if (doing.size() >= max_macro_depth)
+    return fail(located(user_error("UserError", fmt::format("macros (<=) extending one another more than {} deep, from [{}] to [{}]",
+                                                            max_macro_depth, doing.front(), name)),
+                        "<"));
   doing.push_back(name);
   Section result;
   for (const auto& line : str::split(macro->second.value(), "\n")) {

@@ -151,6 +151,21 @@ TEST_CASE("resolve: a chain of references too long to follow on the stack is an 
   CHECK(error_label(r.part_errors.at("s0")).starts_with("UserError: sections referencing one another more than 1000 deep"));
 }
 
+TEST_CASE("resolve: macros extending one another more than 100 deep are an error, not a crash") {
+  Fixture f("deep-macros");
+  std::string text = "[buildout]\nparts = s0\n";
+  const int n = 150;  // 100,000 overflowed the stack before the limit existed
+  for (int i = 0; i < n; ++i)
+    text += "[s" + std::to_string(i) + "]\n<= s" + std::to_string(i + 1) + "\nv" + std::to_string(i) + " = " + std::to_string(i) + "\n";
+  text += "[s" + std::to_string(n) + "]\nrecipe = r\n";
+  f.file("buildout.cfg", text);
+  auto p = f.load();
+  REQUIRE(p);
+  Report r = report(*p);
+  CHECK(error_label(r.part_errors.at("s0")) == "UserError: macros (<=) extending one another more than 100 deep, from [s0] to [s100]");
+  CHECK_FALSE(r.resolved.at("s60").error);  // 90 deep
+}
+
 TEST_CASE("resolve: a reference into a section still initialising reads the option lazily") {
   Fixture f("lazy");
   f.file("buildout.cfg", "[buildout]\nparts = a\n[a]\nrecipe = r\nx = ${b:y}\nz = 2\n[b]\ny = ${a:z}\n");
