@@ -139,6 +139,19 @@ class Reader {
   }
 
   Result<Value> value() {
+    // Arrays and structs nest through here: bounded, so that an answer cannot exhaust the
+    // stack (supervisord's are two or three deep).
+    if (depth_ >= 256) return fail(error("values nested more than 256 deep"));
+    ++depth_;
+    auto v = value_here();
+    --depth_;
+    return v;
+  }
+
+ private:
+  int depth_ = 0;
+
+  Result<Value> value_here() {
     if (!SLAP_TRY(open("value"))) return Value("");
     std::string type = peek_start();
     if (type.empty()) {  // untyped: a string
@@ -151,7 +164,6 @@ class Reader {
     return v;
   }
 
- private:
   static void append_utf8(std::string& out, unsigned long c) {
     if (c < 0x80) {
       out += static_cast<char>(c);

@@ -67,6 +67,11 @@ TEST_CASE("xmlrpc: responses as Python's xmlrpc.client writes them, and faults")
   auto bad = xmlrpc::parse_response("<methodResponse><params><param><value><int>x</int></value>");
   REQUIRE_FALSE(bad);
   CHECK(bad.error().message == "supervisord answered malformed XML-RPC at byte 50: bad <int> value 'x'");
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) deep += "<value><array><data>";
+  auto nested = xmlrpc::parse_response("<methodResponse><params><param>" + deep);
+  REQUIRE_FALSE(nested);
+  CHECK(nested.error().message.ends_with("values nested more than 256 deep"));
 }
 
 TEST_CASE("a group's configuration: services restart, run-once programs do not, % is escaped") {
