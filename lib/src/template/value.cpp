@@ -60,14 +60,14 @@ bool Value::sole_container() const noexcept {
 }
 
 void Value::destroy() noexcept {
-  if (!sole_container()) {
-    release();
-    return;
-  }
   if (destroy_depth < direct_depth) {
     ++destroy_depth;
     release();
     --destroy_depth;
+    return;
+  }
+  if (!sole_container()) {
+    release();
     return;
   }
   if (deferred) {
