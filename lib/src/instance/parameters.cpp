@@ -25,9 +25,8 @@ Error parameter_error(std::string message, Location where = {}) {
 // so nesting is bounded, as Python's json bounds it by its recursion limit.
 constexpr int max_nesting = 512;
 
-struct TooDeep {};
-
-// How deep `j` nests (a scalar: 0), walked without recursion.
+// How deep `j` nests (a scalar: 0), walked without recursion (nlohmann parses and frees
+// without recursion too).
 int nesting(const json& j) {
   int deepest = 0;
   std::vector<std::pair<const json*, int>> todo{{&j, 0}};
@@ -41,12 +40,11 @@ int nesting(const json& j) {
   return deepest;
 }
 
-json parse_bounded(const std::string& text) {
-  return json::parse(text, [](int depth, json::parse_event_t event, json&) {
-    if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) && depth >= max_nesting)
-      throw TooDeep{};
-    return true;
-  });
+// `params` read from `format` text, or the error for nesting past max_nesting.
+Result<json> bounded(json params, std::string_view format, Location where) {
+  if (nesting(params) > max_nesting)
+    return fail(parameter_error(fmt::format("{} nested more than {} levels deep", format, max_nesting), std::move(where)));
+  return params;
 }
 
 json from_yaml(const YAML::Node& node) {
@@ -111,10 +109,7 @@ Result<json> read_file_parameters(const std::string& file) {
   std::string text = SLAP_TRY(fs::read_file(file));
   if (file.ends_with(".yaml") || file.ends_with(".yml")) {
     try {
-      json params = from_yaml(YAML::Load(text));
-      if (nesting(params) > max_nesting)
-        return fail(parameter_error(fmt::format("YAML nested more than {} levels deep", max_nesting), {file, 0, 0}));
-      return params;
+      return bounded(from_yaml(YAML::Load(text)), "YAML", {file, 0, 0});
     } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's own limit; its message says "bad file"
       return fail(parameter_error(fmt::format("YAML nested more than {} levels deep", max_nesting),
                                   {file, e.mark.line + 1, e.mark.column + 1}));
@@ -124,10 +119,7 @@ Result<json> read_file_parameters(const std::string& file) {
   }
   if (file.ends_with(".toml")) {
     try {
-      json params = from_toml(toml::parse(text, file));
-      if (nesting(params) > max_nesting)
-        return fail(parameter_error(fmt::format("TOML nested more than {} levels deep", max_nesting), {file, 0, 0}));
-      return params;
+      return bounded(from_toml(toml::parse(text, file)), "TOML", {file, 0, 0});
     } catch (const toml::parse_error& e) {
       return fail(parameter_error(std::string(e.description()),
                                   {file, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column)}));
@@ -136,9 +128,7 @@ Result<json> read_file_parameters(const std::string& file) {
   if (!file.ends_with(".json"))
     return fail(parameter_error(fmt::format("parameters file {} must end in .json, .yaml, .yml or .toml", file)));
   try {
-    return parse_bounded(text);
-  } catch (const TooDeep&) {
-    return fail(parameter_error(fmt::format("JSON nested more than {} levels deep", max_nesting), {file, 0, 0}));
+    return bounded(json::parse(text), "JSON", {file, 0, 0});
   } catch (const json::parse_error& e) {
     int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(std::min(e.byte, text.size())), '\n'));
     return fail(parameter_error(fmt::format("invalid JSON: {}", e.what()), {file, line, 0}));
@@ -158,9 +148,10 @@ Result<std::string> load_parameters(const std::string& file, const std::vector<s
       return fail(Error(ErrorKind::usage, fmt::format("'{}' is not key=value or key:=json", a)));
     if (a[eq - 1] == ':') {
       try {
-        params[a.substr(0, eq - 1)] = parse_bounded(a.substr(eq + 1));
-      } catch (const TooDeep&) {
-        return fail(Error(ErrorKind::usage, fmt::format("'{}': JSON nested more than {} levels deep", a.substr(0, eq - 1), max_nesting)));
+        json value = json::parse(a.substr(eq + 1));
+        if (nesting(value) > max_nesting)
+          return fail(Error(ErrorKind::usage, fmt::format("'{}': JSON nested more than {} levels deep", a.substr(0, eq - 1), max_nesting)));
+        params[a.substr(0, eq - 1)] = std::move(value);
       } catch (const json::parse_error& e) {
         return fail(Error(ErrorKind::usage, fmt::format("'{}': the value after := must be JSON ({})", a, e.what())));
       }

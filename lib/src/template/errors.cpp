@@ -17,14 +17,20 @@ void NestingGuard::too_deep(const char* context) {
   raise("RecursionError", std::string("maximum recursion depth exceeded") + (*context ? " " : "") + context);
 }
 
+namespace {
+
+[[noreturn]] void parse_error(std::string cls, const std::string& message, const std::string& file, int line, int column) {
+  throw Error(ErrorKind::input, cls + ": " + message, Location{file, line, column}).with_class(std::move(cls));
+}
+
+}  // namespace
+
 void syntax_error(std::string message, const std::string& file, int line, int column) {
-  throw Error(ErrorKind::input, "TemplateSyntaxError: " + message, Location{file, line, column})
-      .with_class("TemplateSyntaxError");
+  parse_error("TemplateSyntaxError", message, file, line, column);
 }
 
 void assertion_error(std::string message, const std::string& file, int line, int column) {
-  throw Error(ErrorKind::input, "TemplateAssertionError: " + message, Location{file, line, column})
-      .with_class("TemplateAssertionError");
+  parse_error("TemplateAssertionError", message, file, line, column);
 }
 
 }  // namespace slap::tmpl

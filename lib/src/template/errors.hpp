@@ -38,9 +38,10 @@ class NestingGuard {
   ~NestingGuard() { --depth_; }
   NestingGuard(const NestingGuard&) = delete;
   NestingGuard& operator=(const NestingGuard&) = delete;
+  // The RecursionError, for a walk that counts its depth itself (the JSON reader).
+  [[noreturn]] static void too_deep(const char* context);
 
  private:
-  [[noreturn]] static void too_deep(const char* context);
   static thread_local int depth_;
 };
 

@@ -9,6 +9,7 @@
 #include "markup.hpp"
 #include "methods.hpp"
 #include "ops.hpp"
+#include "slap/strings.hpp"
 
 namespace slap::tmpl {
 
@@ -121,20 +122,10 @@ Value sf_sort(Interp& in, const Value& v, Args& args) {
   if (a[2].is_string() && a[2].as_string().find(',') != std::string::npos) {
     // "a,b": a row of keys per item (compared as lists), the attribute split once.
     std::vector<AttributeGetter> attributes;
-    std::string_view all = a[2].as_string();
-    for (std::size_t start = 0;;) {
-      std::size_t comma = all.find(',', start);
-      attributes.emplace_back(Value(all.substr(start, comma - start)));
-      if (comma == std::string_view::npos) break;
-      start = comma + 1;
-    }
+    for (const auto& attribute : str::split(a[2].as_string(), ",")) attributes.emplace_back(Value(attribute));
     keys.reserve(items.size() * attributes.size());
-    for (const auto& item : items) {
-      for (const auto& get : attributes) {
-        Value k = get(in, item);
-        keys.push_back(fold ? fold_case(k) : std::move(k));
-      }
-    }
+    for (const auto& item : items)
+      for (const auto& get : attributes) keys.push_back(sort_key(in, item, get, fold));
     sort_by_key_rows(items, keys, attributes.size(), in.truth(a[0]));
     return Value::list(std::move(items));
   }

@@ -68,12 +68,12 @@ class Dumper {
       case Value::Type::string: append_json_string(out, v.as_string(), o_.ensure_ascii); return;
       case Value::Type::list:
       case Value::Type::tuple: {
-        Nesting nesting(*this, &v.items());
+        Nesting nesting(*this, container_identity(v));
         dump_list(out, v.items(), level);
         return;
       }
       case Value::Type::dict: {
-        Nesting nesting(*this, &v.as_dict());
+        Nesting nesting(*this, container_identity(v));
         dump_dict(out, v.as_dict(), level);
         return;
       }
@@ -165,6 +165,14 @@ class Dumper {
   std::vector<const void*> active_;
 };
 
+// nlohmann's error as json.loads' ValueError:
+// "[json.exception.parse_error.101] parse error at line 1, column 2: ..." -> "parse error at ...".
+[[noreturn]] void invalid_json(const nlohmann::json::exception& e) {
+  std::string msg = e.what();
+  std::size_t bracket = msg.find("] ");
+  value_error("invalid JSON: " + (bracket == std::string::npos ? msg : msg.substr(bracket + 2)));
+}
+
 // Builds Values straight from the parser's events, with a stack of open containers rather
 // than recursion (nlohmann's parser does not recurse either), so that deep nesting costs no
 // stack; past Python's recursion limit it fails as json.loads does. A container is made
@@ -197,12 +205,7 @@ class ValueBuilder {
   bool end_object() { return close(); }
   bool start_array(std::size_t) { return open(false); }
   bool end_array() { return close(); }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
-    std::string msg = e.what();
-    // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." -> "parse error at ..."
-    std::size_t bracket = msg.find("] ");
-    value_error("invalid JSON: " + (bracket == std::string::npos ? msg : msg.substr(bracket + 2)));
-  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) { invalid_json(e); }
 
   Value result() { return std::move(result_); }
 
@@ -213,8 +216,8 @@ class ValueBuilder {
   };
   bool open(bool object) {
     if (depth_ >= NestingGuard::limit)
-      raise("RecursionError", std::string("maximum recursion depth exceeded while decoding a JSON ") +
-                                  (object ? "object" : "array") + " from a unicode string");
+      NestingGuard::too_deep(object ? "while decoding a JSON object from a unicode string"
+                                    : "while decoding a JSON array from a unicode string");
     if (depth_ == stack_.size()) stack_.emplace_back();
     stack_[depth_].object = object;
     ++depth_;
@@ -259,10 +262,7 @@ Value python_json_loads(std::string_view text) {
     nlohmann::json::sax_parse(text, &builder);
     return builder.result();
   } catch (const nlohmann::json::exception& e) {
-    std::string msg = e.what();
-    // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." -> "parse error at ..."
-    std::size_t bracket = msg.find("] ");
-    value_error("invalid JSON: " + (bracket == std::string::npos ? msg : msg.substr(bracket + 2)));
+    invalid_json(e);
   }
 }
 

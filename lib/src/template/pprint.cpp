@@ -32,14 +32,8 @@ std::vector<Dict::Entry> sorted_items(const Dict& d) {
 // pprint's recursion marker, with its address for Python's id().
 using Active = std::vector<const void*>;
 
-const void* identity(const Value& v) {
-  if (v.is_dict()) return &v.as_dict();
-  if (v.is_list() || v.is_tuple()) return &v.items();
-  return nullptr;
-}
-
 bool recursion_marker(std::string& out, const Value& v, const Active& active) {
-  const void* id = identity(v);
+  const void* id = container_identity(v);
   if (!id || std::find(active.begin(), active.end(), id) == active.end()) return false;
   out += "<Recursion on " + v.type_name() + " with id=" + std::to_string(reinterpret_cast<std::uintptr_t>(id)) + ">";
   return true;
@@ -51,7 +45,7 @@ void sorted_repr(std::string& out, const Value& v, Active& active) {
   if (!empty && recursion_marker(out, v, active)) return;
   if (v.is_dict()) {
     NestingGuard nesting("while getting the repr of an object");
-    active.push_back(identity(v));
+    active.push_back(container_identity(v));
     out += '{';
     bool first = true;
     for (const auto& e : sorted_items(v.as_dict())) {
@@ -65,7 +59,7 @@ void sorted_repr(std::string& out, const Value& v, Active& active) {
     active.pop_back();
   } else if (v.is_list() || v.is_tuple()) {
     NestingGuard nesting("while getting the repr of an object");
-    active.push_back(identity(v));
+    active.push_back(container_identity(v));
     out += v.is_list() ? '[' : '(';
     const auto& items = v.items();
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -100,7 +94,7 @@ class Printer {
       return;
     }
     NestingGuard nesting("while getting the repr of an object");
-    active_.push_back(identity(v));
+    active_.push_back(container_identity(v));
     expand(v, rep, indent, allowance, level);
     active_.pop_back();
   }

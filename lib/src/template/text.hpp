@@ -23,5 +23,8 @@ using str::unescape_python;
 
 void append_str(std::string& out, const Value& v);
 void append_repr(std::string& out, const Value& v);
+// What makes a list, tuple, dict or set the same object (Python's id()), to notice one met
+// again inside itself; nullptr for other values.
+const void* container_identity(const Value& v);
 
 }  // namespace slap::tmpl

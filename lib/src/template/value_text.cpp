@@ -31,13 +31,7 @@ void sequence_into(std::string& out, const std::vector<Value>& items, char open,
 
 void repr_into(std::string& out, const Value& v, ReprGuard& guard) {
   using T = Value::Type;
-  const void* identity = nullptr;
-  switch (v.type()) {
-    case T::list: case T::tuple: identity = &v.items(); break;
-    case T::dict: identity = &v.as_dict(); break;
-    case T::set: identity = &v.as_set(); break;
-    default: break;
-  }
+  const void* identity = container_identity(v);
   if (identity && std::find(guard.active.begin(), guard.active.end(), identity) != guard.active.end()) {
     out += v.is_dict() ? "{...}" : v.is_list() ? "[...]" : "(...)";
     return;
@@ -91,6 +85,16 @@ void repr_into(std::string& out, const Value& v, ReprGuard& guard) {
 }
 
 }  // namespace
+
+const void* container_identity(const Value& v) {
+  switch (v.type()) {
+    case Value::Type::list:
+    case Value::Type::tuple: return &v.items();
+    case Value::Type::dict: return &v.as_dict();
+    case Value::Type::set: return &v.as_set();
+    default: return nullptr;
+  }
+}
 
 void append_str(std::string& out, const Value& v) {
   switch (v.type()) {
