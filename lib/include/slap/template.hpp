@@ -82,10 +82,18 @@ class Value {
     return *this = std::move(copy);
   }
   Value& operator=(Value&& o) noexcept {
-    if (this == &o) return *this;
-    if (scalar() && o.scalar()) {
+    if (scalar()) {  // nothing to end, and o cannot live inside a scalar
       tag_ = o.tag_;
-      u_.bits = o.u_.bits;
+      lenient_ = o.lenient_;
+      if (o.scalar()) u_.bits = o.u_.bits;
+      else if (o.stringy()) move_string(&u_.s, o.u_.s);
+      else move_from(std::move(o));
+      return *this;
+    }
+    if (this == &o) return *this;
+    if (stringy() && o.stringy()) {  // nor inside a string
+      tag_ = o.tag_;
+      u_.s = std::move(o.u_.s);
       return *this;
     }
     Value taken(std::move(o));  // o may live inside what *this holds

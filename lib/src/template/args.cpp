@@ -15,9 +15,9 @@ BoundArgs bind_args(const Args& args, std::string_view function, std::initialize
   if (params.size() > BoundArgs::capacity) raise("RuntimeError", fn() + "() declares more parameters than bind_args holds");
   BoundArgs out;
   std::uint64_t given = 0;  // bit i: parameter i was passed (filters and methods take a handful)
-  for (const auto& p : params) out.push_back(p.default_value);
+  for (const auto& p : params) out.push_default(p.default_value);
   for (std::size_t i = 0; i < args.positional.size(); ++i) {
-    out[i] = args.positional[i];
+    out.bind(i, args.positional[i]);
     given |= std::uint64_t{1} << i;
   }
   for (const auto& [k, v] : args.keywords) {
@@ -28,7 +28,7 @@ BoundArgs bind_args(const Args& args, std::string_view function, std::initialize
     }
     if (i == params.size()) type_error(fn() + "() got an unexpected keyword argument '" + k + "'");
     if (given & (std::uint64_t{1} << i)) type_error(fn() + "() got multiple values for argument '" + k + "'");
-    out[i] = v;
+    out.bind(i, v);
     given |= std::uint64_t{1} << i;
   }
   std::size_t i = 0;

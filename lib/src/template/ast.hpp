@@ -75,6 +75,11 @@ struct CallArgs {
   std::vector<ExprPtr> positional;
   std::vector<std::pair<std::string, ExprPtr>> keywords;
   ExprPtr star_args, star_kwargs;
+  // Set by seal() once parsed: whether every argument is a constant (no * or **), and then
+  // their values, which a call to a filter, test or method passes as they are.
+  bool constant = true;
+  Args values;
+  void seal();
 };
 
 struct CallExpr : Expr {

@@ -19,17 +19,6 @@ void locate(Error& e, const Scope& scope, Pos pos) {
 
 namespace {
 
-// Arguments whose evaluation runs no code: a subject evaluated by reference before them
-// cannot be changed under the reference while they are evaluated.
-bool constant_args(const CallArgs& a) {
-  if (a.star_args || a.star_kwargs) return false;
-  for (const auto& e : a.positional)
-    if (e->kind != ExprKind::constant) return false;
-  for (const auto& [name, e] : a.keywords)
-    if (e->kind != ExprKind::constant) return false;
-  return true;
-}
-
 std::optional<std::int64_t> slice_bound(Interp& in, const ExprPtr& e, const ScopePtr& scope) {
   if (!e) return std::nullopt;
   Value v = in.eval(*e, scope);
@@ -134,6 +123,7 @@ const Value& Interp::eval_ref(const Expr& e, const ScopePtr& scope, Value& scrat
 Value Interp::call_attr(const Value& obj, const GetattrExpr& g, const CallArgs& a, const ScopePtr& scope) {
   if (!obj.is_object() && !obj.is_undefined()) {
     if (MethodFn m = g.methods.of(obj)) {
+      if (a.constant && !obj.is_markup()) return m(*this, obj, a.values);
       PooledArgs pooled(*this);
       Args& args = *pooled;
       eval_args(a, scope, args);
@@ -159,7 +149,7 @@ Value Interp::eval_call(const CallExpr& c, const ScopePtr& scope) {
     // expression rebinds one), or a string with arguments that run no code.
     Value scratch;
     bool by_name = g.object->kind == ExprKind::name;
-    const Value* held = by_name || constant_args(c.args) ? &eval_ref(*g.object, scope, scratch) : nullptr;
+    const Value* held = by_name || c.args.constant ? &eval_ref(*g.object, scope, scratch) : nullptr;
     if (held && held != &scratch && !by_name && !held->is_string()) held = &(scratch = *held);
     return call_attr(held ? *held : (scratch = eval(*g.object, scope)), g, c.args, scope);
   }
@@ -170,9 +160,13 @@ Value Interp::eval_call(const CallExpr& c, const ScopePtr& scope) {
 }
 
 Value Interp::eval_filter(const FilterExpr& f, const Value& subject, const ScopePtr& scope) {
+  if (f.args.constant) return apply_filter(f, subject, f.args.values, scope);
   PooledArgs pooled(*this);
-  Args& args = *pooled;
-  eval_args(f.args, scope, args);
+  eval_args(f.args, scope, *pooled);
+  return apply_filter(f, subject, *pooled, scope);
+}
+
+Value Interp::apply_filter(const FilterExpr& f, const Value& subject, const Args& args, const ScopePtr& scope) {
   try {
     if (!f.fn) raise("TemplateRuntimeError", "No filter named '" + f.name + "' found.");
     return f.fn->fn(*this, subject, args);
@@ -284,7 +278,7 @@ Value Interp::eval(const Expr& e, const ScopePtr& scope) {
       case ExprKind::filter: {
         const auto& f = static_cast<const FilterExpr&>(e);
         if (f.subject->kind == ExprKind::list) return filter_list_literal(f, scope);
-        if (!constant_args(f.args)) return eval_filter(f, eval(*f.subject, scope), scope);
+        if (!f.args.constant) return eval_filter(f, eval(*f.subject, scope), scope);
         Value scratch;
         return eval_filter(f, eval_ref(*f.subject, scope, scratch), scope);
       }
@@ -292,12 +286,16 @@ Value Interp::eval(const Expr& e, const ScopePtr& scope) {
         const auto& t = static_cast<const TestExpr&>(e);
         if (t.subject->kind == ExprKind::getattr && is_definedness(t)) return Value(test_attribute(t, scope));
         Value scratch;
-        const Value& subject = constant_args(t.args) ? eval_ref(*t.subject, scope, scratch) : (scratch = eval(*t.subject, scope));
+        if (t.args.constant) {
+          const Value& subject = eval_ref(*t.subject, scope, scratch);
+          if (!t.fn) raise("TemplateRuntimeError", "No test named '" + t.name + "' found.");
+          return Value(t.fn->fn(*this, subject, t.args.values));
+        }
+        scratch = eval(*t.subject, scope);
         PooledArgs pooled(*this);
-        Args& args = *pooled;
-        eval_args(t.args, scope, args);
+        eval_args(t.args, scope, *pooled);
         if (!t.fn) raise("TemplateRuntimeError", "No test named '" + t.name + "' found.");
-        return Value(t.fn->fn(*this, subject, args));
+        return Value(t.fn->fn(*this, scratch, *pooled));
       }
       case ExprKind::unary: {
         const auto& u = static_cast<const UnaryExpr&>(e);

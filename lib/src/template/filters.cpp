@@ -37,7 +37,7 @@ Value like(const Value& subject, Value result) {
   return result;
 }
 
-Value f_default(Interp& in, const Value& v, Args& args) {
+Value f_default(Interp& in, const Value& v, const Args& args) {
   if (args.keywords.empty() && args.positional.size() <= 1) {  // default(x): boolean is false
     if (!v.is_undefined()) return v;
     return args.positional.empty() ? Value("") : args.positional[0];
@@ -47,32 +47,32 @@ Value f_default(Interp& in, const Value& v, Args& args) {
   return v;
 }
 
-Value f_string(Interp& in, const Value& v, Args& args) {
+Value f_string(Interp& in, const Value& v, const Args& args) {
   no_args(args, "string");
   return v.is_markup() ? v : Value(in.to_str(v));
 }
 
-Value f_lower(Interp& in, const Value& v, Args& args) {
+Value f_lower(Interp& in, const Value& v, const Args& args) {
   no_args(args, "lower");
   return like(v, Value(v.is_string() ? py_lower(v.as_string()) : py_lower(in.to_str(v))));
 }
 
-Value f_upper(Interp& in, const Value& v, Args& args) {
+Value f_upper(Interp& in, const Value& v, const Args& args) {
   no_args(args, "upper");
   return like(v, Value(v.is_string() ? py_upper(v.as_string()) : py_upper(in.to_str(v))));
 }
 
 // str(v).method(*args), Markup when v is.
-Value str_method(Interp& in, const Value& v, MethodFn method, Args& args) {
+Value str_method(Interp& in, const Value& v, MethodFn method, const Args& args) {
   if (v.is_string()) return like(v, method(in, v, args));  // str methods ignore Markup: like() restores it
   return method(in, Value(in.to_str(v)), args);
 }
 
-Value f_capitalize(Interp& in, const Value& v, Args& args) {
+Value f_capitalize(Interp& in, const Value& v, const Args& args) {
   static const MethodFn capitalize = find_str_method("capitalize");
   return str_method(in, v, capitalize, args);
 }
-Value f_center(Interp& in, const Value& v, Args& args) {
+Value f_center(Interp& in, const Value& v, const Args& args) {
   if (v.is_string() && !v.is_markup() && args.keywords.empty() && args.positional.size() == 1 &&
       args.positional[0].is_int()) {  // 'x' | center(16), as str.center()
     std::int64_t width = args.positional[0].as_int();
@@ -93,7 +93,7 @@ Value f_center(Interp& in, const Value& v, Args& args) {
 }
 
 // Jinja2's title: words start after whitespace, '-', '(', '{', '[' or '<'.
-Value f_title(Interp& in, const Value& v, Args& args) {
+Value f_title(Interp& in, const Value& v, const Args& args) {
   no_args(args, "title");
   std::string s = in.to_str(v);
   bool start = true;
@@ -110,7 +110,7 @@ Value f_title(Interp& in, const Value& v, Args& args) {
   return Value(std::move(s));
 }
 
-Value f_trim(Interp& in, const Value& v, Args& args) {
+Value f_trim(Interp& in, const Value& v, const Args& args) {
   if (v.is_string() && args.positional.empty() && args.keywords.empty())  // str.strip() of whitespace
     return like(v, Value(str::rstrip(str::lstrip(v.as_string()))));
   auto a = bind_args(args, "trim", {{"chars", Value()}}, 0);
@@ -132,7 +132,7 @@ std::string replace_all_of(const std::string& s, const std::string& from, const 
   return out;
 }
 
-Value f_replace(Interp& in, const Value& v, Args& args) {
+Value f_replace(Interp& in, const Value& v, const Args& args) {
   if (!in.autoescape && args.keywords.empty() && args.positional.size() == 2) {  // 'x' | replace('a', 'b')
     const Value& from = args.positional[0];
     const Value& to = args.positional[1];
@@ -147,7 +147,7 @@ Value f_replace(Interp& in, const Value& v, Args& args) {
   Args& r = *pooled;
   if (!in.autoescape) {
     // str(v).replace(str(old), str(new)): plain text, even from Markup.
-    auto text = [&](Value& x) { return x.is_string() && !x.is_markup() ? std::move(x) : Value(in.to_str(x)); };
+    auto text = [&](const Value& x) { return x.is_string() && !x.is_markup() ? x : Value(in.to_str(x)); };
     r.positional.push_back(text(a[0]));
     r.positional.push_back(text(a[1]));
     r.positional.push_back(std::move(count));
@@ -162,7 +162,7 @@ Value f_replace(Interp& in, const Value& v, Args& args) {
 }
 
 // Jinja 3.1 indent: the first line and blank lines stay as they are unless asked.
-Value f_indent(Interp& in, const Value& v, Args& args) {
+Value f_indent(Interp& in, const Value& v, const Args& args) {
   auto a = bind_args(args, "indent", {{"width", Value(4)}, {"first", Value(false)}, {"blank", Value(false)}}, 0);
   if (v.is_undefined()) raise_undefined_hint(v);  // Jinja2 appends "\n" to the value itself
   std::string pad = a[0].is_string() ? a[0].as_string() : std::string(static_cast<std::size_t>(std::max<std::int64_t>(0, int_arg(a[0]))), ' ');
@@ -180,7 +180,7 @@ Value f_indent(Interp& in, const Value& v, Args& args) {
   return like(v, Value(std::move(out)));
 }
 
-Value f_int(Interp&, const Value& v, Args& args) {
+Value f_int(Interp&, const Value& v, const Args& args) {
   auto a = bind_args(args, "int", {{"default", Value(0)}, {"base", Value(10)}}, 0);
   if (v.is_undefined()) raise_undefined_hint(v);
   try {
@@ -196,7 +196,7 @@ Value f_int(Interp&, const Value& v, Args& args) {
   return a[0];
 }
 
-Value f_float(Interp&, const Value& v, Args& args) {
+Value f_float(Interp&, const Value& v, const Args& args) {
   auto a = bind_args(args, "float", {{"default", Value(0.0)}}, 0);
   if (v.is_undefined()) raise_undefined_hint(v);
   try {
@@ -207,12 +207,12 @@ Value f_float(Interp&, const Value& v, Args& args) {
   return a[0];
 }
 
-Value f_abs(Interp&, const Value& v, Args& args) {
+Value f_abs(Interp&, const Value& v, const Args& args) {
   no_args(args, "abs");
   return py_abs(v);
 }
 
-Value f_round(Interp&, const Value& v, Args& args) {
+Value f_round(Interp&, const Value& v, const Args& args) {
   auto a = bind_args(args, "round", {{"precision", Value(0)}, {"method", Value("common")}}, 0);
   std::string method = a[1].str();
   if (method != "common" && method != "ceil" && method != "floor")
@@ -225,22 +225,22 @@ Value f_round(Interp&, const Value& v, Args& args) {
   return Value((method == "ceil" ? std::ceil(x) : std::floor(x)) / scale);
 }
 
-Value f_escape(Interp& in, const Value& v, Args& args) {
+Value f_escape(Interp& in, const Value& v, const Args& args) {
   no_args(args, "escape");
   return escape(in, v);
 }
 
-Value f_forceescape(Interp& in, const Value& v, Args& args) {
+Value f_forceescape(Interp& in, const Value& v, const Args& args) {
   no_args(args, "forceescape");
   return Value::markup(html_escape(in.to_str(v)));
 }
 
-Value f_safe(Interp& in, const Value& v, Args& args) {
+Value f_safe(Interp& in, const Value& v, const Args& args) {
   no_args(args, "safe");
   return v.is_markup() ? v : Value::markup(in.to_str(v));
 }
 
-Value f_tojson(Interp& in, const Value& v, Args& args) {
+Value f_tojson(Interp& in, const Value& v, const Args& args) {
   auto a = bind_args(args, "tojson", {{"indent", Value()}}, 0);
   in.use(v);
   JsonOptions o;
@@ -262,7 +262,7 @@ Value f_tojson(Interp& in, const Value& v, Args& args) {
   return Value::markup(std::move(out));
 }
 
-Value f_urlencode(Interp& in, const Value& v, Args& args) {
+Value f_urlencode(Interp& in, const Value& v, const Args& args) {
   no_args(args, "urlencode");
   if (v.is_string() || v.is_number() || v.is_none()) return Value(url_quote(v.str(), "/"));
   std::vector<Value> pairs;
@@ -282,7 +282,7 @@ Value f_urlencode(Interp& in, const Value& v, Args& args) {
   return Value(std::move(out));
 }
 
-Value f_format(Interp& in, const Value& v, Args& args) {
+Value f_format(Interp& in, const Value& v, const Args& args) {
   if (!args.positional.empty() && !args.keywords.empty())
     raise("FilterArgumentError", "can't handle positional and keyword arguments at the same time");
   Value fmt_args;
@@ -297,7 +297,7 @@ Value f_format(Interp& in, const Value& v, Args& args) {
   return Value(percent_format(in.to_str(v), fmt_args));
 }
 
-Value f_wordcount(Interp& in, const Value& v, Args& args) {
+Value f_wordcount(Interp& in, const Value& v, const Args& args) {
   no_args(args, "wordcount");
   std::string s = in.to_str(v);
   std::int64_t n = 0;
@@ -310,7 +310,7 @@ Value f_wordcount(Interp& in, const Value& v, Args& args) {
   return Value(n);
 }
 
-Value f_truncate(Interp& in, const Value& v, Args& args) {
+Value f_truncate(Interp& in, const Value& v, const Args& args) {
   auto a = bind_args(args, "truncate",
                      {{"length", Value(255)}, {"killwords", Value(false)}, {"end", Value("...")}, {"leeway", Value(5)}}, 0);
   std::string s = in.to_str(v);
@@ -326,13 +326,13 @@ Value f_truncate(Interp& in, const Value& v, Args& args) {
   return like(v, Value((sp == std::string::npos ? h : h.substr(0, sp)) + end));
 }
 
-Value f_attr(Interp& in, const Value& v, Args& args) {
+Value f_attr(Interp& in, const Value& v, const Args& args) {
   Value name = bind_args(args, "attr", {{"name", Value()}}, 1)[0];
   if (v.is_dict() && !find_method(v, name.str())) return Value::undefined(object_type_repr(v) + " has no attribute " + name.repr());
   return in.getattr(v, name.str());
 }
 
-Value f_filesizeformat(Interp&, const Value& v, Args& args) {
+Value f_filesizeformat(Interp&, const Value& v, const Args& args) {
   auto a = bind_args(args, "filesizeformat", {{"binary", Value(false)}}, 0);
   double bytes = to_float(v).as_float();
   bool binary_units = a[0].truthy();
@@ -351,7 +351,7 @@ Value f_filesizeformat(Interp&, const Value& v, Args& args) {
   return Value(format_value(Value(base * bytes / unit), ".1f") + " " + (binary_units ? bin[i] : dec[i]));
 }
 
-Value f_pprint(Interp&, const Value& v, Args& args) {
+Value f_pprint(Interp&, const Value& v, const Args& args) {
   no_args(args, "pprint");
   return Value(pformat(v));
 }
@@ -379,7 +379,7 @@ const FilterFn* find_filter(std::string_view name) {
   return it == table.end() ? nullptr : it->second;
 }
 
-Value call_filter(Interp& in, const Value& name, const Value& subject, Args& args) {
+Value call_filter(Interp& in, const Value& name, const Value& subject, const Args& args) {
   const FilterFn* f = name.is_string() ? find_filter(name.as_string()) : nullptr;
   if (!f) raise("TemplateRuntimeError", "No filter named " + name.repr() + ".");
   return f->fn(in, subject, args);

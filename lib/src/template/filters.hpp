@@ -26,8 +26,8 @@ class AttributeGetter {
 // The lowercase of strings (Jinja2's ignore_case), other values unchanged.
 Value fold_case(const Value& v);
 // Calls the filter or test `name` (map('lower'), select('odd')); args exclude the subject.
-Value call_filter(Interp& in, const Value& name, const Value& subject, Args& args);
-bool call_test(Interp& in, const Value& name, const Value& subject, Args& args);
+Value call_filter(Interp& in, const Value& name, const Value& subject, const Args& args);
+bool call_test(Interp& in, const Value& name, const Value& subject, const Args& args);
 
 // Sequence filters (filters_seq.cpp).
 extern const FilterFn sequence_filters[];
@@ -36,6 +36,6 @@ extern const std::size_t sequence_filter_count;
 extern const FilterFn text_filters[];
 extern const std::size_t text_filter_count;
 // urlize (urlize.cpp).
-Value f_urlize(Interp& in, const Value& v, Args& args);
+Value f_urlize(Interp& in, const Value& v, const Args& args);
 
 }  // namespace slap::tmpl

@@ -58,7 +58,7 @@ std::vector<Value> guarded_items(Interp& in, const Value& v) {
   return in.iterate(v);
 }
 
-Value sf_join(Interp& in, const Value& v, Args& args) {
+Value sf_join(Interp& in, const Value& v, const Args& args) {
   auto a = bind_args(args, "join", {{"d", Value("")}, {"attribute", Value()}}, 0);
   if (in.autoescape) {
     std::vector<Value> parts;
@@ -79,17 +79,17 @@ Value sf_join(Interp& in, const Value& v, Args& args) {
   return Value(std::move(out));
 }
 
-Value sf_list(Interp& in, const Value& v, Args& args) {
+Value sf_list(Interp& in, const Value& v, const Args& args) {
   no_args(args, "list");
   return Value::list(in.iterate(v));
 }
 
-Value sf_length(Interp& in, const Value& v, Args& args) {
+Value sf_length(Interp& in, const Value& v, const Args& args) {
   no_args(args, "length");
   return Value(length_of(in, v));
 }
 
-Value sf_dictsort(Interp& in, const Value& v, Args& args) {
+Value sf_dictsort(Interp& in, const Value& v, const Args& args) {
   auto a = bind_args(args, "dictsort",
                      {{"case_sensitive", Value(false)}, {"by", Value("key")}, {"reverse", Value(false)}}, 0);
   std::string by = a[1].str();
@@ -113,7 +113,7 @@ Value sort_key(Interp& in, const Value& item, const AttributeGetter& get, bool f
   return fold ? fold_case(k) : k;
 }
 
-Value sf_sort(Interp& in, const Value& v, Args& args) {
+Value sf_sort(Interp& in, const Value& v, const Args& args) {
   auto a = bind_args(args, "sort",
                      {{"reverse", Value(false)}, {"case_sensitive", Value(false)}, {"attribute", Value()}}, 0);
   std::vector<Value> items = in.iterate(v);
@@ -136,7 +136,7 @@ Value sf_sort(Interp& in, const Value& v, Args& args) {
   return Value::list(std::move(items));
 }
 
-Value sf_unique(Interp& in, const Value& v, Args& args) {
+Value sf_unique(Interp& in, const Value& v, const Args& args) {
   auto a = bind_args(args, "unique", {{"case_sensitive", Value(false)}, {"attribute", Value()}}, 0);
   Dict seen;
   std::vector<Value> out;
@@ -151,7 +151,7 @@ Value sf_unique(Interp& in, const Value& v, Args& args) {
   return make_iterator("generator", std::move(out));
 }
 
-Value extreme(Interp& in, const Value& v, Args& args, const char* name, bool want_max) {
+Value extreme(Interp& in, const Value& v, const Args& args, const char* name, bool want_max) {
   if (args.positional.empty() && args.keywords.empty() && (v.is_list() || v.is_tuple())) {
     // max(x) / min(x): str keys compare folded, the rest as they are.
     const std::vector<Value>& items = v.items();
@@ -184,10 +184,10 @@ Value extreme(Interp& in, const Value& v, Args& args, const char* name, bool wan
   return items[best];
 }
 
-Value sf_min(Interp& in, const Value& v, Args& args) { return extreme(in, v, args, "min", false); }
-Value sf_max(Interp& in, const Value& v, Args& args) { return extreme(in, v, args, "max", true); }
+Value sf_min(Interp& in, const Value& v, const Args& args) { return extreme(in, v, args, "min", false); }
+Value sf_max(Interp& in, const Value& v, const Args& args) { return extreme(in, v, args, "max", true); }
 
-Value sf_map(Interp& in, const Value& v, Args& args) {
+Value sf_map(Interp& in, const Value& v, const Args& args) {
   std::vector<Value> out;
   std::vector<Value> items = guarded_items(in, v);
   if (args.positional.empty() && args.keyword("attribute")) {
@@ -205,14 +205,11 @@ Value sf_map(Interp& in, const Value& v, Args& args) {
   if (args.positional.empty()) raise("FilterArgumentError", "map requires a filter argument");
   Value name = args.positional[0];
   Args rest{{args.positional.begin() + 1, args.positional.end()}, args.keywords};
-  for (const auto& item : items) {
-    Args call = rest;
-    out.push_back(call_filter(in, name, item, call));
-  }
+  for (const auto& item : items) out.push_back(call_filter(in, name, item, rest));
   return make_iterator("generator", std::move(out));
 }
 
-Value select_or_reject(Interp& in, const Value& v, Args& args, bool select, bool by_attr) {
+Value select_or_reject(Interp& in, const Value& v, const Args& args, bool select, bool by_attr) {
   std::vector<Value> out;
   std::vector<Value> items = guarded_items(in, v);
   if (items.empty()) return make_iterator("generator", {});
@@ -227,8 +224,7 @@ Value select_or_reject(Interp& in, const Value& v, Args& args, bool select, bool
     Value subject = get ? (*get)(in, item) : item;
     bool ok;
     if (has_test) {
-      Args call = rest;
-      ok = call_test(in, args.positional[off], subject, call);
+      ok = call_test(in, args.positional[off], subject, rest);
     } else {
       ok = in.truth(subject);
     }
@@ -237,12 +233,12 @@ Value select_or_reject(Interp& in, const Value& v, Args& args, bool select, bool
   return make_iterator("generator", std::move(out));
 }
 
-Value sf_select(Interp& in, const Value& v, Args& args) { return select_or_reject(in, v, args, true, false); }
-Value sf_reject(Interp& in, const Value& v, Args& args) { return select_or_reject(in, v, args, false, false); }
-Value sf_selectattr(Interp& in, const Value& v, Args& args) { return select_or_reject(in, v, args, true, true); }
-Value sf_rejectattr(Interp& in, const Value& v, Args& args) { return select_or_reject(in, v, args, false, true); }
+Value sf_select(Interp& in, const Value& v, const Args& args) { return select_or_reject(in, v, args, true, false); }
+Value sf_reject(Interp& in, const Value& v, const Args& args) { return select_or_reject(in, v, args, false, false); }
+Value sf_selectattr(Interp& in, const Value& v, const Args& args) { return select_or_reject(in, v, args, true, true); }
+Value sf_rejectattr(Interp& in, const Value& v, const Args& args) { return select_or_reject(in, v, args, false, true); }
 
-Value sf_first(Interp& in, const Value& v, Args& args) {
+Value sf_first(Interp& in, const Value& v, const Args& args) {
   no_args(args, "first");
   if (v.is_list() || v.is_tuple()) {
     if (v.items().empty()) return Value::undefined("No first item, sequence was empty.");
@@ -254,7 +250,7 @@ Value sf_first(Interp& in, const Value& v, Args& args) {
 }
 
 // random.choice(seq); an empty one gives an undefined value, as in Jinja2.
-Value sf_random(Interp& in, const Value& v, Args& args) {
+Value sf_random(Interp& in, const Value& v, const Args& args) {
   no_args(args, "random");
   std::vector<Value> items = in.iterate(v);
   if (items.empty()) return Value::undefined("No random item, sequence was empty.");
@@ -262,7 +258,7 @@ Value sf_random(Interp& in, const Value& v, Args& args) {
   return items[std::uniform_int_distribution<std::size_t>(0, items.size() - 1)(engine)];
 }
 
-Value sf_last(Interp& in, const Value& v, Args& args) {
+Value sf_last(Interp& in, const Value& v, const Args& args) {
   no_args(args, "last");
   if (v.is_object() && !v.as_object()->length()) type_error("'" + v.type_name() + "' object is not reversible");
   if (v.is_list() || v.is_tuple()) {
@@ -274,7 +270,7 @@ Value sf_last(Interp& in, const Value& v, Args& args) {
   return items.back();
 }
 
-Value sf_sum(Interp& in, const Value& v, Args& args) {
+Value sf_sum(Interp& in, const Value& v, const Args& args) {
   auto a = bind_args(args, "sum", {{"attribute", Value()}, {"start", Value(0)}}, 0);
   Value total = a[1];
   AttributeGetter get(a[0]);
@@ -282,7 +278,7 @@ Value sf_sum(Interp& in, const Value& v, Args& args) {
   return total;
 }
 
-Value sf_batch(Interp& in, const Value& v, Args& args) {
+Value sf_batch(Interp& in, const Value& v, const Args& args) {
   auto a = bind_args(args, "batch", {{"linecount", Value()}, {"fill_with", Value()}}, 1);
   // Jinja2 yields a row when its length equals linecount: never for a big int, an empty
   // first row for 0. The last row is filled up to linecount.
@@ -309,7 +305,7 @@ Value sf_batch(Interp& in, const Value& v, Args& args) {
   return make_iterator("generator", std::move(out));
 }
 
-Value sf_slice(Interp& in, const Value& v, Args& args) {
+Value sf_slice(Interp& in, const Value& v, const Args& args) {
   auto a = bind_args(args, "slice", {{"slices", Value()}, {"fill_with", Value()}}, 1);
   std::vector<Value> seq = in.iterate(v);
   std::int64_t count = int_arg(a[0]);
@@ -329,7 +325,7 @@ Value sf_slice(Interp& in, const Value& v, Args& args) {
   return make_iterator("generator", std::move(out));
 }
 
-Value sf_items(Interp& in, const Value& v, Args& args) {
+Value sf_items(Interp& in, const Value& v, const Args& args) {
   no_args(args, "items");
   if (v.is_undefined()) return make_iterator("generator", {});
   if (!v.is_dict()) type_error("Can only get item pairs from a mapping.");
@@ -337,7 +333,7 @@ Value sf_items(Interp& in, const Value& v, Args& args) {
   return make_iterator("generator", in.iterate(in.call(in.getattr(v, "items"), none)));
 }
 
-Value sf_reverse(Interp& in, const Value& v, Args& args) {
+Value sf_reverse(Interp& in, const Value& v, const Args& args) {
   no_args(args, "reverse");
   if (v.is_string()) return slice(v, std::nullopt, std::nullopt, -1);
   std::vector<Value> items = in.iterate(v);
@@ -345,7 +341,7 @@ Value sf_reverse(Interp& in, const Value& v, Args& args) {
   return make_iterator("list_reverseiterator", std::move(items));
 }
 
-Value sf_groupby(Interp& in, const Value& v, Args& args) {
+Value sf_groupby(Interp& in, const Value& v, const Args& args) {
   auto a = bind_args(args, "groupby", {{"attribute", Value()}, {"default", Value()}, {"case_sensitive", Value(false)}}, 1);
   bool fold = !in.truth(a[2]);
   std::vector<Value> items = in.iterate(v);

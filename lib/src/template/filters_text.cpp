@@ -14,7 +14,7 @@ namespace slap::tmpl {
 
 namespace {
 
-Value f_xmlattr(Interp& in, const Value& v, Args& args) {
+Value f_xmlattr(Interp& in, const Value& v, const Args& args) {
   auto a = bind_args(args, "xmlattr", {{"autospace", Value(true)}}, 0);
   in.use(v);
   if (!v.is_dict()) type_error("'" + v.type_name() + "' object has no attribute 'items'");
@@ -62,7 +62,7 @@ std::string collapse_whitespace(std::string_view text) {
   return joined;
 }
 
-Value f_striptags(Interp& in, const Value& v, Args& args) {
+Value f_striptags(Interp& in, const Value& v, const Args& args) {
   no_args(args, "striptags");
   return Value(html_unescape(collapse_whitespace(strip_between(strip_between(in.to_str(v), "<!--", "-->"), "<", ">"))));
 }
@@ -164,7 +164,7 @@ std::vector<std::string> wrap(const std::string& text, std::int64_t width, bool 
   return lines;
 }
 
-Value f_wordwrap(Interp& in, const Value& v, Args& args) {
+Value f_wordwrap(Interp& in, const Value& v, const Args& args) {
   auto a = bind_args(args, "wordwrap",
                      {{"width", Value(79)}, {"break_long_words", Value(true)}, {"wrapstring", Value()},
                       {"break_on_hyphens", Value(true)}},

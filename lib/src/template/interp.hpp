@@ -120,6 +120,8 @@ class Interp {
   Args eval_args(const CallArgs& a, const ScopePtr& scope);
   void eval_args(const CallArgs& a, const ScopePtr& scope, Args& into);
   Value eval_filter(const FilterExpr& f, const Value& subject, const ScopePtr& scope);
+  // f's function on `subject` with arguments already evaluated.
+  Value apply_filter(const FilterExpr& f, const Value& subject, const Args& args, const ScopePtr& scope);
   void assign(const Target& t, Value v, Scope& scope);
 
   // Operations whose behaviour depends on the undefined policy.

@@ -12,7 +12,7 @@ namespace slap::tmpl {
 
 class Interp;
 
-using MethodFn = Value (*)(Interp& in, const Value& self, Args& args);
+using MethodFn = Value (*)(Interp& in, const Value& self, const Args& args);
 
 // The method `name` of `self`'s type, or nullptr.
 MethodFn find_method(const Value& self, std::string_view name);
@@ -38,8 +38,8 @@ struct MethodSet {
 
 // dict.fromkeys(iterable, value=None) and dict.update()'s argument rules, shared with the
 // `dict` builtin.
-Value dict_fromkeys(Interp& in, Args& args);
-void dict_update(Interp& in, Dict& d, Args& args);
+Value dict_fromkeys(Interp& in, const Args& args);
+void dict_update(Interp& in, Dict& d, const Args& args);
 
 // `self.name` as a callable value.
 Value bound_method(const Value& self, std::string_view name, MethodFn fn);
@@ -50,29 +50,53 @@ struct ParamSpec {
   std::string_view name;
   Value default_value;
 };
-// The values bind_args binds, in parameter order, held inline: a filter or method call
-// allocates nothing for its arguments.
+// The values bind_args binds, in parameter order: the caller's arguments by reference
+// (they outlive the call), defaults copied inline. A filter or method call allocates and
+// copies nothing for its arguments.
 class BoundArgs {
  public:
   static constexpr std::size_t capacity = 16;
   BoundArgs() = default;
-  BoundArgs(BoundArgs&& o) noexcept : size_(o.size_) {
-    for (std::size_t i = 0; i < size_; ++i) new (&values()[i]) Value(std::move(o[i]));
+  BoundArgs(BoundArgs&& o) noexcept : size_(o.size_), owned_(o.owned_) {
+    for (std::size_t i = 0; i < size_; ++i) {
+      if (owns(i)) {
+        new (&defaults()[i]) Value(std::move(o.defaults()[i]));
+        bound_[i] = &defaults()[i];
+      } else {
+        bound_[i] = o.bound_[i];
+      }
+    }
   }
   BoundArgs& operator=(BoundArgs&&) = delete;
   ~BoundArgs() {
-    for (std::size_t i = 0; i < size_; ++i) values()[i].~Value();
+    for (std::size_t i = 0; i < size_; ++i)
+      if (owns(i)) defaults()[i].~Value();
   }
-  Value& operator[](std::size_t i) { return values()[i]; }
-  const Value& operator[](std::size_t i) const { return values()[i]; }
+  const Value& operator[](std::size_t i) const { return *bound_[i]; }
   std::size_t size() const { return size_; }
-  void push_back(const Value& v) { new (&values()[size_++]) Value(v); }
+  // Parameter `size()` takes a copy of `v`, its default.
+  void push_default(const Value& v) {
+    new (&defaults()[size_]) Value(v);
+    bound_[size_] = &defaults()[size_];
+    owned_ |= std::uint32_t{1} << size_;
+    ++size_;
+  }
+  // Parameter i (already pushed) is the caller's `v`.
+  void bind(std::size_t i, const Value& v) {
+    if (owns(i)) {
+      defaults()[i].~Value();
+      owned_ &= ~(std::uint32_t{1} << i);
+    }
+    bound_[i] = &v;
+  }
 
  private:
-  Value* values() { return std::launder(reinterpret_cast<Value*>(storage_)); }
-  const Value* values() const { return std::launder(reinterpret_cast<const Value*>(storage_)); }
+  bool owns(std::size_t i) const { return owned_ >> i & 1u; }
+  Value* defaults() { return std::launder(reinterpret_cast<Value*>(storage_)); }
   alignas(Value) unsigned char storage_[capacity * sizeof(Value)];
+  const Value* bound_[capacity];
   std::size_t size_ = 0;
+  std::uint32_t owned_ = 0;  // bit i: bound_[i] is defaults()[i]
 };
 BoundArgs bind_args(const Args& args, std::string_view function, std::initializer_list<ParamSpec> params,
                     std::size_t required);

@@ -15,19 +15,19 @@ using Table = std::unordered_map<std::string_view, MethodFn>;
 
 // ----- list -----
 
-Value l_append(Interp&, const Value& self, Args& args) {
+Value l_append(Interp&, const Value& self, const Args& args) {
   self.list_items().push_back(bind_args(args, "append", {{"object", Value()}}, 1)[0]);
   return Value();
 }
 
-Value l_extend(Interp& in, const Value& self, Args& args) {
+Value l_extend(Interp& in, const Value& self, const Args& args) {
   auto items = in.iterate(bind_args(args, "extend", {{"iterable", Value()}}, 1)[0]);
   auto& list = self.list_items();
   list.insert(list.end(), items.begin(), items.end());
   return Value();
 }
 
-Value l_insert(Interp&, const Value& self, Args& args) {
+Value l_insert(Interp&, const Value& self, const Args& args) {
   auto a = bind_args(args, "insert", {{"index", Value()}, {"object", Value()}}, 2);
   auto& list = self.list_items();
   auto n = static_cast<std::int64_t>(list.size());
@@ -38,7 +38,7 @@ Value l_insert(Interp&, const Value& self, Args& args) {
   return Value();
 }
 
-Value l_pop(Interp&, const Value& self, Args& args) {
+Value l_pop(Interp&, const Value& self, const Args& args) {
   auto a = bind_args(args, "pop", {{"index", Value(-1)}}, 0);
   auto& list = self.list_items();
   if (list.empty()) raise("IndexError", "pop from empty list");
@@ -51,7 +51,7 @@ Value l_pop(Interp&, const Value& self, Args& args) {
   return v;
 }
 
-Value l_remove(Interp&, const Value& self, Args& args) {
+Value l_remove(Interp&, const Value& self, const Args& args) {
   Value x = bind_args(args, "remove", {{"value", Value()}}, 1)[0];
   auto& list = self.list_items();
   auto it = std::find(list.begin(), list.end(), x);
@@ -60,7 +60,7 @@ Value l_remove(Interp&, const Value& self, Args& args) {
   return Value();
 }
 
-Value s_index(Interp&, const Value& self, Args& args) {
+Value s_index(Interp&, const Value& self, const Args& args) {
   Value x = bind_args(args, "index", {{"value", Value()}}, 1)[0];
   const auto& items = self.items();
   auto it = std::find(items.begin(), items.end(), x);
@@ -68,12 +68,12 @@ Value s_index(Interp&, const Value& self, Args& args) {
   return Value(static_cast<std::int64_t>(it - items.begin()));
 }
 
-Value s_count(Interp&, const Value& self, Args& args) {
+Value s_count(Interp&, const Value& self, const Args& args) {
   Value x = bind_args(args, "count", {{"value", Value()}}, 1)[0];
   return Value(static_cast<std::int64_t>(std::count(self.items().begin(), self.items().end(), x)));
 }
 
-Value l_sort(Interp& in, const Value& self, Args& args) {
+Value l_sort(Interp& in, const Value& self, const Args& args) {
   if (!args.positional.empty()) type_error("sort() takes no positional arguments");
   auto a = bind_args(args, "sort", {{"key", Value()}, {"reverse", Value(false)}}, 0);
   auto& list = self.list_items();
@@ -91,24 +91,24 @@ Value l_sort(Interp& in, const Value& self, Args& args) {
   return Value();
 }
 
-Value l_reverse(Interp&, const Value& self, Args& args) {
+Value l_reverse(Interp&, const Value& self, const Args& args) {
   no_args(args, "reverse");
   std::reverse(self.list_items().begin(), self.list_items().end());
   return Value();
 }
 
-Value l_copy(Interp&, const Value& self, Args& args) {
+Value l_copy(Interp&, const Value& self, const Args& args) {
   no_args(args, "copy");
   return Value::list(self.items());
 }
 
-Value l_clear(Interp&, const Value& self, Args& args) {
+Value l_clear(Interp&, const Value& self, const Args& args) {
   no_args(args, "clear");
   self.list_items().clear();
   return Value();
 }
 
-Value l_setitem(Interp&, const Value& self, Args& args) {
+Value l_setitem(Interp&, const Value& self, const Args& args) {
   auto a = bind_args(args, "__setitem__", {{"key", Value()}, {"value", Value()}}, 2);
   auto& list = self.list_items();
   auto n = static_cast<std::int64_t>(list.size());
@@ -120,7 +120,7 @@ Value l_setitem(Interp&, const Value& self, Args& args) {
   return Value();
 }
 
-Value s_getitem(Interp&, const Value& self, Args& args) {
+Value s_getitem(Interp&, const Value& self, const Args& args) {
   Value key = bind_args(args, "__getitem__", {{"key", Value()}}, 1)[0];
   auto i = index_of(key);
   if (!i) type_error(self.type_name() + " indices must be integers or slices, not " + key.type_name());
@@ -131,29 +131,29 @@ Value s_getitem(Interp&, const Value& self, Args& args) {
 
 // ----- dict -----
 
-Value d_get(Interp&, const Value& self, Args& args) {
+Value d_get(Interp&, const Value& self, const Args& args) {
   auto a = bind_args(args, "get", {{"key", Value()}, {"default", Value()}}, 1);
   require_hashable(a[0]);
   const Value* v = self.as_dict().find(a[0]);
   return v ? *v : a[1];
 }
 
-Value d_view(const Value& self, Args& args, DictView::Kind kind, const char* name) {
+Value d_view(const Value& self, const Args& args, DictView::Kind kind, const char* name) {
   no_args(args, name);
   return Value::object(std::make_shared<DictView>(kind, self));
 }
-Value d_items(Interp&, const Value& self, Args& args) { return d_view(self, args, DictView::Kind::items, "items"); }
-Value d_keys(Interp&, const Value& self, Args& args) { return d_view(self, args, DictView::Kind::keys, "keys"); }
-Value d_values(Interp&, const Value& self, Args& args) { return d_view(self, args, DictView::Kind::values, "values"); }
+Value d_items(Interp&, const Value& self, const Args& args) { return d_view(self, args, DictView::Kind::items, "items"); }
+Value d_keys(Interp&, const Value& self, const Args& args) { return d_view(self, args, DictView::Kind::keys, "keys"); }
+Value d_values(Interp&, const Value& self, const Args& args) { return d_view(self, args, DictView::Kind::values, "values"); }
 
-Value d_setitem(Interp&, const Value& self, Args& args) {
+Value d_setitem(Interp&, const Value& self, const Args& args) {
   auto a = bind_args(args, "__setitem__", {{"key", Value()}, {"value", Value()}}, 2);
   require_hashable(a[0]);
   self.as_dict().set(a[0], a[1]);
   return Value();
 }
 
-Value d_getitem(Interp&, const Value& self, Args& args) {
+Value d_getitem(Interp&, const Value& self, const Args& args) {
   Value key = bind_args(args, "__getitem__", {{"key", Value()}}, 1)[0];
   require_hashable(key);
   const Value* v = self.as_dict().find(key);
@@ -161,20 +161,20 @@ Value d_getitem(Interp&, const Value& self, Args& args) {
   return *v;
 }
 
-Value d_delitem(Interp&, const Value& self, Args& args) {
+Value d_delitem(Interp&, const Value& self, const Args& args) {
   Value key = bind_args(args, "__delitem__", {{"key", Value()}}, 1)[0];
   require_hashable(key);
   if (!self.as_dict().erase(key)) raise("KeyError", key.repr());
   return Value();
 }
 
-Value d_contains(Interp&, const Value& self, Args& args) {
+Value d_contains(Interp&, const Value& self, const Args& args) {
   Value key = bind_args(args, "__contains__", {{"key", Value()}}, 1)[0];
   require_hashable(key);
   return Value(self.as_dict().contains(key));
 }
 
-Value d_setdefault(Interp&, const Value& self, Args& args) {
+Value d_setdefault(Interp&, const Value& self, const Args& args) {
   auto a = bind_args(args, "setdefault", {{"key", Value()}, {"default", Value()}}, 1);
   require_hashable(a[0]);
   Dict& d = self.as_dict();
@@ -183,7 +183,7 @@ Value d_setdefault(Interp&, const Value& self, Args& args) {
   return a[1];
 }
 
-Value d_pop(Interp&, const Value& self, Args& args) {
+Value d_pop(Interp&, const Value& self, const Args& args) {
   if (args.positional.empty() || args.positional.size() > 2 || !args.keywords.empty())
     type_error("pop expected at least 1 argument, got " + std::to_string(args.positional.size()));
   const Value& key = args.positional[0];
@@ -198,7 +198,7 @@ Value d_pop(Interp&, const Value& self, Args& args) {
   raise("KeyError", key.repr());
 }
 
-Value d_popitem(Interp&, const Value& self, Args& args) {
+Value d_popitem(Interp&, const Value& self, const Args& args) {
   no_args(args, "popitem");
   Dict& d = self.as_dict();
   if (d.empty()) raise("KeyError", "'popitem(): dictionary is empty'");
@@ -208,7 +208,7 @@ Value d_popitem(Interp&, const Value& self, Args& args) {
 }
 
 // dict.update(other or pairs, **kwargs)
-void update_dict(Interp& in, Dict& d, Args& args, const char* name) {
+void update_dict(Interp& in, Dict& d, const Args& args, const char* name) {
   if (args.positional.size() > 1) type_error(std::string(name) + " expected at most 1 argument, got " + std::to_string(args.positional.size()));
   if (!args.positional.empty()) {
     const Value& other = args.positional[0];
@@ -230,23 +230,23 @@ void update_dict(Interp& in, Dict& d, Args& args, const char* name) {
   for (const auto& [k, v] : args.keywords) d.set(Value(k), v);
 }
 
-Value d_update(Interp& in, const Value& self, Args& args) {
+Value d_update(Interp& in, const Value& self, const Args& args) {
   update_dict(in, self.as_dict(), args, "update");
   return Value();
 }
 
-Value d_copy(Interp&, const Value& self, Args& args) {
+Value d_copy(Interp&, const Value& self, const Args& args) {
   no_args(args, "copy");
   return Value::dict(self.as_dict());
 }
 
-Value d_clear(Interp&, const Value& self, Args& args) {
+Value d_clear(Interp&, const Value& self, const Args& args) {
   no_args(args, "clear");
   self.as_dict().clear();
   return Value();
 }
 
-Value d_fromkeys(Interp& in, const Value&, Args& args) {
+Value d_fromkeys(Interp& in, const Value&, const Args& args) {
   auto a = bind_args(args, "fromkeys", {{"iterable", Value()}, {"value", Value()}}, 1);
   Dict d;
   for (auto& k : in.iterate(a[0])) {
@@ -258,14 +258,14 @@ Value d_fromkeys(Interp& in, const Value&, Args& args) {
 
 // ----- set -----
 
-Value set_add(Interp&, const Value& self, Args& args) {
+Value set_add(Interp&, const Value& self, const Args& args) {
   Value x = bind_args(args, "add", {{"elem", Value()}}, 1)[0];
   require_hashable(x);
   self.as_set().set(std::move(x), Value());
   return Value();
 }
 
-Value set_update(Interp& in, const Value& self, Args& args) {
+Value set_update(Interp& in, const Value& self, const Args& args) {
   for (const auto& other : args.positional)
     for (auto& x : in.iterate(other)) {
       require_hashable(x);
@@ -274,19 +274,19 @@ Value set_update(Interp& in, const Value& self, Args& args) {
   return Value();
 }
 
-Value set_discard(Interp&, const Value& self, Args& args) {
+Value set_discard(Interp&, const Value& self, const Args& args) {
   Value x = bind_args(args, "discard", {{"elem", Value()}}, 1)[0];
   self.as_set().erase(x);
   return Value();
 }
 
-Value set_remove(Interp&, const Value& self, Args& args) {
+Value set_remove(Interp&, const Value& self, const Args& args) {
   Value x = bind_args(args, "remove", {{"elem", Value()}}, 1)[0];
   if (!self.as_set().erase(x)) raise("KeyError", x.repr());
   return Value();
 }
 
-Value set_pop(Interp&, const Value& self, Args& args) {
+Value set_pop(Interp&, const Value& self, const Args& args) {
   no_args(args, "pop");
   if (self.as_set().empty()) raise("KeyError", "'pop from an empty set'");
   Value x = self.as_set().entries().front().key;
@@ -295,7 +295,7 @@ Value set_pop(Interp&, const Value& self, Args& args) {
 }
 
 // union / intersection / difference / issubset / issuperset against any iterables.
-Value set_combine(Interp& in, const Value& self, Args& args, char how) {
+Value set_combine(Interp& in, const Value& self, const Args& args, char how) {
   Dict result = how == '|' ? self.as_set() : Dict{};
   std::vector<Value> others;
   for (const auto& o : args.positional) {
@@ -317,11 +317,11 @@ Value set_combine(Interp& in, const Value& self, Args& args, char how) {
   return Value::set(std::move(items));
 }
 
-Value set_union(Interp& in, const Value& self, Args& args) { return set_combine(in, self, args, '|'); }
-Value set_intersection(Interp& in, const Value& self, Args& args) { return set_combine(in, self, args, '&'); }
-Value set_difference(Interp& in, const Value& self, Args& args) { return set_combine(in, self, args, '-'); }
+Value set_union(Interp& in, const Value& self, const Args& args) { return set_combine(in, self, args, '|'); }
+Value set_intersection(Interp& in, const Value& self, const Args& args) { return set_combine(in, self, args, '&'); }
+Value set_difference(Interp& in, const Value& self, const Args& args) { return set_combine(in, self, args, '-'); }
 
-Value set_subset(Interp& in, const Value& self, Args& args, bool sub) {
+Value set_subset(Interp& in, const Value& self, const Args& args, bool sub) {
   Value other = bind_args(args, sub ? "issubset" : "issuperset", {{"other", Value()}}, 1)[0];
   Value o = other.is_set() ? other : Value::set(in.iterate(other));
   const Dict& small = sub ? self.as_set() : o.as_set();
@@ -330,23 +330,23 @@ Value set_subset(Interp& in, const Value& self, Args& args, bool sub) {
     if (!big.contains(e.key)) return Value(false);
   return Value(true);
 }
-Value set_issubset(Interp& in, const Value& self, Args& args) { return set_subset(in, self, args, true); }
-Value set_issuperset(Interp& in, const Value& self, Args& args) { return set_subset(in, self, args, false); }
+Value set_issubset(Interp& in, const Value& self, const Args& args) { return set_subset(in, self, args, true); }
+Value set_issuperset(Interp& in, const Value& self, const Args& args) { return set_subset(in, self, args, false); }
 
-Value set_copy(Interp&, const Value& self, Args& args) {
+Value set_copy(Interp&, const Value& self, const Args& args) {
   no_args(args, "copy");
   std::vector<Value> items;
   for (const auto& e : self.as_set()) items.push_back(e.key);
   return Value::set(std::move(items));
 }
 
-Value set_clear(Interp&, const Value& self, Args& args) {
+Value set_clear(Interp&, const Value& self, const Args& args) {
   no_args(args, "clear");
   self.as_set().clear();
   return Value();
 }
 
-Value set_contains(Interp&, const Value& self, Args& args) {
+Value set_contains(Interp&, const Value& self, const Args& args) {
   return Value(self.as_set().contains(bind_args(args, "__contains__", {{"key", Value()}}, 1)[0]));
 }
 
@@ -385,7 +385,7 @@ MethodFn find_collection_method(const Value& self, std::string_view name) {
   }
 }
 
-Value dict_fromkeys(Interp& in, Args& args) { return d_fromkeys(in, Value(), args); }
-void dict_update(Interp& in, Dict& d, Args& args) { update_dict(in, d, args, "dict"); }
+Value dict_fromkeys(Interp& in, const Args& args) { return d_fromkeys(in, Value(), args); }
+void dict_update(Interp& in, Dict& d, const Args& args) { update_dict(in, d, args, "dict"); }
 
 }  // namespace slap::tmpl

@@ -86,17 +86,17 @@ std::vector<Value> split_impl(std::string_view s, const Value& sep, std::int64_t
   return out;
 }
 
-Value m_split(Interp&, const Value& self, Args& args) {
+Value m_split(Interp&, const Value& self, const Args& args) {
   auto a = bind_args(args, "split", {{"sep", Value()}, {"maxsplit", Value(-1)}}, 0);
   return Value::list(split_impl(self.as_string(), a[0], int_arg(a[1]), false));
 }
 
-Value m_rsplit(Interp&, const Value& self, Args& args) {
+Value m_rsplit(Interp&, const Value& self, const Args& args) {
   auto a = bind_args(args, "rsplit", {{"sep", Value()}, {"maxsplit", Value(-1)}}, 0);
   return Value::list(split_impl(self.as_string(), a[0], int_arg(a[1]), true));
 }
 
-Value m_splitlines(Interp& in, const Value& self, Args& args) {
+Value m_splitlines(Interp& in, const Value& self, const Args& args) {
   auto a = bind_args(args, "splitlines", {{"keepends", Value(false)}}, 0);
   bool keep = in.truth(a[0]);
   const std::string& s = self.as_string();
@@ -146,17 +146,17 @@ std::string strip_impl(const std::string& s, const Value& chars, bool left, bool
   return s.substr(offsets[lo], offsets[hi] - offsets[lo]);
 }
 
-Value m_strip(Interp&, const Value& self, Args& args) {
+Value m_strip(Interp&, const Value& self, const Args& args) {
   return Value(strip_impl(self.as_string(), bind_args(args, "strip", {{"chars", Value()}}, 0)[0], true, true));
 }
-Value m_lstrip(Interp&, const Value& self, Args& args) {
+Value m_lstrip(Interp&, const Value& self, const Args& args) {
   return Value(strip_impl(self.as_string(), bind_args(args, "lstrip", {{"chars", Value()}}, 0)[0], true, false));
 }
-Value m_rstrip(Interp&, const Value& self, Args& args) {
+Value m_rstrip(Interp&, const Value& self, const Args& args) {
   return Value(strip_impl(self.as_string(), bind_args(args, "rstrip", {{"chars", Value()}}, 0)[0], false, true));
 }
 
-Value affix_test(const Value& self, Args& args, const char* name, bool prefix) {
+Value affix_test(const Value& self, const Args& args, const char* name, bool prefix) {
   auto a = bind_args(args, name, {{"prefix", Value()}}, 1);
   const std::string& s = self.as_string();
   auto one = [&](const Value& p) {
@@ -172,10 +172,10 @@ Value affix_test(const Value& self, Args& args, const char* name, bool prefix) {
   return Value(one(a[0]));
 }
 
-Value m_startswith(Interp&, const Value& self, Args& args) { return affix_test(self, args, "startswith", true); }
-Value m_endswith(Interp&, const Value& self, Args& args) { return affix_test(self, args, "endswith", false); }
+Value m_startswith(Interp&, const Value& self, const Args& args) { return affix_test(self, args, "startswith", true); }
+Value m_endswith(Interp&, const Value& self, const Args& args) { return affix_test(self, args, "endswith", false); }
 
-Value m_replace(Interp&, const Value& self, Args& args) {
+Value m_replace(Interp&, const Value& self, const Args& args) {
   auto a = bind_args(args, "replace", {{"old", Value()}, {"new", Value()}, {"count", Value(-1)}}, 2);
   const std::string& s = self.as_string();
   const std::string& from = arg_str(a[0], "replace() argument 1");
@@ -207,7 +207,7 @@ Value m_replace(Interp&, const Value& self, Args& args) {
   return Value(std::move(out));
 }
 
-Value m_join(Interp& in, const Value& self, Args& args) {
+Value m_join(Interp& in, const Value& self, const Args& args) {
   auto a = bind_args(args, "join", {{"iterable", Value()}}, 1);
   std::string out;
   std::size_t i = 0;
@@ -220,17 +220,17 @@ Value m_join(Interp& in, const Value& self, Args& args) {
   return Value(std::move(out));
 }
 
-Value m_lower(Interp&, const Value& self, Args& args) {
+Value m_lower(Interp&, const Value& self, const Args& args) {
   no_args(args, "lower");
   return Value(py_lower(self.as_string()));
 }
 
-Value m_upper(Interp&, const Value& self, Args& args) {
+Value m_upper(Interp&, const Value& self, const Args& args) {
   no_args(args, "upper");
   return Value(py_upper(self.as_string()));
 }
 
-Value m_swapcase(Interp&, const Value& self, Args& args) {
+Value m_swapcase(Interp&, const Value& self, const Args& args) {
   no_args(args, "swapcase");
   const std::string& s = self.as_string();
   std::string out;
@@ -246,7 +246,7 @@ Value m_swapcase(Interp&, const Value& self, Args& args) {
 
 std::size_t cp_index(const std::string& s, std::size_t byte) { return code_point_count(std::string_view(s).substr(0, byte)); }
 
-Value m_count(Interp&, const Value& self, Args& args) {
+Value m_count(Interp&, const Value& self, const Args& args) {
   auto a = bind_args(args, "count", {{"sub", Value()}}, 1);
   const std::string& s = self.as_string();
   const std::string& sub = arg_str(a[0], "must be str");
@@ -256,7 +256,7 @@ Value m_count(Interp&, const Value& self, Args& args) {
   return Value(n);
 }
 
-Value find_impl(const Value& self, Args& args, const char* name, bool reverse, bool raise_missing) {
+Value find_impl(const Value& self, const Args& args, const char* name, bool reverse, bool raise_missing) {
   auto a = bind_args(args, name, {{"sub", Value()}}, 1);
   const std::string& s = self.as_string();
   std::size_t at = reverse ? s.rfind(arg_str(a[0], "must be str")) : s.find(arg_str(a[0], "must be str"));
@@ -267,12 +267,12 @@ Value find_impl(const Value& self, Args& args, const char* name, bool reverse, b
   return Value(static_cast<std::int64_t>(cp_index(s, at)));
 }
 
-Value m_find(Interp&, const Value& self, Args& args) { return find_impl(self, args, "find", false, false); }
-Value m_rfind(Interp&, const Value& self, Args& args) { return find_impl(self, args, "rfind", true, false); }
-Value m_index(Interp&, const Value& self, Args& args) { return find_impl(self, args, "index", false, true); }
-Value m_rindex(Interp&, const Value& self, Args& args) { return find_impl(self, args, "rindex", true, true); }
+Value m_find(Interp&, const Value& self, const Args& args) { return find_impl(self, args, "find", false, false); }
+Value m_rfind(Interp&, const Value& self, const Args& args) { return find_impl(self, args, "rfind", true, false); }
+Value m_index(Interp&, const Value& self, const Args& args) { return find_impl(self, args, "index", false, true); }
+Value m_rindex(Interp&, const Value& self, const Args& args) { return find_impl(self, args, "rindex", true, true); }
 
-Value m_format(Interp& in, const Value& self, Args& args) {
+Value m_format(Interp& in, const Value& self, const Args& args) {
   return Value(format_method(self.as_string(), args, [&in](const Value& obj, const Value& key, bool is_item) {
     Value v = is_item ? in.getitem(obj, key) : in.getattr(obj, key.as_string());
     if (v.is_undefined()) in.raise_undefined(v);
@@ -281,7 +281,7 @@ Value m_format(Interp& in, const Value& self, Args& args) {
 }
 
 template <bool (*Pred)(unsigned char)>
-Value char_class(const Value& self, Args& args, const char* name) {
+Value char_class(const Value& self, const Args& args, const char* name) {
   no_args(args, name);
   const std::string& s = self.as_string();
   if (s.empty()) return Value(false);
@@ -295,10 +295,10 @@ bool alpha_char(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'
 bool alnum_char(unsigned char c) { return digit_char(c) || alpha_char(c); }
 bool space_char(unsigned char c) { return str::is_space(static_cast<char>(c)); }
 
-Value m_isdigit(Interp&, const Value& self, Args& args) { return char_class<digit_char>(self, args, "isdigit"); }
-Value m_isalpha(Interp&, const Value& self, Args& args) { return char_class<alpha_char>(self, args, "isalpha"); }
-Value m_isalnum(Interp&, const Value& self, Args& args) { return char_class<alnum_char>(self, args, "isalnum"); }
-Value m_isspace(Interp&, const Value& self, Args& args) { return char_class<space_char>(self, args, "isspace"); }
+Value m_isdigit(Interp&, const Value& self, const Args& args) { return char_class<digit_char>(self, args, "isdigit"); }
+Value m_isalpha(Interp&, const Value& self, const Args& args) { return char_class<alpha_char>(self, args, "isalpha"); }
+Value m_isalnum(Interp&, const Value& self, const Args& args) { return char_class<alnum_char>(self, args, "isalnum"); }
+Value m_isspace(Interp&, const Value& self, const Args& args) { return char_class<space_char>(self, args, "isspace"); }
 
 Value case_test(const Value& self, bool want_lower) {
   bool cased = false;
@@ -314,28 +314,28 @@ Value case_test(const Value& self, bool want_lower) {
   return Value(cased);
 }
 
-Value m_islower(Interp&, const Value& self, Args& args) { no_args(args, "islower"); return case_test(self, true); }
-Value m_isupper(Interp&, const Value& self, Args& args) { no_args(args, "isupper"); return case_test(self, false); }
+Value m_islower(Interp&, const Value& self, const Args& args) { no_args(args, "islower"); return case_test(self, true); }
+Value m_isupper(Interp&, const Value& self, const Args& args) { no_args(args, "isupper"); return case_test(self, false); }
 
 // No bytes type: encode() is the identity (documented in template.hpp).
-Value m_encode(Interp&, const Value& self, Args& args) {
+Value m_encode(Interp&, const Value& self, const Args& args) {
   bind_args(args, "encode", {{"encoding", Value("utf-8")}, {"errors", Value("strict")}}, 0);
   return self;
 }
 
-Value m_removeprefix(Interp&, const Value& self, Args& args) {
+Value m_removeprefix(Interp&, const Value& self, const Args& args) {
   const std::string p = arg_str(bind_args(args, "removeprefix", {{"prefix", Value()}}, 1)[0], "removeprefix() argument");
   const std::string& s = self.as_string();
   return s.starts_with(p) ? Value(s.substr(p.size())) : self;
 }
 
-Value m_removesuffix(Interp&, const Value& self, Args& args) {
+Value m_removesuffix(Interp&, const Value& self, const Args& args) {
   const std::string p = arg_str(bind_args(args, "removesuffix", {{"suffix", Value()}}, 1)[0], "removesuffix() argument");
   const std::string& s = self.as_string();
   return !p.empty() && s.ends_with(p) ? Value(s.substr(0, s.size() - p.size())) : self;
 }
 
-Value partition_impl(const Value& self, Args& args, const char* name, bool reverse) {
+Value partition_impl(const Value& self, const Args& args, const char* name, bool reverse) {
   const std::string sep = arg_str(bind_args(args, name, {{"sep", Value()}}, 1)[0], "must be str");
   if (sep.empty()) value_error("empty separator");
   const std::string& s = self.as_string();
@@ -345,10 +345,10 @@ Value partition_impl(const Value& self, Args& args, const char* name, bool rever
   return Value::tuple({Value(s.substr(0, at)), Value(sep), Value(s.substr(at + sep.size()))});
 }
 
-Value m_partition(Interp&, const Value& self, Args& args) { return partition_impl(self, args, "partition", false); }
-Value m_rpartition(Interp&, const Value& self, Args& args) { return partition_impl(self, args, "rpartition", true); }
+Value m_partition(Interp&, const Value& self, const Args& args) { return partition_impl(self, args, "partition", false); }
+Value m_rpartition(Interp&, const Value& self, const Args& args) { return partition_impl(self, args, "rpartition", true); }
 
-Value justify(const Value& self, Args& args, const char* name, char how) {
+Value justify(const Value& self, const Args& args, const char* name, char how) {
   auto a = bind_args(args, name, {{"width", Value()}, {"fillchar", Value(" ")}}, 1);
   std::int64_t width = int_arg(a[0]);
   if (width > max_value_size) memory_error();
@@ -368,11 +368,11 @@ Value justify(const Value& self, Args& args, const char* name, char how) {
   return Value(rep(left) + s + rep(n - left));
 }
 
-Value m_ljust(Interp&, const Value& self, Args& args) { return justify(self, args, "ljust", '<'); }
-Value m_rjust(Interp&, const Value& self, Args& args) { return justify(self, args, "rjust", '>'); }
-Value m_center(Interp&, const Value& self, Args& args) { return justify(self, args, "center", '^'); }
+Value m_ljust(Interp&, const Value& self, const Args& args) { return justify(self, args, "ljust", '<'); }
+Value m_rjust(Interp&, const Value& self, const Args& args) { return justify(self, args, "rjust", '>'); }
+Value m_center(Interp&, const Value& self, const Args& args) { return justify(self, args, "center", '^'); }
 
-Value m_zfill(Interp&, const Value& self, Args& args) {
+Value m_zfill(Interp&, const Value& self, const Args& args) {
   auto a = bind_args(args, "zfill", {{"width", Value()}}, 1);
   std::string s = self.as_string();
   if (int_arg(a[0]) > max_value_size) memory_error();
@@ -383,7 +383,7 @@ Value m_zfill(Interp&, const Value& self, Args& args) {
   return Value(std::move(s));
 }
 
-Value m_capitalize(Interp&, const Value& self, Args& args) {
+Value m_capitalize(Interp&, const Value& self, const Args& args) {
   no_args(args, "capitalize");
   std::string s = py_lower(self.as_string());
   if (s.empty()) return Value(s);
@@ -392,7 +392,7 @@ Value m_capitalize(Interp&, const Value& self, Args& args) {
   return Value(py_upper(s.substr(0, first)) + s.substr(first));
 }
 
-Value m_title(Interp&, const Value& self, Args& args) {
+Value m_title(Interp&, const Value& self, const Args& args) {
   no_args(args, "title");
   std::string s = self.as_string();
   bool prev_cased = false;

@@ -312,7 +312,18 @@ CallArgs Parser::parse_call_args() {
     need_comma = true;
   }
   expect_op(")");
+  args.seal();
   return args;
+}
+
+void CallArgs::seal() {
+  constant = !star_args && !star_kwargs;
+  for (const auto& e : positional) constant = constant && e->kind == ExprKind::constant;
+  for (const auto& [name, e] : keywords) constant = constant && e->kind == ExprKind::constant;
+  values = Args();
+  if (!constant) return;
+  for (const auto& e : positional) values.positional.push_back(static_cast<const ConstExpr&>(*e).value);
+  for (const auto& [name, e] : keywords) values.keywords.emplace_back(name, static_cast<const ConstExpr&>(*e).value);
 }
 
 ExprPtr Parser::parse_call(ExprPtr node) {
@@ -357,6 +368,7 @@ ExprPtr Parser::parse_test(ExprPtr node) {
   } else if (starts_arg && !is_name("else") && !is_name("or") && !is_name("and")) {
     if (is_name("is")) fail("you cannot chain multiple tests with 'is'");
     t->args.positional.push_back(parse_postfix(parse_primary()));
+    t->args.seal();
   }
   if (negated) return std::make_unique<UnaryExpr>(p, UnaryOp::not_, std::move(t));
   return t;

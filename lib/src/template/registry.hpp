@@ -13,12 +13,12 @@ class Interp;
 
 struct FilterFn {
   std::string_view name;
-  Value (*fn)(Interp& in, const Value& subject, Args& args);
+  Value (*fn)(Interp& in, const Value& subject, const Args& args);
 };
 
 struct TestFn {
   std::string_view name;
-  bool (*fn)(Interp& in, const Value& subject, Args& args);
+  bool (*fn)(Interp& in, const Value& subject, const Args& args);
 };
 
 const FilterFn* find_filter(std::string_view name);

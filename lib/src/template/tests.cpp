@@ -12,62 +12,62 @@ namespace slap::tmpl {
 
 namespace {
 
-const Value& arg(Args& args, const char* test) {
+const Value& arg(const Args& args, const char* test) {
   if (args.positional.size() != 1) type_error(std::string(test) + "() takes exactly one argument");
   return args.positional[0];
 }
 
-bool t_defined(Interp&, const Value& v, Args&) { return !v.is_undefined(); }
-bool t_undefined(Interp&, const Value& v, Args&) { return v.is_undefined(); }
-bool t_none(Interp&, const Value& v, Args&) { return v.is_none(); }
-bool t_boolean(Interp&, const Value& v, Args&) { return v.is_bool(); }
-bool t_true(Interp&, const Value& v, Args&) { return v.is_bool() && v.as_bool(); }
-bool t_false(Interp&, const Value& v, Args&) { return v.is_bool() && !v.as_bool(); }
-bool t_integer(Interp&, const Value& v, Args&) { return v.is_int() || big_int(v); }
-bool t_float(Interp&, const Value& v, Args&) { return v.is_float(); }
-bool t_number(Interp&, const Value& v, Args&) { return v.is_number() || big_int(v); }
-bool t_string(Interp&, const Value& v, Args&) { return v.is_string(); }
-bool t_mapping(Interp&, const Value& v, Args&) { return v.is_dict(); }
-bool t_callable(Interp&, const Value& v, Args&) { return v.is_object() && v.as_object()->callable(); }
-bool t_escaped(Interp&, const Value& v, Args&) { return v.is_markup(); }
+bool t_defined(Interp&, const Value& v, const Args&) { return !v.is_undefined(); }
+bool t_undefined(Interp&, const Value& v, const Args&) { return v.is_undefined(); }
+bool t_none(Interp&, const Value& v, const Args&) { return v.is_none(); }
+bool t_boolean(Interp&, const Value& v, const Args&) { return v.is_bool(); }
+bool t_true(Interp&, const Value& v, const Args&) { return v.is_bool() && v.as_bool(); }
+bool t_false(Interp&, const Value& v, const Args&) { return v.is_bool() && !v.as_bool(); }
+bool t_integer(Interp&, const Value& v, const Args&) { return v.is_int() || big_int(v); }
+bool t_float(Interp&, const Value& v, const Args&) { return v.is_float(); }
+bool t_number(Interp&, const Value& v, const Args&) { return v.is_number() || big_int(v); }
+bool t_string(Interp&, const Value& v, const Args&) { return v.is_string(); }
+bool t_mapping(Interp&, const Value& v, const Args&) { return v.is_dict(); }
+bool t_callable(Interp&, const Value& v, const Args&) { return v.is_object() && v.as_object()->callable(); }
+bool t_escaped(Interp&, const Value& v, const Args&) { return v.is_markup(); }
 
-bool t_sequence(Interp& in, const Value& v, Args&) {
+bool t_sequence(Interp& in, const Value& v, const Args&) {
   in.use(v);
   return v.is_string() || v.is_list() || v.is_tuple() || v.is_dict() || v.is_undefined() ||
          (v.is_object() && v.as_object()->length() && v.as_object()->iterate());
 }
 
-bool t_iterable(Interp& in, const Value& v, Args&) {
+bool t_iterable(Interp& in, const Value& v, const Args&) {
   in.use(v);
   if (v.is_object()) return v.as_object()->internal() ? true : static_cast<bool>(v.as_object()->iterate());
   return !v.is_none() && !v.is_number();
 }
 
-bool t_lower(Interp& in, const Value& v, Args&) {
+bool t_lower(Interp& in, const Value& v, const Args&) {
   Args none;
   return find_str_method("islower")(in, Value(in.to_str(v)), none).as_bool();
 }
 
-bool t_upper(Interp& in, const Value& v, Args&) {
+bool t_upper(Interp& in, const Value& v, const Args&) {
   Args none;
   return find_str_method("isupper")(in, Value(in.to_str(v)), none).as_bool();
 }
 
-bool t_odd(Interp&, const Value& v, Args&) { return binary(BinaryOp::mod, v, Value(2)) == Value(1); }
-bool t_even(Interp&, const Value& v, Args&) { return binary(BinaryOp::mod, v, Value(2)) == Value(0); }
-bool t_divisibleby(Interp&, const Value& v, Args& args) {
+bool t_odd(Interp&, const Value& v, const Args&) { return binary(BinaryOp::mod, v, Value(2)) == Value(1); }
+bool t_even(Interp&, const Value& v, const Args&) { return binary(BinaryOp::mod, v, Value(2)) == Value(0); }
+bool t_divisibleby(Interp&, const Value& v, const Args& args) {
   return binary(BinaryOp::mod, v, arg(args, "divisibleby")) == Value(0);
 }
-bool t_sameas(Interp&, const Value& v, Args& args) { return v.same(arg(args, "sameas")); }
-bool t_in(Interp& in, const Value& v, Args& args) { return in.contains(arg(args, "in"), v); }
-bool t_eq(Interp& in, const Value& v, Args& args) { return in.equal(v, arg(args, "eq")); }
-bool t_ne(Interp& in, const Value& v, Args& args) { return !in.equal(v, arg(args, "ne")); }
-bool t_lt(Interp&, const Value& v, Args& args) { return compare(v, arg(args, "lt")) < 0; }
-bool t_le(Interp&, const Value& v, Args& args) { return compare(v, arg(args, "le")) <= 0; }
-bool t_gt(Interp&, const Value& v, Args& args) { return compare(v, arg(args, "gt")) > 0; }
-bool t_ge(Interp&, const Value& v, Args& args) { return compare(v, arg(args, "ge")) >= 0; }
-bool t_filter(Interp&, const Value& v, Args&) { return v.is_string() && find_filter(v.as_string()); }
-bool t_test(Interp&, const Value& v, Args&) { return v.is_string() && find_test(v.as_string()); }
+bool t_sameas(Interp&, const Value& v, const Args& args) { return v.same(arg(args, "sameas")); }
+bool t_in(Interp& in, const Value& v, const Args& args) { return in.contains(arg(args, "in"), v); }
+bool t_eq(Interp& in, const Value& v, const Args& args) { return in.equal(v, arg(args, "eq")); }
+bool t_ne(Interp& in, const Value& v, const Args& args) { return !in.equal(v, arg(args, "ne")); }
+bool t_lt(Interp&, const Value& v, const Args& args) { return compare(v, arg(args, "lt")) < 0; }
+bool t_le(Interp&, const Value& v, const Args& args) { return compare(v, arg(args, "le")) <= 0; }
+bool t_gt(Interp&, const Value& v, const Args& args) { return compare(v, arg(args, "gt")) > 0; }
+bool t_ge(Interp&, const Value& v, const Args& args) { return compare(v, arg(args, "ge")) >= 0; }
+bool t_filter(Interp&, const Value& v, const Args&) { return v.is_string() && find_filter(v.as_string()); }
+bool t_test(Interp&, const Value& v, const Args&) { return v.is_string() && find_test(v.as_string()); }
 
 const TestFn tests[] = {
     {"defined", t_defined}, {"undefined", t_undefined}, {"none", t_none}, {"boolean", t_boolean},
@@ -92,7 +92,7 @@ const TestFn* find_test(std::string_view name) {
   return it == table.end() ? nullptr : it->second;
 }
 
-bool call_test(Interp& in, const Value& name, const Value& subject, Args& args) {
+bool call_test(Interp& in, const Value& name, const Value& subject, const Args& args) {
   const TestFn* t = name.is_string() ? find_test(name.as_string()) : nullptr;
   if (!t) raise("TemplateRuntimeError", "No test named " + name.repr() + ".");
   return t->fn(in, subject, args);

@@ -317,7 +317,7 @@ std::u32string rel_attribute(Interp& in, const Value& rel, bool nofollow) {
 
 }  // namespace
 
-Value f_urlize(Interp& in, const Value& v, Args& args) {
+Value f_urlize(Interp& in, const Value& v, const Args& args) {
   auto a = bind_args(args, "urlize",
                      {{"trim_url_limit", Value()}, {"nofollow", Value(false)}, {"target", Value()}, {"rel", Value()},
                       {"extra_schemes", Value()}},
