@@ -6,7 +6,7 @@
 
 namespace slap::tmpl {
 
-BoundArgs bind_args(const Args& args, std::string_view function, std::initializer_list<ParamSpec> params,
+BoundArgs bind_args(const Args& args, std::string_view function, std::span<const ParamSpec> params,
                     std::size_t required) {
   auto fn = [function] { return std::string(function); };  // error messages only: no allocation per call
   if (args.positional.size() > params.size())
@@ -15,7 +15,7 @@ BoundArgs bind_args(const Args& args, std::string_view function, std::initialize
   if (params.size() > BoundArgs::capacity) raise("RuntimeError", fn() + "() declares more parameters than bind_args holds");
   BoundArgs out;
   std::uint64_t given = 0;  // bit i: parameter i was passed (filters and methods take a handful)
-  for (const auto& p : params) out.push_default(p.default_value);
+  for (const auto& p : params) out.push_back(p.default_value);
   for (std::size_t i = 0; i < args.positional.size(); ++i) {
     out.bind(i, args.positional[i]);
     given |= std::uint64_t{1} << i;

@@ -70,7 +70,7 @@ Value py_round(const Value& x, std::optional<std::int64_t> ndigits) {
 namespace {
 
 Value one_iterable(Interp& in, Args& args, const char* name, bool as_list) {
-  auto a = bind_args(args, name, {{"iterable", Value::tuple({})}}, 0);
+  auto a = bind_args(args, name, SLAP_PARAMS({"iterable", Value::tuple({})}), 0);
   auto items = in.iterate(a[0]);
   return as_list ? Value::list(std::move(items)) : Value::tuple(std::move(items));
 }
@@ -79,7 +79,7 @@ Value t_list(Interp& in, Args& args) { return one_iterable(in, args, "list", tru
 Value t_tuple(Interp& in, Args& args) { return one_iterable(in, args, "tuple", false); }
 
 Value t_set(Interp& in, Args& args) {
-  auto items = in.iterate(bind_args(args, "set", {{"iterable", Value::tuple({})}}, 0)[0]);
+  auto items = in.iterate(bind_args(args, "set", SLAP_PARAMS({"iterable", Value::tuple({})}), 0)[0]);
   for (const auto& v : items) require_hashable(v);
   return Value::set(std::move(items));
 }
@@ -91,27 +91,27 @@ Value t_dict(Interp& in, Args& args) {
 }
 
 Value t_str(Interp& in, Args& args) {
-  auto a = bind_args(args, "str", {{"object", Value("")}}, 0);
+  auto a = bind_args(args, "str", SLAP_PARAMS({"object", Value("")}), 0);
   return Value(in.to_str(a[0]));
 }
 
 Value t_int(Interp&, Args& args) {
-  auto a = bind_args(args, "int", {{"x", Value(0)}, {"base", Value()}}, 0);
+  auto a = bind_args(args, "int", SLAP_PARAMS({"x", Value(0)}, {"base", Value()}), 0);
   if (a[1].is_none()) return to_int(a[0]);
   if (!a[0].is_string()) type_error("int() can't convert non-string with explicit base");
   return to_int(a[0], static_cast<int>(int_arg(a[1])));
 }
 
-Value t_float(Interp&, Args& args) { return to_float(bind_args(args, "float", {{"x", Value(0.0)}}, 0)[0]); }
-Value t_bool(Interp& in, Args& args) { return Value(in.truth(bind_args(args, "bool", {{"x", Value(false)}}, 0)[0])); }
+Value t_float(Interp&, Args& args) { return to_float(bind_args(args, "float", SLAP_PARAMS({"x", Value(0.0)}), 0)[0]); }
+Value t_bool(Interp& in, Args& args) { return Value(in.truth(bind_args(args, "bool", SLAP_PARAMS({"x", Value(false)}), 0)[0])); }
 
-Value f_len(Interp& in, Args& args) { return Value(length_of(in, bind_args(args, "len", {{"obj", Value()}}, 1)[0])); }
-Value f_repr(Interp&, Args& args) { return Value(bind_args(args, "repr", {{"obj", Value()}}, 1)[0].repr()); }
+Value f_len(Interp& in, Args& args) { return Value(length_of(in, bind_args(args, "len", SLAP_PARAMS({"obj", Value()}), 1)[0])); }
+Value f_repr(Interp&, Args& args) { return Value(bind_args(args, "repr", SLAP_PARAMS({"obj", Value()}), 1)[0].repr()); }
 
-Value f_abs(Interp&, Args& args) { return py_abs(bind_args(args, "abs", {{"x", Value()}}, 1)[0]); }
+Value f_abs(Interp&, Args& args) { return py_abs(bind_args(args, "abs", SLAP_PARAMS({"x", Value()}), 1)[0]); }
 
 Value f_chr(Interp&, Args& args) {
-  std::int64_t i = int_arg(bind_args(args, "chr", {{"i", Value()}}, 1)[0]);
+  std::int64_t i = int_arg(bind_args(args, "chr", SLAP_PARAMS({"i", Value()}), 1)[0]);
   if (i < 0 || i > 0x10FFFF) value_error("chr() arg not in range(0x110000)");
   std::string out;
   append_code_point(out, static_cast<std::uint32_t>(i));
@@ -119,7 +119,7 @@ Value f_chr(Interp&, Args& args) {
 }
 
 Value f_ord(Interp&, Args& args) {
-  Value c = bind_args(args, "ord", {{"c", Value()}}, 1)[0];
+  Value c = bind_args(args, "ord", SLAP_PARAMS({"c", Value()}), 1)[0];
   if (!c.is_string() || code_point_count(c.as_string()) != 1)
     type_error("ord() expected a character, but string of length " +
                std::to_string(c.is_string() ? code_point_count(c.as_string()) : 0) + " found");
@@ -128,7 +128,7 @@ Value f_ord(Interp&, Args& args) {
 }
 
 Value radix(Args& args, const char* name, const char* spec) {
-  Value x = bind_args(args, name, {{"number", Value()}}, 1)[0];
+  Value x = bind_args(args, name, SLAP_PARAMS({"number", Value()}), 1)[0];
   return Value(format_value(big_int(x) ? x : Value(int_arg(x)), spec));
 }
 Value f_hex(Interp&, Args& args) { return radix(args, "hex", "#x"); }
@@ -136,27 +136,27 @@ Value f_oct(Interp&, Args& args) { return radix(args, "oct", "#o"); }
 Value f_bin(Interp&, Args& args) { return radix(args, "bin", "#b"); }
 
 Value f_divmod(Interp&, Args& args) {
-  auto a = bind_args(args, "divmod", {{"a", Value()}, {"b", Value()}}, 2);
+  auto a = bind_args(args, "divmod", SLAP_PARAMS({"a", Value()}, {"b", Value()}), 2);
   return Value::tuple({binary(BinaryOp::floordiv, a[0], a[1]), binary(BinaryOp::mod, a[0], a[1])});
 }
 
 Value f_pow(Interp&, Args& args) {
-  auto a = bind_args(args, "pow", {{"base", Value()}, {"exp", Value()}}, 2);
+  auto a = bind_args(args, "pow", SLAP_PARAMS({"base", Value()}, {"exp", Value()}), 2);
   return binary(BinaryOp::pow, a[0], a[1]);
 }
 
 Value f_round(Interp&, Args& args) {
-  auto a = bind_args(args, "round", {{"number", Value()}, {"ndigits", Value()}}, 1);
+  auto a = bind_args(args, "round", SLAP_PARAMS({"number", Value()}, {"ndigits", Value()}), 1);
   return py_round(a[0], a[1].is_none() ? std::nullopt : std::optional<std::int64_t>(int_arg(a[1])));
 }
 
 Value f_callable(Interp&, Args& args) {
-  Value x = bind_args(args, "callable", {{"obj", Value()}}, 1)[0];
+  Value x = bind_args(args, "callable", SLAP_PARAMS({"obj", Value()}), 1)[0];
   return Value(x.is_object() && x.as_object()->callable());
 }
 
 Value f_isinstance(Interp&, Args& args) {
-  auto a = bind_args(args, "isinstance", {{"obj", Value()}, {"class_or_tuple", Value()}}, 2);
+  auto a = bind_args(args, "isinstance", SLAP_PARAMS({"obj", Value()}, {"class_or_tuple", Value()}), 2);
   std::vector<Value> types = a[1].is_tuple() ? a[1].items() : std::vector<Value>{a[1]};
   for (const auto& t : types) {
     auto* type = t.is_object() ? dynamic_cast<const TypeObject*>(t.as_object().get()) : nullptr;
@@ -167,7 +167,7 @@ Value f_isinstance(Interp&, Args& args) {
 }
 
 Value f_format(Interp&, Args& args) {
-  auto a = bind_args(args, "format", {{"value", Value()}, {"format_spec", Value("")}}, 1);
+  auto a = bind_args(args, "format", SLAP_PARAMS({"value", Value()}, {"format_spec", Value("")}), 1);
   if (!a[1].is_string()) type_error("format() argument 2 must be str, not " + a[1].type_name());
   return Value(format_value(a[0], a[1].as_string()));
 }
@@ -213,7 +213,7 @@ Value f_cycler(Interp&, Args& args) {
 }
 
 Value f_joiner(Interp&, Args& args) {
-  std::string sep = bind_args(args, "joiner", {{"sep", Value(", ")}}, 0)[0].str();
+  std::string sep = bind_args(args, "joiner", SLAP_PARAMS({"sep", Value(", ")}), 0)[0].str();
   auto used = std::make_shared<bool>(false);
   return builtin("joiner", [sep, used](Interp&, Args&) {
     if (!*used) {

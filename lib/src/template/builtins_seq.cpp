@@ -15,7 +15,7 @@ Value call1(Interp& in, const Value& fn, const Value& arg) {
 }
 
 Value f_sorted(Interp& in, Args& args) {
-  auto a = bind_args(args, "sorted", {{"iterable", Value()}, {"key", Value()}, {"reverse", Value(false)}}, 1);
+  auto a = bind_args(args, "sorted", SLAP_PARAMS({"iterable", Value()}, {"key", Value()}, {"reverse", Value(false)}), 1);
   if (args.positional.size() > 1) type_error("sorted expected 1 argument, got " + std::to_string(args.positional.size()));
   std::vector<Value> items = in.iterate(a[0]);
   std::vector<Value> keys;
@@ -26,7 +26,7 @@ Value f_sorted(Interp& in, Args& args) {
 }
 
 Value f_enumerate(Interp& in, Args& args) {
-  auto a = bind_args(args, "enumerate", {{"iterable", Value()}, {"start", Value(0)}}, 1);
+  auto a = bind_args(args, "enumerate", SLAP_PARAMS({"iterable", Value()}, {"start", Value(0)}), 1);
   std::int64_t i = int_arg(a[1]);
   std::vector<Value> out;
   for (auto& v : in.iterate(a[0])) out.push_back(Value::tuple({Value(i++), std::move(v)}));
@@ -65,13 +65,13 @@ Value f_next(Interp&, Args& args) {
 }
 
 Value f_iter(Interp& in, Args& args) {
-  Value x = bind_args(args, "iter", {{"object", Value()}}, 1)[0];
+  Value x = bind_args(args, "iter", SLAP_PARAMS({"object", Value()}), 1)[0];
   if (x.is_object() && dynamic_cast<const Iterator*>(x.as_object().get())) return x;
   return make_iterator(x.type_name() + "_iterator", in.iterate(x));
 }
 
 Value f_reversed(Interp& in, Args& args) {
-  Value x = bind_args(args, "reversed", {{"sequence", Value()}}, 1)[0];
+  Value x = bind_args(args, "reversed", SLAP_PARAMS({"sequence", Value()}), 1)[0];
   if (x.is_set() || (x.is_object() && !x.as_object()->length()))
     type_error("'" + x.type_name() + "' object is not reversible");
   auto items = in.iterate(x);
@@ -80,7 +80,7 @@ Value f_reversed(Interp& in, Args& args) {
 }
 
 Value f_sum(Interp& in, Args& args) {
-  auto a = bind_args(args, "sum", {{"iterable", Value()}, {"start", Value(0)}}, 1);
+  auto a = bind_args(args, "sum", SLAP_PARAMS({"iterable", Value()}, {"start", Value(0)}), 1);
   Value total = a[1];
   for (const auto& v : in.iterate(a[0])) total = binary(BinaryOp::add, total, v);
   return total;
@@ -113,13 +113,13 @@ Value f_min(Interp& in, Args& args) { return extreme(in, args, "min", false); }
 Value f_max(Interp& in, Args& args) { return extreme(in, args, "max", true); }
 
 Value f_any(Interp& in, Args& args) {
-  for (const auto& v : in.iterate(bind_args(args, "any", {{"iterable", Value()}}, 1)[0]))
+  for (const auto& v : in.iterate(bind_args(args, "any", SLAP_PARAMS({"iterable", Value()}), 1)[0]))
     if (in.truth(v)) return Value(true);
   return Value(false);
 }
 
 Value f_all(Interp& in, Args& args) {
-  for (const auto& v : in.iterate(bind_args(args, "all", {{"iterable", Value()}}, 1)[0]))
+  for (const auto& v : in.iterate(bind_args(args, "all", SLAP_PARAMS({"iterable", Value()}), 1)[0]))
     if (!in.truth(v)) return Value(false);
   return Value(true);
 }
@@ -137,7 +137,7 @@ Value f_map(Interp& in, Args& args) {
 }
 
 Value f_filter(Interp& in, Args& args) {
-  auto a = bind_args(args, "filter", {{"function", Value()}, {"iterable", Value()}}, 2);
+  auto a = bind_args(args, "filter", SLAP_PARAMS({"function", Value()}, {"iterable", Value()}), 2);
   std::vector<Value> out;
   for (auto& v : in.iterate(a[1]))
     if (in.truth(a[0].is_none() ? v : call1(in, a[0], v))) out.push_back(std::move(v));
@@ -154,7 +154,7 @@ Value f_getattr(Interp& in, Args& args) {
 }
 
 Value f_hasattr(Interp& in, Args& args) {
-  auto a = bind_args(args, "hasattr", {{"obj", Value()}, {"name", Value()}}, 2);
+  auto a = bind_args(args, "hasattr", SLAP_PARAMS({"obj", Value()}, {"name", Value()}), 2);
   if (!a[1].is_string()) type_error("attribute name must be string");
   return Value(!in.getattr(a[0], a[1].as_string()).is_undefined());
 }

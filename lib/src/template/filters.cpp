@@ -42,7 +42,7 @@ Value f_default(Interp& in, const Value& v, const Args& args) {
     if (!v.is_undefined()) return v;
     return args.positional.empty() ? Value("") : args.positional[0];
   }
-  auto a = bind_args(args, "default", {{"default_value", Value("")}, {"boolean", Value(false)}}, 0);
+  auto a = bind_args(args, "default", SLAP_PARAMS({"default_value", Value("")}, {"boolean", Value(false)}), 0);
   if (v.is_undefined() || (in.truth(a[1]) && !v.truthy())) return a[0];
   return v;
 }
@@ -85,7 +85,7 @@ Value f_center(Interp& in, const Value& v, const Args& args) {
     out.append(static_cast<std::size_t>(n - left), ' ');
     return Value(std::move(out));
   }
-  auto a = bind_args(args, "center", {{"width", Value(80)}}, 0);
+  auto a = bind_args(args, "center", SLAP_PARAMS({"width", Value(80)}), 0);
   PooledArgs c(in);
   (*c).positional.push_back(std::move(a[0]));
   static const MethodFn center = find_str_method("center");
@@ -113,7 +113,7 @@ Value f_title(Interp& in, const Value& v, const Args& args) {
 Value f_trim(Interp& in, const Value& v, const Args& args) {
   if (v.is_string() && args.positional.empty() && args.keywords.empty())  // str.strip() of whitespace
     return like(v, Value(str::rstrip(str::lstrip(v.as_string()))));
-  auto a = bind_args(args, "trim", {{"chars", Value()}}, 0);
+  auto a = bind_args(args, "trim", SLAP_PARAMS({"chars", Value()}), 0);
   PooledArgs s(in);
   (*s).positional.push_back(std::move(a[0]));
   static const MethodFn strip = find_str_method("strip");
@@ -140,7 +140,7 @@ Value f_replace(Interp& in, const Value& v, const Args& args) {
     if (plain(v) && plain(from) && plain(to) && !from.as_string().empty())
       return Value(replace_all_of(v.as_string(), from.as_string(), to.as_string()));
   }
-  auto a = bind_args(args, "replace", {{"old", Value()}, {"new", Value()}, {"count", Value()}}, 2);
+  auto a = bind_args(args, "replace", SLAP_PARAMS({"old", Value()}, {"new", Value()}, {"count", Value()}), 2);
   Value count = a[2].is_none() ? Value(-1) : a[2];
   static const MethodFn replace = find_str_method("replace");
   PooledArgs pooled(in);
@@ -163,7 +163,7 @@ Value f_replace(Interp& in, const Value& v, const Args& args) {
 
 // Jinja 3.1 indent: the first line and blank lines stay as they are unless asked.
 Value f_indent(Interp& in, const Value& v, const Args& args) {
-  auto a = bind_args(args, "indent", {{"width", Value(4)}, {"first", Value(false)}, {"blank", Value(false)}}, 0);
+  auto a = bind_args(args, "indent", SLAP_PARAMS({"width", Value(4)}, {"first", Value(false)}, {"blank", Value(false)}), 0);
   if (v.is_undefined()) raise_undefined_hint(v);  // Jinja2 appends "\n" to the value itself
   std::string pad = a[0].is_string() ? a[0].as_string() : std::string(static_cast<std::size_t>(std::max<std::int64_t>(0, int_arg(a[0]))), ' ');
   Value text(in.to_str(v) + "\n");
@@ -181,7 +181,7 @@ Value f_indent(Interp& in, const Value& v, const Args& args) {
 }
 
 Value f_int(Interp&, const Value& v, const Args& args) {
-  auto a = bind_args(args, "int", {{"default", Value(0)}, {"base", Value(10)}}, 0);
+  auto a = bind_args(args, "int", SLAP_PARAMS({"default", Value(0)}, {"base", Value(10)}), 0);
   if (v.is_undefined()) raise_undefined_hint(v);
   try {
     return v.is_string() ? to_int(v, static_cast<int>(int_arg(a[1]))) : to_int(v);
@@ -197,7 +197,7 @@ Value f_int(Interp&, const Value& v, const Args& args) {
 }
 
 Value f_float(Interp&, const Value& v, const Args& args) {
-  auto a = bind_args(args, "float", {{"default", Value(0.0)}}, 0);
+  auto a = bind_args(args, "float", SLAP_PARAMS({"default", Value(0.0)}), 0);
   if (v.is_undefined()) raise_undefined_hint(v);
   try {
     return to_float(v);
@@ -213,7 +213,7 @@ Value f_abs(Interp&, const Value& v, const Args& args) {
 }
 
 Value f_round(Interp&, const Value& v, const Args& args) {
-  auto a = bind_args(args, "round", {{"precision", Value(0)}, {"method", Value("common")}}, 0);
+  auto a = bind_args(args, "round", SLAP_PARAMS({"precision", Value(0)}, {"method", Value("common")}), 0);
   std::string method = a[1].str();
   if (method != "common" && method != "ceil" && method != "floor")
     raise("FilterArgumentError", "method must be common, ceil or floor");
@@ -241,7 +241,7 @@ Value f_safe(Interp& in, const Value& v, const Args& args) {
 }
 
 Value f_tojson(Interp& in, const Value& v, const Args& args) {
-  auto a = bind_args(args, "tojson", {{"indent", Value()}}, 0);
+  auto a = bind_args(args, "tojson", SLAP_PARAMS({"indent", Value()}), 0);
   in.use(v);
   JsonOptions o;
   o.sort_keys = true;
@@ -312,7 +312,7 @@ Value f_wordcount(Interp& in, const Value& v, const Args& args) {
 
 Value f_truncate(Interp& in, const Value& v, const Args& args) {
   auto a = bind_args(args, "truncate",
-                     {{"length", Value(255)}, {"killwords", Value(false)}, {"end", Value("...")}, {"leeway", Value(5)}}, 0);
+                     SLAP_PARAMS({"length", Value(255)}, {"killwords", Value(false)}, {"end", Value("...")}, {"leeway", Value(5)}), 0);
   std::string s = in.to_str(v);
   std::int64_t length = int_arg(a[0]);
   std::string end = a[2].str();
@@ -327,13 +327,13 @@ Value f_truncate(Interp& in, const Value& v, const Args& args) {
 }
 
 Value f_attr(Interp& in, const Value& v, const Args& args) {
-  Value name = bind_args(args, "attr", {{"name", Value()}}, 1)[0];
+  Value name = bind_args(args, "attr", SLAP_PARAMS({"name", Value()}), 1)[0];
   if (v.is_dict() && !find_method(v, name.str())) return Value::undefined(object_type_repr(v) + " has no attribute " + name.repr());
   return in.getattr(v, name.str());
 }
 
 Value f_filesizeformat(Interp&, const Value& v, const Args& args) {
-  auto a = bind_args(args, "filesizeformat", {{"binary", Value(false)}}, 0);
+  auto a = bind_args(args, "filesizeformat", SLAP_PARAMS({"binary", Value(false)}), 0);
   double bytes = to_float(v).as_float();
   bool binary_units = a[0].truthy();
   double base = binary_units ? 1024 : 1000;

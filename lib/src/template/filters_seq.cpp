@@ -59,7 +59,7 @@ std::vector<Value> guarded_items(Interp& in, const Value& v) {
 }
 
 Value sf_join(Interp& in, const Value& v, const Args& args) {
-  auto a = bind_args(args, "join", {{"d", Value("")}, {"attribute", Value()}}, 0);
+  auto a = bind_args(args, "join", SLAP_PARAMS({"d", Value("")}, {"attribute", Value()}), 0);
   if (in.autoescape) {
     std::vector<Value> parts;
     AttributeGetter get(a[1]);
@@ -91,7 +91,7 @@ Value sf_length(Interp& in, const Value& v, const Args& args) {
 
 Value sf_dictsort(Interp& in, const Value& v, const Args& args) {
   auto a = bind_args(args, "dictsort",
-                     {{"case_sensitive", Value(false)}, {"by", Value("key")}, {"reverse", Value(false)}}, 0);
+                     SLAP_PARAMS({"case_sensitive", Value(false)}, {"by", Value("key")}, {"reverse", Value(false)}), 0);
   std::string by = a[1].str();
   if (by != "key" && by != "value") raise("FilterArgumentError", "You can only sort by either \"key\" or \"value\"");
   Value items = in.getattr(v, "items");
@@ -115,7 +115,7 @@ Value sort_key(Interp& in, const Value& item, const AttributeGetter& get, bool f
 
 Value sf_sort(Interp& in, const Value& v, const Args& args) {
   auto a = bind_args(args, "sort",
-                     {{"reverse", Value(false)}, {"case_sensitive", Value(false)}, {"attribute", Value()}}, 0);
+                     SLAP_PARAMS({"reverse", Value(false)}, {"case_sensitive", Value(false)}, {"attribute", Value()}), 0);
   std::vector<Value> items = in.iterate(v);
   std::vector<Value> keys;
   bool fold = !in.truth(a[1]);
@@ -137,7 +137,7 @@ Value sf_sort(Interp& in, const Value& v, const Args& args) {
 }
 
 Value sf_unique(Interp& in, const Value& v, const Args& args) {
-  auto a = bind_args(args, "unique", {{"case_sensitive", Value(false)}, {"attribute", Value()}}, 0);
+  auto a = bind_args(args, "unique", SLAP_PARAMS({"case_sensitive", Value(false)}, {"attribute", Value()}), 0);
   Dict seen;
   std::vector<Value> out;
   AttributeGetter get(a[1]);
@@ -166,7 +166,7 @@ Value extreme(Interp& in, const Value& v, const Args& args, const char* name, bo
     }
     return items[best];
   }
-  auto a = bind_args(args, name, {{"case_sensitive", Value(false)}, {"attribute", Value()}}, 0);
+  auto a = bind_args(args, name, SLAP_PARAMS({"case_sensitive", Value(false)}, {"attribute", Value()}), 0);
   std::vector<Value> iterated;
   const std::vector<Value>& items = v.is_list() || v.is_tuple() ? v.items() : (iterated = in.iterate(v));
   if (items.empty()) return Value::undefined("No aggregated item, sequence was empty.");
@@ -271,7 +271,7 @@ Value sf_last(Interp& in, const Value& v, const Args& args) {
 }
 
 Value sf_sum(Interp& in, const Value& v, const Args& args) {
-  auto a = bind_args(args, "sum", {{"attribute", Value()}, {"start", Value(0)}}, 0);
+  auto a = bind_args(args, "sum", SLAP_PARAMS({"attribute", Value()}, {"start", Value(0)}), 0);
   Value total = a[1];
   AttributeGetter get(a[0]);
   for (const auto& item : in.iterate(v)) total = binary(BinaryOp::add, total, get(in, item));
@@ -279,7 +279,7 @@ Value sf_sum(Interp& in, const Value& v, const Args& args) {
 }
 
 Value sf_batch(Interp& in, const Value& v, const Args& args) {
-  auto a = bind_args(args, "batch", {{"linecount", Value()}, {"fill_with", Value()}}, 1);
+  auto a = bind_args(args, "batch", SLAP_PARAMS({"linecount", Value()}, {"fill_with", Value()}), 1);
   // Jinja2 yields a row when its length equals linecount: never for a big int, an empty
   // first row for 0. The last row is filled up to linecount.
   const BigInt* big = big_int(a[0]);
@@ -306,7 +306,7 @@ Value sf_batch(Interp& in, const Value& v, const Args& args) {
 }
 
 Value sf_slice(Interp& in, const Value& v, const Args& args) {
-  auto a = bind_args(args, "slice", {{"slices", Value()}, {"fill_with", Value()}}, 1);
+  auto a = bind_args(args, "slice", SLAP_PARAMS({"slices", Value()}, {"fill_with", Value()}), 1);
   std::vector<Value> seq = in.iterate(v);
   std::int64_t count = int_arg(a[0]);
   if (count == 0) raise("ZeroDivisionError", "integer division or modulo by zero");
@@ -342,7 +342,7 @@ Value sf_reverse(Interp& in, const Value& v, const Args& args) {
 }
 
 Value sf_groupby(Interp& in, const Value& v, const Args& args) {
-  auto a = bind_args(args, "groupby", {{"attribute", Value()}, {"default", Value()}, {"case_sensitive", Value(false)}}, 1);
+  auto a = bind_args(args, "groupby", SLAP_PARAMS({"attribute", Value()}, {"default", Value()}, {"case_sensitive", Value(false)}), 1);
   bool fold = !in.truth(a[2]);
   std::vector<Value> items = in.iterate(v);
   AttributeGetter get(a[0]);

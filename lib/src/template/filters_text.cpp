@@ -15,7 +15,7 @@ namespace slap::tmpl {
 namespace {
 
 Value f_xmlattr(Interp& in, const Value& v, const Args& args) {
-  auto a = bind_args(args, "xmlattr", {{"autospace", Value(true)}}, 0);
+  auto a = bind_args(args, "xmlattr", SLAP_PARAMS({"autospace", Value(true)}), 0);
   in.use(v);
   if (!v.is_dict()) type_error("'" + v.type_name() + "' object has no attribute 'items'");
   std::string out;
@@ -166,8 +166,8 @@ std::vector<std::string> wrap(const std::string& text, std::int64_t width, bool 
 
 Value f_wordwrap(Interp& in, const Value& v, const Args& args) {
   auto a = bind_args(args, "wordwrap",
-                     {{"width", Value(79)}, {"break_long_words", Value(true)}, {"wrapstring", Value()},
-                      {"break_on_hyphens", Value(true)}},
+                     SLAP_PARAMS({"width", Value(79)}, {"break_long_words", Value(true)}, {"wrapstring", Value()},
+                      {"break_on_hyphens", Value(true)}),
                      0);
   std::string sep = a[2].is_none() ? in.options.newline_sequence : in.to_str(a[2]);
   Args none;

@@ -74,7 +74,7 @@ std::string paragraph(std::mt19937_64& rng, const std::vector<std::string>& word
 
 Value f_lipsum(Interp&, Args& args) {
   auto a = bind_args(args, "generate_lorem_ipsum",
-                     {{"n", Value(5)}, {"html", Value(true)}, {"min", Value(20)}, {"max", Value(100)}}, 0);
+                     SLAP_PARAMS({"n", Value(5)}, {"html", Value(true)}, {"min", Value(20)}, {"max", Value(100)}), 0);
   static const std::vector<std::string> words = str::split_ws(lorem_ipsum_words);
   thread_local std::mt19937_64 rng{std::random_device{}()};
   const std::int64_t n = int_arg(a[0]);

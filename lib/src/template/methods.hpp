@@ -3,7 +3,7 @@
 // key called "items" is only reachable as x['items'].
 #pragma once
 
-#include <new>
+#include <span>
 #include <string_view>
 
 #include "slap/template.hpp"
@@ -50,55 +50,30 @@ struct ParamSpec {
   std::string_view name;
   Value default_value;
 };
-// The values bind_args binds, in parameter order: the caller's arguments by reference
-// (they outlive the call), defaults copied inline. A filter or method call allocates and
-// copies nothing for its arguments.
+// A function's parameters and their defaults, made once per call site:
+// bind_args(args, "join", SLAP_PARAMS({"d", Value("")}, {"attribute", Value()}), 0).
+#define SLAP_PARAMS(...)                                                                    \
+  ([]() -> std::span<const ::slap::tmpl::ParamSpec> {                                      \
+    static const ::slap::tmpl::ParamSpec specs[] = {__VA_ARGS__};                           \
+    return specs;                                                                           \
+  }())
+
+// The values bind_args binds, in parameter order: the caller's arguments, or the defaults
+// of SLAP_PARAMS, by reference. A filter or method call copies nothing for its arguments.
 class BoundArgs {
  public:
   static constexpr std::size_t capacity = 16;
-  BoundArgs() = default;
-  BoundArgs(BoundArgs&& o) noexcept : size_(o.size_), owned_(o.owned_) {
-    for (std::size_t i = 0; i < size_; ++i) {
-      if (owns(i)) {
-        new (&defaults()[i]) Value(std::move(o.defaults()[i]));
-        bound_[i] = &defaults()[i];
-      } else {
-        bound_[i] = o.bound_[i];
-      }
-    }
-  }
-  BoundArgs& operator=(BoundArgs&&) = delete;
-  ~BoundArgs() {
-    for (std::size_t i = 0; i < size_; ++i)
-      if (owns(i)) defaults()[i].~Value();
-  }
   const Value& operator[](std::size_t i) const { return *bound_[i]; }
   std::size_t size() const { return size_; }
-  // Parameter `size()` takes a copy of `v`, its default.
-  void push_default(const Value& v) {
-    new (&defaults()[size_]) Value(v);
-    bound_[size_] = &defaults()[size_];
-    owned_ |= std::uint32_t{1} << size_;
-    ++size_;
-  }
-  // Parameter i (already pushed) is the caller's `v`.
-  void bind(std::size_t i, const Value& v) {
-    if (owns(i)) {
-      defaults()[i].~Value();
-      owned_ &= ~(std::uint32_t{1} << i);
-    }
-    bound_[i] = &v;
-  }
+  void push_back(const Value& v) { bound_[size_++] = &v; }
+  void bind(std::size_t i, const Value& v) { bound_[i] = &v; }
 
  private:
-  bool owns(std::size_t i) const { return owned_ >> i & 1u; }
-  Value* defaults() { return std::launder(reinterpret_cast<Value*>(storage_)); }
-  alignas(Value) unsigned char storage_[capacity * sizeof(Value)];
   const Value* bound_[capacity];
   std::size_t size_ = 0;
-  std::uint32_t owned_ = 0;  // bit i: bound_[i] is defaults()[i]
 };
-BoundArgs bind_args(const Args& args, std::string_view function, std::initializer_list<ParamSpec> params,
+// `params` outlive the BoundArgs (SLAP_PARAMS), as do `args`.
+BoundArgs bind_args(const Args& args, std::string_view function, std::span<const ParamSpec> params,
                     std::size_t required);
 // An int (or bool) argument, else TypeError.
 std::int64_t int_arg(const Value& v);

@@ -16,19 +16,19 @@ using Table = std::unordered_map<std::string_view, MethodFn>;
 // ----- list -----
 
 Value l_append(Interp&, const Value& self, const Args& args) {
-  self.list_items().push_back(bind_args(args, "append", {{"object", Value()}}, 1)[0]);
+  self.list_items().push_back(bind_args(args, "append", SLAP_PARAMS({"object", Value()}), 1)[0]);
   return Value();
 }
 
 Value l_extend(Interp& in, const Value& self, const Args& args) {
-  auto items = in.iterate(bind_args(args, "extend", {{"iterable", Value()}}, 1)[0]);
+  auto items = in.iterate(bind_args(args, "extend", SLAP_PARAMS({"iterable", Value()}), 1)[0]);
   auto& list = self.list_items();
   list.insert(list.end(), items.begin(), items.end());
   return Value();
 }
 
 Value l_insert(Interp&, const Value& self, const Args& args) {
-  auto a = bind_args(args, "insert", {{"index", Value()}, {"object", Value()}}, 2);
+  auto a = bind_args(args, "insert", SLAP_PARAMS({"index", Value()}, {"object", Value()}), 2);
   auto& list = self.list_items();
   auto n = static_cast<std::int64_t>(list.size());
   std::int64_t i = int_arg(a[0]);
@@ -39,7 +39,7 @@ Value l_insert(Interp&, const Value& self, const Args& args) {
 }
 
 Value l_pop(Interp&, const Value& self, const Args& args) {
-  auto a = bind_args(args, "pop", {{"index", Value(-1)}}, 0);
+  auto a = bind_args(args, "pop", SLAP_PARAMS({"index", Value(-1)}), 0);
   auto& list = self.list_items();
   if (list.empty()) raise("IndexError", "pop from empty list");
   auto n = static_cast<std::int64_t>(list.size());
@@ -52,7 +52,7 @@ Value l_pop(Interp&, const Value& self, const Args& args) {
 }
 
 Value l_remove(Interp&, const Value& self, const Args& args) {
-  Value x = bind_args(args, "remove", {{"value", Value()}}, 1)[0];
+  Value x = bind_args(args, "remove", SLAP_PARAMS({"value", Value()}), 1)[0];
   auto& list = self.list_items();
   auto it = std::find(list.begin(), list.end(), x);
   if (it == list.end()) value_error("list.remove(x): x not in list");
@@ -61,7 +61,7 @@ Value l_remove(Interp&, const Value& self, const Args& args) {
 }
 
 Value s_index(Interp&, const Value& self, const Args& args) {
-  Value x = bind_args(args, "index", {{"value", Value()}}, 1)[0];
+  Value x = bind_args(args, "index", SLAP_PARAMS({"value", Value()}), 1)[0];
   const auto& items = self.items();
   auto it = std::find(items.begin(), items.end(), x);
   if (it == items.end()) value_error(self.is_tuple() ? "tuple.index(x): x not in tuple" : x.repr() + " is not in list");
@@ -69,13 +69,13 @@ Value s_index(Interp&, const Value& self, const Args& args) {
 }
 
 Value s_count(Interp&, const Value& self, const Args& args) {
-  Value x = bind_args(args, "count", {{"value", Value()}}, 1)[0];
+  Value x = bind_args(args, "count", SLAP_PARAMS({"value", Value()}), 1)[0];
   return Value(static_cast<std::int64_t>(std::count(self.items().begin(), self.items().end(), x)));
 }
 
 Value l_sort(Interp& in, const Value& self, const Args& args) {
   if (!args.positional.empty()) type_error("sort() takes no positional arguments");
-  auto a = bind_args(args, "sort", {{"key", Value()}, {"reverse", Value(false)}}, 0);
+  auto a = bind_args(args, "sort", SLAP_PARAMS({"key", Value()}, {"reverse", Value(false)}), 0);
   auto& list = self.list_items();
   std::vector<Value> keys;
   keys.reserve(list.size());
@@ -109,7 +109,7 @@ Value l_clear(Interp&, const Value& self, const Args& args) {
 }
 
 Value l_setitem(Interp&, const Value& self, const Args& args) {
-  auto a = bind_args(args, "__setitem__", {{"key", Value()}, {"value", Value()}}, 2);
+  auto a = bind_args(args, "__setitem__", SLAP_PARAMS({"key", Value()}, {"value", Value()}), 2);
   auto& list = self.list_items();
   auto n = static_cast<std::int64_t>(list.size());
   auto i = index_of(a[0]);
@@ -121,7 +121,7 @@ Value l_setitem(Interp&, const Value& self, const Args& args) {
 }
 
 Value s_getitem(Interp&, const Value& self, const Args& args) {
-  Value key = bind_args(args, "__getitem__", {{"key", Value()}}, 1)[0];
+  Value key = bind_args(args, "__getitem__", SLAP_PARAMS({"key", Value()}), 1)[0];
   auto i = index_of(key);
   if (!i) type_error(self.type_name() + " indices must be integers or slices, not " + key.type_name());
   auto v = item_at(self, *i);
@@ -132,7 +132,7 @@ Value s_getitem(Interp&, const Value& self, const Args& args) {
 // ----- dict -----
 
 Value d_get(Interp&, const Value& self, const Args& args) {
-  auto a = bind_args(args, "get", {{"key", Value()}, {"default", Value()}}, 1);
+  auto a = bind_args(args, "get", SLAP_PARAMS({"key", Value()}, {"default", Value()}), 1);
   require_hashable(a[0]);
   const Value* v = self.as_dict().find(a[0]);
   return v ? *v : a[1];
@@ -147,14 +147,14 @@ Value d_keys(Interp&, const Value& self, const Args& args) { return d_view(self,
 Value d_values(Interp&, const Value& self, const Args& args) { return d_view(self, args, DictView::Kind::values, "values"); }
 
 Value d_setitem(Interp&, const Value& self, const Args& args) {
-  auto a = bind_args(args, "__setitem__", {{"key", Value()}, {"value", Value()}}, 2);
+  auto a = bind_args(args, "__setitem__", SLAP_PARAMS({"key", Value()}, {"value", Value()}), 2);
   require_hashable(a[0]);
   self.as_dict().set(a[0], a[1]);
   return Value();
 }
 
 Value d_getitem(Interp&, const Value& self, const Args& args) {
-  Value key = bind_args(args, "__getitem__", {{"key", Value()}}, 1)[0];
+  Value key = bind_args(args, "__getitem__", SLAP_PARAMS({"key", Value()}), 1)[0];
   require_hashable(key);
   const Value* v = self.as_dict().find(key);
   if (!v) raise("KeyError", key.repr());
@@ -162,20 +162,20 @@ Value d_getitem(Interp&, const Value& self, const Args& args) {
 }
 
 Value d_delitem(Interp&, const Value& self, const Args& args) {
-  Value key = bind_args(args, "__delitem__", {{"key", Value()}}, 1)[0];
+  Value key = bind_args(args, "__delitem__", SLAP_PARAMS({"key", Value()}), 1)[0];
   require_hashable(key);
   if (!self.as_dict().erase(key)) raise("KeyError", key.repr());
   return Value();
 }
 
 Value d_contains(Interp&, const Value& self, const Args& args) {
-  Value key = bind_args(args, "__contains__", {{"key", Value()}}, 1)[0];
+  Value key = bind_args(args, "__contains__", SLAP_PARAMS({"key", Value()}), 1)[0];
   require_hashable(key);
   return Value(self.as_dict().contains(key));
 }
 
 Value d_setdefault(Interp&, const Value& self, const Args& args) {
-  auto a = bind_args(args, "setdefault", {{"key", Value()}, {"default", Value()}}, 1);
+  auto a = bind_args(args, "setdefault", SLAP_PARAMS({"key", Value()}, {"default", Value()}), 1);
   require_hashable(a[0]);
   Dict& d = self.as_dict();
   if (const Value* v = d.find(a[0])) return *v;
@@ -247,7 +247,7 @@ Value d_clear(Interp&, const Value& self, const Args& args) {
 }
 
 Value d_fromkeys(Interp& in, const Value&, const Args& args) {
-  auto a = bind_args(args, "fromkeys", {{"iterable", Value()}, {"value", Value()}}, 1);
+  auto a = bind_args(args, "fromkeys", SLAP_PARAMS({"iterable", Value()}, {"value", Value()}), 1);
   Dict d;
   for (auto& k : in.iterate(a[0])) {
     require_hashable(k);
@@ -259,7 +259,7 @@ Value d_fromkeys(Interp& in, const Value&, const Args& args) {
 // ----- set -----
 
 Value set_add(Interp&, const Value& self, const Args& args) {
-  Value x = bind_args(args, "add", {{"elem", Value()}}, 1)[0];
+  Value x = bind_args(args, "add", SLAP_PARAMS({"elem", Value()}), 1)[0];
   require_hashable(x);
   self.as_set().set(std::move(x), Value());
   return Value();
@@ -275,13 +275,13 @@ Value set_update(Interp& in, const Value& self, const Args& args) {
 }
 
 Value set_discard(Interp&, const Value& self, const Args& args) {
-  Value x = bind_args(args, "discard", {{"elem", Value()}}, 1)[0];
+  Value x = bind_args(args, "discard", SLAP_PARAMS({"elem", Value()}), 1)[0];
   self.as_set().erase(x);
   return Value();
 }
 
 Value set_remove(Interp&, const Value& self, const Args& args) {
-  Value x = bind_args(args, "remove", {{"elem", Value()}}, 1)[0];
+  Value x = bind_args(args, "remove", SLAP_PARAMS({"elem", Value()}), 1)[0];
   if (!self.as_set().erase(x)) raise("KeyError", x.repr());
   return Value();
 }
@@ -322,7 +322,7 @@ Value set_intersection(Interp& in, const Value& self, const Args& args) { return
 Value set_difference(Interp& in, const Value& self, const Args& args) { return set_combine(in, self, args, '-'); }
 
 Value set_subset(Interp& in, const Value& self, const Args& args, bool sub) {
-  Value other = bind_args(args, sub ? "issubset" : "issuperset", {{"other", Value()}}, 1)[0];
+  Value other = bind_args(args, sub ? "issubset" : "issuperset", SLAP_PARAMS({"other", Value()}), 1)[0];
   Value o = other.is_set() ? other : Value::set(in.iterate(other));
   const Dict& small = sub ? self.as_set() : o.as_set();
   const Dict& big = sub ? o.as_set() : self.as_set();
@@ -347,7 +347,7 @@ Value set_clear(Interp&, const Value& self, const Args& args) {
 }
 
 Value set_contains(Interp&, const Value& self, const Args& args) {
-  return Value(self.as_set().contains(bind_args(args, "__contains__", {{"key", Value()}}, 1)[0]));
+  return Value(self.as_set().contains(bind_args(args, "__contains__", SLAP_PARAMS({"key", Value()}), 1)[0]));
 }
 
 MethodFn lookup(const Table& t, std::string_view name) {

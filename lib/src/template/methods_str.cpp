@@ -87,17 +87,17 @@ std::vector<Value> split_impl(std::string_view s, const Value& sep, std::int64_t
 }
 
 Value m_split(Interp&, const Value& self, const Args& args) {
-  auto a = bind_args(args, "split", {{"sep", Value()}, {"maxsplit", Value(-1)}}, 0);
+  auto a = bind_args(args, "split", SLAP_PARAMS({"sep", Value()}, {"maxsplit", Value(-1)}), 0);
   return Value::list(split_impl(self.as_string(), a[0], int_arg(a[1]), false));
 }
 
 Value m_rsplit(Interp&, const Value& self, const Args& args) {
-  auto a = bind_args(args, "rsplit", {{"sep", Value()}, {"maxsplit", Value(-1)}}, 0);
+  auto a = bind_args(args, "rsplit", SLAP_PARAMS({"sep", Value()}, {"maxsplit", Value(-1)}), 0);
   return Value::list(split_impl(self.as_string(), a[0], int_arg(a[1]), true));
 }
 
 Value m_splitlines(Interp& in, const Value& self, const Args& args) {
-  auto a = bind_args(args, "splitlines", {{"keepends", Value(false)}}, 0);
+  auto a = bind_args(args, "splitlines", SLAP_PARAMS({"keepends", Value(false)}), 0);
   bool keep = in.truth(a[0]);
   const std::string& s = self.as_string();
   Strings out;
@@ -147,17 +147,17 @@ std::string strip_impl(const std::string& s, const Value& chars, bool left, bool
 }
 
 Value m_strip(Interp&, const Value& self, const Args& args) {
-  return Value(strip_impl(self.as_string(), bind_args(args, "strip", {{"chars", Value()}}, 0)[0], true, true));
+  return Value(strip_impl(self.as_string(), bind_args(args, "strip", SLAP_PARAMS({"chars", Value()}), 0)[0], true, true));
 }
 Value m_lstrip(Interp&, const Value& self, const Args& args) {
-  return Value(strip_impl(self.as_string(), bind_args(args, "lstrip", {{"chars", Value()}}, 0)[0], true, false));
+  return Value(strip_impl(self.as_string(), bind_args(args, "lstrip", SLAP_PARAMS({"chars", Value()}), 0)[0], true, false));
 }
 Value m_rstrip(Interp&, const Value& self, const Args& args) {
-  return Value(strip_impl(self.as_string(), bind_args(args, "rstrip", {{"chars", Value()}}, 0)[0], false, true));
+  return Value(strip_impl(self.as_string(), bind_args(args, "rstrip", SLAP_PARAMS({"chars", Value()}), 0)[0], false, true));
 }
 
 Value affix_test(const Value& self, const Args& args, const char* name, bool prefix) {
-  auto a = bind_args(args, name, {{"prefix", Value()}}, 1);
+  auto a = bind_args(args, name, SLAP_PARAMS({"prefix", Value()}), 1);
   const std::string& s = self.as_string();
   auto one = [&](const Value& p) {
     if (!p.is_string())
@@ -176,7 +176,7 @@ Value m_startswith(Interp&, const Value& self, const Args& args) { return affix_
 Value m_endswith(Interp&, const Value& self, const Args& args) { return affix_test(self, args, "endswith", false); }
 
 Value m_replace(Interp&, const Value& self, const Args& args) {
-  auto a = bind_args(args, "replace", {{"old", Value()}, {"new", Value()}, {"count", Value(-1)}}, 2);
+  auto a = bind_args(args, "replace", SLAP_PARAMS({"old", Value()}, {"new", Value()}, {"count", Value(-1)}), 2);
   const std::string& s = self.as_string();
   const std::string& from = arg_str(a[0], "replace() argument 1");
   const std::string& to = arg_str(a[1], "replace() argument 2");
@@ -208,7 +208,7 @@ Value m_replace(Interp&, const Value& self, const Args& args) {
 }
 
 Value m_join(Interp& in, const Value& self, const Args& args) {
-  auto a = bind_args(args, "join", {{"iterable", Value()}}, 1);
+  auto a = bind_args(args, "join", SLAP_PARAMS({"iterable", Value()}), 1);
   std::string out;
   std::size_t i = 0;
   for (const auto& item : in.iterate(a[0])) {
@@ -247,7 +247,7 @@ Value m_swapcase(Interp&, const Value& self, const Args& args) {
 std::size_t cp_index(const std::string& s, std::size_t byte) { return code_point_count(std::string_view(s).substr(0, byte)); }
 
 Value m_count(Interp&, const Value& self, const Args& args) {
-  auto a = bind_args(args, "count", {{"sub", Value()}}, 1);
+  auto a = bind_args(args, "count", SLAP_PARAMS({"sub", Value()}), 1);
   const std::string& s = self.as_string();
   const std::string& sub = arg_str(a[0], "must be str");
   if (sub.empty()) return Value(static_cast<std::int64_t>(code_point_count(s) + 1));
@@ -257,7 +257,7 @@ Value m_count(Interp&, const Value& self, const Args& args) {
 }
 
 Value find_impl(const Value& self, const Args& args, const char* name, bool reverse, bool raise_missing) {
-  auto a = bind_args(args, name, {{"sub", Value()}}, 1);
+  auto a = bind_args(args, name, SLAP_PARAMS({"sub", Value()}), 1);
   const std::string& s = self.as_string();
   std::size_t at = reverse ? s.rfind(arg_str(a[0], "must be str")) : s.find(arg_str(a[0], "must be str"));
   if (at == std::string::npos) {
@@ -319,24 +319,24 @@ Value m_isupper(Interp&, const Value& self, const Args& args) { no_args(args, "i
 
 // No bytes type: encode() is the identity (documented in template.hpp).
 Value m_encode(Interp&, const Value& self, const Args& args) {
-  bind_args(args, "encode", {{"encoding", Value("utf-8")}, {"errors", Value("strict")}}, 0);
+  bind_args(args, "encode", SLAP_PARAMS({"encoding", Value("utf-8")}, {"errors", Value("strict")}), 0);
   return self;
 }
 
 Value m_removeprefix(Interp&, const Value& self, const Args& args) {
-  const std::string p = arg_str(bind_args(args, "removeprefix", {{"prefix", Value()}}, 1)[0], "removeprefix() argument");
+  const std::string p = arg_str(bind_args(args, "removeprefix", SLAP_PARAMS({"prefix", Value()}), 1)[0], "removeprefix() argument");
   const std::string& s = self.as_string();
   return s.starts_with(p) ? Value(s.substr(p.size())) : self;
 }
 
 Value m_removesuffix(Interp&, const Value& self, const Args& args) {
-  const std::string p = arg_str(bind_args(args, "removesuffix", {{"suffix", Value()}}, 1)[0], "removesuffix() argument");
+  const std::string p = arg_str(bind_args(args, "removesuffix", SLAP_PARAMS({"suffix", Value()}), 1)[0], "removesuffix() argument");
   const std::string& s = self.as_string();
   return !p.empty() && s.ends_with(p) ? Value(s.substr(0, s.size() - p.size())) : self;
 }
 
 Value partition_impl(const Value& self, const Args& args, const char* name, bool reverse) {
-  const std::string sep = arg_str(bind_args(args, name, {{"sep", Value()}}, 1)[0], "must be str");
+  const std::string sep = arg_str(bind_args(args, name, SLAP_PARAMS({"sep", Value()}), 1)[0], "must be str");
   if (sep.empty()) value_error("empty separator");
   const std::string& s = self.as_string();
   std::size_t at = reverse ? s.rfind(sep) : s.find(sep);
@@ -349,7 +349,7 @@ Value m_partition(Interp&, const Value& self, const Args& args) { return partiti
 Value m_rpartition(Interp&, const Value& self, const Args& args) { return partition_impl(self, args, "rpartition", true); }
 
 Value justify(const Value& self, const Args& args, const char* name, char how) {
-  auto a = bind_args(args, name, {{"width", Value()}, {"fillchar", Value(" ")}}, 1);
+  auto a = bind_args(args, name, SLAP_PARAMS({"width", Value()}, {"fillchar", Value(" ")}), 1);
   std::int64_t width = int_arg(a[0]);
   if (width > max_value_size) memory_error();
   const std::string& s = self.as_string();
@@ -373,7 +373,7 @@ Value m_rjust(Interp&, const Value& self, const Args& args) { return justify(sel
 Value m_center(Interp&, const Value& self, const Args& args) { return justify(self, args, "center", '^'); }
 
 Value m_zfill(Interp&, const Value& self, const Args& args) {
-  auto a = bind_args(args, "zfill", {{"width", Value()}}, 1);
+  auto a = bind_args(args, "zfill", SLAP_PARAMS({"width", Value()}), 1);
   std::string s = self.as_string();
   if (int_arg(a[0]) > max_value_size) memory_error();
   auto n = int_arg(a[0]) - static_cast<std::int64_t>(code_point_count(s));

@@ -34,9 +34,9 @@ Value make_module(const char* name, std::initializer_list<std::pair<const char*,
 
 Value json_dumps(Interp&, Args& args) {
   auto a = bind_args(args, "dumps",
-                     {{"obj", Value()}, {"skipkeys", Value(false)}, {"ensure_ascii", Value(true)},
+                     SLAP_PARAMS({"obj", Value()}, {"skipkeys", Value(false)}, {"ensure_ascii", Value(true)},
                       {"check_circular", Value(true)}, {"allow_nan", Value(true)}, {"cls", Value()},
-                      {"indent", Value()}, {"separators", Value()}, {"default", Value()}, {"sort_keys", Value(false)}},
+                      {"indent", Value()}, {"separators", Value()}, {"default", Value()}, {"sort_keys", Value(false)}),
                      1);
   JsonOptions o;
   o.ensure_ascii = a[2].truthy();
@@ -56,7 +56,7 @@ Value json_dumps(Interp&, Args& args) {
 }
 
 Value json_loads(Interp& in, Args& args) {
-  return python_json_loads(in.to_str(bind_args(args, "loads", {{"s", Value()}}, 1)[0]));
+  return python_json_loads(in.to_str(bind_args(args, "loads", SLAP_PARAMS({"s", Value()}), 1)[0]));
 }
 
 // ----- os.path -----
@@ -123,7 +123,7 @@ class HashObject final : public InternalObject {
       return builtin("hexdigest", [self](Interp&, Args& args) { no_args(args, "hexdigest"); return Value(self->hex()); });
     if (name == "update")
       return builtin("update", [self](Interp& in, Args& args) {
-        self->data_ += in.to_str(bind_args(args, "update", {{"data", Value()}}, 1)[0]);
+        self->data_ += in.to_str(bind_args(args, "update", SLAP_PARAMS({"data", Value()}), 1)[0]);
         return Value();
       });
     return std::nullopt;
@@ -150,7 +150,7 @@ class HashObject final : public InternalObject {
 
 Fn hash_constructor(const char* name, const EVP_MD* (*md)()) {
   return [name, md](Interp& in, Args& args) {
-    auto a = bind_args(args, name, {{"data", Value("")}}, 0);
+    auto a = bind_args(args, name, SLAP_PARAMS({"data", Value("")}), 0);
     auto h = std::make_shared<HashObject>(name, md(), in.to_str(a[0]));
     h->self_ = h;
     return Value::object(h);
@@ -169,15 +169,15 @@ Value hashlib_module() {
 // ----- six -----
 
 Value dict_view(Interp& in, Args& args, const char* fn, const char* method) {
-  Value d = bind_args(args, fn, {{"d", Value()}}, 1)[0];
+  Value d = bind_args(args, fn, SLAP_PARAMS({"d", Value()}), 1)[0];
   Args none;
   return make_iterator("dict_iterator", in.iterate(in.call(in.getattr(d, method), none)));
 }
 
-Value identity(Interp& in, Args& args) { return Value(in.to_str(bind_args(args, "ensure_str", {{"s", Value()}}, 1)[0])); }
+Value identity(Interp& in, Args& args) { return Value(in.to_str(bind_args(args, "ensure_str", SLAP_PARAMS({"s", Value()}), 1)[0])); }
 
 Value shlex_quote(Interp& in, Args& args) {
-  std::string s = in.to_str(bind_args(args, "quote", {{"s", Value()}}, 1)[0]);
+  std::string s = in.to_str(bind_args(args, "quote", SLAP_PARAMS({"s", Value()}), 1)[0]);
   if (s.empty()) return Value("''");
   if (s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./-_") == std::string::npos)
     return Value(s);
@@ -228,7 +228,7 @@ class Counter final : public InternalObject {
 };
 
 Value it_count(Interp&, Args& args) {
-  auto a = bind_args(args, "count", {{"start", Value(0)}, {"step", Value(1)}}, 0);
+  auto a = bind_args(args, "count", SLAP_PARAMS({"start", Value(0)}, {"step", Value(1)}), 0);
   return Value::object(std::make_shared<Counter>(a[0], a[1]));
 }
 
@@ -324,7 +324,7 @@ Value op_attrgetter(Interp&, Args& args) {
 // ----- base64 -----
 
 Value b64encode(Interp& in, Args& args) {
-  std::string s = in.to_str(bind_args(args, "b64encode", {{"s", Value()}}, 1)[0]);
+  std::string s = in.to_str(bind_args(args, "b64encode", SLAP_PARAMS({"s", Value()}), 1)[0]);
   std::string out(4 * ((s.size() + 2) / 3) + 1, '\0');
   int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(s.data()),
                           static_cast<int>(s.size()));

@@ -292,11 +292,11 @@ Value re_module() {
     attrs.set(Value(f), builtin(f, [f](Interp& in, Args& a) { return module_fn(in, a, f); }));
   }
   attrs.set(Value("compile"), builtin("compile", [](Interp&, Args& a) {
-              auto p = bind_args(a, "compile", {{"pattern", Value()}, {"flags", Value(0)}}, 1);
+              auto p = bind_args(a, "compile", SLAP_PARAMS({"pattern", Value()}, {"flags", Value(0)}), 1);
               return Value::object(std::make_shared<Pattern>(compile(text_arg(p[0]), int_arg(p[1]))));
             }));
   attrs.set(Value("escape"), builtin("escape", [](Interp&, Args& a) {
-              std::string s = text_arg(bind_args(a, "escape", {{"pattern", Value()}}, 1)[0]), out;
+              std::string s = text_arg(bind_args(a, "escape", SLAP_PARAMS({"pattern", Value()}), 1)[0]), out;
               for (char ch : s) {
                 if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && !(ch & 0x80)) out += '\\';
                 out += ch;

@@ -319,8 +319,8 @@ std::u32string rel_attribute(Interp& in, const Value& rel, bool nofollow) {
 
 Value f_urlize(Interp& in, const Value& v, const Args& args) {
   auto a = bind_args(args, "urlize",
-                     {{"trim_url_limit", Value()}, {"nofollow", Value(false)}, {"target", Value()}, {"rel", Value()},
-                      {"extra_schemes", Value()}},
+                     SLAP_PARAMS({"trim_url_limit", Value()}, {"nofollow", Value(false)}, {"target", Value()}, {"rel", Value()},
+                      {"extra_schemes", Value()}),
                      0);
   Linking linking;
   if (!a[0].is_none()) linking.trim_url_limit = int_arg(a[0]);

@@ -173,37 +173,37 @@ const std::string& str_arg(const Value& v, const char* fn) {
 }
 
 Value f_urlparse(Interp&, Args& args) {
-  auto a = bind_args(args, "urlparse", {{"url", Value()}, {"scheme", Value("")}, {"allow_fragments", Value(true)}}, 1);
+  auto a = bind_args(args, "urlparse", SLAP_PARAMS({"url", Value()}, {"scheme", Value("")}, {"allow_fragments", Value(true)}), 1);
   return Value::object(std::make_shared<UrlParts>(true, split_url(str_arg(a[0], "urlparse"), true)));
 }
 
 Value f_urlsplit(Interp&, Args& args) {
-  auto a = bind_args(args, "urlsplit", {{"url", Value()}, {"scheme", Value("")}, {"allow_fragments", Value(true)}}, 1);
+  auto a = bind_args(args, "urlsplit", SLAP_PARAMS({"url", Value()}, {"scheme", Value("")}, {"allow_fragments", Value(true)}), 1);
   return Value::object(std::make_shared<UrlParts>(false, split_url(str_arg(a[0], "urlsplit"), false)));
 }
 
 Value f_quote(Interp& in, Args& args) {
-  auto a = bind_args(args, "quote", {{"string", Value()}, {"safe", Value("/")}}, 1);
+  auto a = bind_args(args, "quote", SLAP_PARAMS({"string", Value()}, {"safe", Value("/")}), 1);
   return Value(url_quote(in.to_str(a[0]), a[1].str()));
 }
 
 Value f_quote_plus(Interp& in, Args& args) {
-  auto a = bind_args(args, "quote_plus", {{"string", Value()}, {"safe", Value("")}}, 1);
+  auto a = bind_args(args, "quote_plus", SLAP_PARAMS({"string", Value()}, {"safe", Value("")}), 1);
   return Value(str::replace_all(url_quote(in.to_str(a[0]), a[1].str() + " "), " ", "+"));
 }
 
 Value f_unquote(Interp&, Args& args) {
-  return Value(str::percent_decode(str_arg(bind_args(args, "unquote", {{"string", Value()}}, 1)[0], "unquote")));
+  return Value(str::percent_decode(str_arg(bind_args(args, "unquote", SLAP_PARAMS({"string", Value()}), 1)[0], "unquote")));
 }
 
 Value f_unquote_plus(Interp&, Args& args) {
-  std::string s = str_arg(bind_args(args, "unquote_plus", {{"string", Value()}}, 1)[0], "unquote_plus");
+  std::string s = str_arg(bind_args(args, "unquote_plus", SLAP_PARAMS({"string", Value()}), 1)[0], "unquote_plus");
   std::replace(s.begin(), s.end(), '+', ' ');
   return Value(str::percent_decode(s));
 }
 
 Value f_urlencode(Interp& in, Args& args) {
-  auto a = bind_args(args, "urlencode", {{"query", Value()}, {"doseq", Value(false)}}, 1);
+  auto a = bind_args(args, "urlencode", SLAP_PARAMS({"query", Value()}, {"doseq", Value(false)}), 1);
   std::vector<Value> pairs;
   if (a[0].is_dict()) {
     for (const auto& e : a[0].as_dict()) pairs.push_back(Value::tuple({e.key, e.value}));
@@ -240,12 +240,12 @@ std::vector<Value> parse_pairs(const std::string& qs, bool keep_blank) {
 }
 
 Value f_parse_qsl(Interp& in, Args& args) {
-  auto a = bind_args(args, "parse_qsl", {{"qs", Value()}, {"keep_blank_values", Value(false)}}, 1);
+  auto a = bind_args(args, "parse_qsl", SLAP_PARAMS({"qs", Value()}, {"keep_blank_values", Value(false)}), 1);
   return Value::list(parse_pairs(str_arg(a[0], "parse_qsl"), in.truth(a[1])));
 }
 
 Value f_parse_qs(Interp& in, Args& args) {
-  auto a = bind_args(args, "parse_qs", {{"qs", Value()}, {"keep_blank_values", Value(false)}}, 1);
+  auto a = bind_args(args, "parse_qs", SLAP_PARAMS({"qs", Value()}, {"keep_blank_values", Value(false)}), 1);
   Dict d;
   for (const auto& p : parse_pairs(str_arg(a[0], "parse_qs"), in.truth(a[1]))) {
     Value* list = d.find(p.items()[0]);
