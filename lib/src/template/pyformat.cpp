@@ -16,6 +16,35 @@ namespace slap::tmpl {
 
 namespace {
 
+// std::to_chars(mag, fixed, precision) for a non-negative mag, which Python's "%.Nf" and
+// "{:.Nf}" round correctly (the exact binary value, ties to even). When mag·10^N is below
+// 2^31, the product is within 2.4e-7 of the exact value; unless its fraction is within
+// 1e-6 of one half, rounding the product to an integer is what the exact value rounds to,
+// and the digits need no Ryu.
+std::to_chars_result fixed_chars(char* first, char* last, double mag, int precision) {
+  static constexpr double scale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+  static constexpr std::uint64_t divisor[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+  if (precision >= 0 && precision <= 6 && last - first >= 24) {
+    double scaled = mag * scale[precision];
+    if (scaled < 2147483648.0) {  // false for NaN
+      double whole = std::floor(scaled);
+      double fraction = scaled - whole;
+      if (std::fabs(fraction - 0.5) > 1e-6) {
+        std::uint64_t n = static_cast<std::uint64_t>(whole) + (fraction > 0.5 ? 1 : 0);
+        char* p = std::to_chars(first, last, n / divisor[precision]).ptr;
+        if (precision > 0) {
+          *p++ = '.';
+          std::uint64_t decimals = n % divisor[precision];
+          for (int i = precision - 1; i >= 0; --i, decimals /= 10) p[i] = static_cast<char>('0' + decimals % 10);
+          p += precision;
+        }
+        return {p, std::errc()};
+      }
+    }
+  }
+  return std::to_chars(first, last, mag, std::chars_format::fixed, precision);
+}
+
 struct Spec {
   std::string fill = " ";
   char align = 0;  // < > ^ =
@@ -135,7 +164,7 @@ std::string format_float(double v, Spec sp) {
     // to_chars formats as printf does ("%.*f"), without parsing a format at each call.
     std::to_chars_result fast{buf, std::errc::value_too_large};
     if ((conv == 'f' || conv == 'F') && !sp.alt && std::isfinite(mag))
-      fast = std::to_chars(buf, buf + sizeof buf, mag, std::chars_format::fixed, precision);
+      fast = fixed_chars(buf, buf + sizeof buf, mag, precision);
     if (fast.ec == std::errc()) {
       body.assign(buf, fast.ptr);
     } else {
@@ -276,7 +305,7 @@ bool append_simple(std::string& out, char conv, const Value& arg, const Spec& sp
       if (!std::isfinite(d)) return false;
       char* p = buf;
       if (std::signbit(d)) *p++ = '-';
-      auto r = std::to_chars(p, buf + sizeof buf, std::fabs(d), std::chars_format::fixed, sp.precision < 0 ? 6 : sp.precision);
+      auto r = fixed_chars(p, buf + sizeof buf, std::fabs(d), sp.precision < 0 ? 6 : sp.precision);
       if (r.ec != std::errc()) return false;
       append_padded(out, std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)), sp.width, left);
       return true;

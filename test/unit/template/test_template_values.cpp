@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <vector>
 
 #include "render_helpers.hpp"
 #include "template/text.hpp"
@@ -171,4 +174,43 @@ TEST_CASE("template values: Markup is a str flagged safe") {
   CHECK(groups.is_tuple());
   CHECK(groups.repr() == "('a', [])");
   CHECK(groups.tuple_fields().size() == 2);
+}
+
+TEST_CASE("template values: '%.Nf' and '{:.Nf}' round as C's printf does, ties and near-ties included") {
+  // Python rounds the exact binary value, as glibc's printf does: printf is the reference.
+  std::vector<double> xs = {0.0, -0.0, 0.5, 1.5, 2.5, 0.125, 0.375, 2.675, 1.005, 1.015, 0.045, 123.455,
+                            -0.001, -2.5, 999999.9999995, 2147.4836475, 214748.3645, 1e-7, 5e-7, 4.9999999e-7,
+                            2147483647.5, 2147483648.4, 1e15 + 0.5, 12345.678901234};
+  std::uint64_t state = 88172645463325252ull;  // xorshift: the same numbers on every run
+  auto next = [&] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  for (int i = 0; i < 400; ++i) {
+    double unit = static_cast<double>(next() >> 11) / 9007199254740992.0;
+    double magnitude = std::pow(10.0, static_cast<double>(next() % 12) - 3);
+    xs.push_back((next() & 1 ? -1 : 1) * unit * magnitude);
+    xs.push_back(static_cast<double>(next() % 100000) / 8.0 + (next() % 3 == 0 ? 1e-9 : 0.0));  // ties
+    xs.push_back(static_cast<double>(next() % 1000000) / 1000.0 + 0.0005);  // near-ties at 3 digits
+  }
+  std::string json = "{\"xs\": [";
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17e", xs[i]);  // a float in JSON, -0.0 included
+    json += (i ? ", " : "") + std::string(buf);
+  }
+  json += "]}";
+  for (int precision = 0; precision <= 7; ++precision) {
+    std::string expected;
+    for (double x : xs) {
+      char buf[512];
+      std::snprintf(buf, sizeof buf, "%.*f", precision, x);
+      expected += std::string(buf) + " " + buf + "\n";
+    }
+    std::string p = std::to_string(precision);
+    CHECK(slap::test::render("{% for x in xs %}{{ '%." + p + "f' % x }} {{ '{:." + p + "f}'.format(x) }}\n{% endfor %}",
+                             json) == expected);
+  }
 }
