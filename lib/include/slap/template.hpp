@@ -78,6 +78,11 @@ class Value {
       u_.bits = o.u_.bits;
       return *this;
     }
+    if (stringy() && o.stringy()) {  // a string holds no value: o is not inside it
+      tag_ = o.tag_;
+      u_.s = o.u_.s;  // reuses the capacity
+      return *this;
+    }
     Value copy(o);  // o may live inside what *this holds
     return *this = std::move(copy);
   }

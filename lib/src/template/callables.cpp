@@ -199,11 +199,14 @@ Flow run_items_loop(Interp& in, const ForStmt& node, const ScopePtr& scope) {
     if (dict.size() != n) raise("RuntimeError", "dictionary changed size during iteration");
     const Dict::Entry& e = dict.entries()[i];
     if (!body_scope || body_scope.use_count() > 1) body_scope = Scope::child(scope);
-    else body_scope->vars.clear();
-    if (names) {
+    if (names && body_scope->vars.keep_only({key_target.sym, value_target.sym})) {
+      body_scope->vars.value_at(0) = e.key;
+      body_scope->vars.value_at(1) = e.value;
+    } else if (names) {
       body_scope->vars.set(key_target.sym, e.key);
       body_scope->vars.set(value_target.sym, e.value);
     } else {
+      body_scope->vars.clear();
       in.assign(key_target, e.key, *body_scope);
       in.assign(value_target, e.value, *body_scope);
     }
@@ -230,15 +233,19 @@ Flow run_loop(Interp& in, const ForStmt& node, const ScopePtr& scope, std::vecto
   std::shared_ptr<LoopObject> loop;
   if (node.uses_loop) loop = std::make_shared<LoopObject>(node, scope, shared, depth);
   ScopePtr body_scope;
+  bool by_name = node.target.kind == Target::Kind::name;
   for (std::size_t i = 0; i < shared->size(); ++i) {
     // A fresh scope per iteration (Jinja2 semantics), recycled unless a macro kept it.
     if (!body_scope || body_scope.use_count() > 1) body_scope = Scope::child(scope);
-    else body_scope->vars.clear();
-    if (loop) {
-      loop->index0 = i;
-      body_scope->vars.set(sym::loop, Value::object(loop));
+    if (loop) loop->index0 = i;
+    Vars& vars = body_scope->vars;
+    if (by_name && (loop ? vars.keep_only({sym::loop, node.target.sym}) : vars.keep_only({node.target.sym}))) {
+      vars.value_at(loop ? 1 : 0) = (*shared)[i];  // `loop` is the same object
+    } else {
+      vars.clear();
+      if (loop) vars.set(sym::loop, Value::object(loop));
+      in.assign(node.target, (*shared)[i], *body_scope);
     }
-    in.assign(node.target, (*shared)[i], *body_scope);
     if (in.exec(node.body, body_scope) == Flow::break_) break;
   }
   return Flow::normal;

@@ -15,6 +15,8 @@ class AttributeGetter {
  public:
   explicit AttributeGetter(const Value& attribute);
   Value operator()(Interp& in, const Value& item) const;
+  // The same by reference: into `item` when it holds the attribute, else `scratch`.
+  const Value& ref(Interp& in, const Value& item, Value& scratch) const;
 
  private:
   struct Part {

@@ -34,9 +34,8 @@ AttributeGetter::AttributeGetter(const Value& attribute) {
   }
 }
 
-Value AttributeGetter::operator()(Interp& in, const Value& item) const {
+const Value& AttributeGetter::ref(Interp& in, const Value& item, Value& scratch) const {
   const Value* at = &item;
-  Value held;
   for (const auto& part : parts_) {
     if (at->is_dict() && part.key.is_string()) {
       if (const Value* hit = at->as_dict().find(part.key.as_string(), part.hash)) {
@@ -44,10 +43,17 @@ Value AttributeGetter::operator()(Interp& in, const Value& item) const {
         continue;
       }
     }
-    held = in.getitem(*at, part.key);
-    at = &held;
+    Value next = in.getitem(*at, part.key);  // made before scratch, which *at may be in, is replaced
+    scratch = std::move(next);
+    at = &scratch;
   }
   return *at;
+}
+
+Value AttributeGetter::operator()(Interp& in, const Value& item) const {
+  Value scratch;
+  const Value& r = ref(in, item, scratch);
+  return &r == &scratch ? std::move(scratch) : r;
 }
 
 namespace {
@@ -71,10 +77,11 @@ Value sf_join(Interp& in, const Value& v, const Args& args) {
   std::vector<Value> iterated;
   const std::vector<Value>& items = v.is_list() || v.is_tuple() ? v.items() : (iterated = in.iterate(v));
   AttributeGetter get(a[1]);
+  Value scratch;
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i) out += sep;
     if (a[1].is_none()) in.append_text(out, items[i]);
-    else in.append_text(out, get(in, items[i]));
+    else in.append_text(out, get.ref(in, items[i], scratch));
   }
   return Value(std::move(out));
 }
@@ -109,8 +116,9 @@ Value sf_dictsort(Interp& in, const Value& v, const Args& args) {
 
 // The key of `item` for sort/unique/min/max: its attribute, lowercased unless case_sensitive.
 Value sort_key(Interp& in, const Value& item, const AttributeGetter& get, bool fold) {
-  Value k = get(in, item);
-  return fold ? fold_case(k) : k;
+  if (!fold) return get(in, item);
+  Value scratch;
+  return fold_case(get.ref(in, item, scratch));
 }
 
 Value sf_sort(Interp& in, const Value& v, const Args& args) {
@@ -197,7 +205,8 @@ Value sf_map(Interp& in, const Value& v, const Args& args) {
       if (k != "attribute" && k != "default") raise("FilterArgumentError", "Unexpected keyword argument '" + k + "'");
     AttributeGetter get(attribute);
     for (const auto& item : items) {
-      Value r = get(in, item);
+      Value scratch;
+      const Value& r = get.ref(in, item, scratch);
       out.push_back(dflt && !dflt->is_none() && r.is_undefined() ? *dflt : r);
     }
     return make_iterator("generator", std::move(out));
@@ -274,7 +283,8 @@ Value sf_sum(Interp& in, const Value& v, const Args& args) {
   auto a = bind_args(args, "sum", SLAP_PARAMS({"attribute", Value()}, {"start", Value(0)}), 0);
   Value total = a[1];
   AttributeGetter get(a[0]);
-  for (const auto& item : in.iterate(v)) total = binary(BinaryOp::add, total, get(in, item));
+  Value scratch;
+  for (const auto& item : in.iterate(v)) total = binary(BinaryOp::add, total, get.ref(in, item, scratch));
   return total;
 }
 
@@ -347,9 +357,10 @@ Value sf_groupby(Interp& in, const Value& v, const Args& args) {
   std::vector<Value> items = in.iterate(v);
   AttributeGetter get(a[0]);
   auto key_of = [&](const Value& item, bool folded) {
-    Value k = get(in, item);
-    if (k.is_undefined() && !a[1].is_none()) k = a[1];
-    return folded ? fold_case(k) : k;
+    Value scratch;
+    const Value* k = &get.ref(in, item, scratch);
+    if (k->is_undefined() && !a[1].is_none()) k = &a[1];
+    return folded ? fold_case(*k) : *k;
   };
   std::vector<Value> keys;
   keys.reserve(items.size());

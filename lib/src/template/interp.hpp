@@ -37,6 +37,16 @@ class Vars {
   }
   bool empty() const { return entries_.empty(); }
   void reserve(std::size_t n) { entries_.reserve(n); }
+  // A loop's next iteration: true, keeping the entries, when they are exactly `syms` in
+  // that order (what the last iteration bound), for the caller to overwrite with
+  // value_at(); otherwise false, emptied.
+  bool keep_only(std::initializer_list<Symbol> syms) {
+    bool same = entries_.size() == syms.size();
+    for (std::size_t i = 0; same && i < syms.size(); ++i) same = entries_[i].sym == syms.begin()[i];
+    if (!same) clear();
+    return same;
+  }
+  Value& value_at(std::size_t i) { return entries_[i].value; }
   auto begin() const { return entries_.begin(); }
   auto end() const { return entries_.end(); }
 
