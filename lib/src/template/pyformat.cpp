@@ -46,7 +46,7 @@ std::to_chars_result fixed_chars(char* first, char* last, double mag, int precis
 }
 
 struct Spec {
-  std::string fill = " ";
+  std::string_view fill = " ";  // one code point: a literal, or of the spec's text
   char align = 0;  // < > ^ =
   char sign = '-';
   bool alt = false;
@@ -85,7 +85,7 @@ Spec parse_spec(std::string_view s) {
     std::size_t first = 0;
     next_code_point(s, first);
     if (first < s.size() && is_align(s[first])) {
-      sp.fill = std::string(s.substr(0, first));
+      sp.fill = s.substr(0, first);
       fill_given = true;
       sp.align = s[first];
       i = first + 1;
@@ -406,11 +406,17 @@ std::string percent_format(std::string_view fmt, const Value* items, std::size_t
       if (!arg) raise("KeyError", string_repr(key));
     }
     Spec sp;
-    for (; i < fmt.size() && std::string_view("-+ #0").find(fmt[i]) != std::string_view::npos; ++i) {
-      if (fmt[i] == '-') sp.align = '<';
-      else if (fmt[i] == '0') sp.fill = "0";
-      else if (fmt[i] == '#') sp.alt = true;
-      else if (sp.sign != '+') sp.sign = fmt[i];
+    for (bool flag = true; flag && i < fmt.size(); i += flag) {
+      switch (fmt[i]) {
+        case '-': sp.align = '<'; break;
+        case '0': sp.fill = "0"; break;
+        case '#': sp.alt = true; break;
+        case '+':
+        case ' ':
+          if (sp.sign != '+') sp.sign = fmt[i];
+          break;
+        default: flag = false;
+      }
     }
     if (sp.fill == "0") {
       if (sp.align == '<') sp.fill = " ";
