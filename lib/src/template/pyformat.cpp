@@ -69,7 +69,7 @@ int field_size(std::int64_t n, const char* too_big) {
 
 int read_decimal(std::string_view s, std::size_t& i, const char* too_big) {
   std::int64_t n = 0;
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
     if (n > (std::numeric_limits<std::int64_t>::max() - 9) / 10) raise("ValueError", too_big);
     n = n * 10 + (s[i++] - '0');
   }
@@ -272,8 +272,13 @@ struct PercentState {
 };
 
 // `body` padded with spaces to `width` code points, on the right when `left`, into `out`.
-void append_padded(std::string& out, std::string_view body, int width, bool left) {
-  auto n = static_cast<std::int64_t>(width) - static_cast<std::int64_t>(code_point_count(body));
+// `ascii`: body is known to be ASCII (digits), its length in code points its size.
+void append_padded(std::string& out, std::string_view body, int width, bool left, bool ascii) {
+  if (width <= 0) {
+    out += body;
+    return;
+  }
+  auto n = static_cast<std::int64_t>(width) - static_cast<std::int64_t>(ascii ? body.size() : code_point_count(body));
   if (n > 0 && !left) out.append(static_cast<std::size_t>(n), ' ');
   out += body;
   if (n > 0 && left) out.append(static_cast<std::size_t>(n), ' ');
@@ -288,14 +293,14 @@ bool append_simple(std::string& out, char conv, const Value& arg, const Spec& sp
   switch (conv) {
     case 's':
       if (sp.precision >= 0 || !arg.is_string()) return false;
-      append_padded(out, arg.as_string(), sp.width, left);
+      append_padded(out, arg.as_string(), sp.width, left, false);
       return true;
     case 'd':
     case 'i':
     case 'u': {
       if (sp.precision >= 0 || !arg.is_int()) return false;
       auto r = std::to_chars(buf, buf + sizeof buf, arg.as_int());
-      append_padded(out, std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)), sp.width, left);
+      append_padded(out, std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)), sp.width, left, true);
       return true;
     }
     case 'f':
@@ -307,7 +312,7 @@ bool append_simple(std::string& out, char conv, const Value& arg, const Spec& sp
       if (std::signbit(d)) *p++ = '-';
       auto r = fixed_chars(p, buf + sizeof buf, std::fabs(d), sp.precision < 0 ? 6 : sp.precision);
       if (r.ec != std::errc()) return false;
-      append_padded(out, std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)), sp.width, left);
+      append_padded(out, std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)), sp.width, left, true);
       return true;
     }
     default: return false;
@@ -429,7 +434,7 @@ std::string percent_format(std::string_view fmt, const Value* items, std::size_t
       }
       return read_decimal(fmt, i, too_big);
     };
-    if (i < fmt.size() && (std::isdigit(static_cast<unsigned char>(fmt[i])) || fmt[i] == '*'))
+    if (i < fmt.size() && ((fmt[i] >= '0' && fmt[i] <= '9') || fmt[i] == '*'))
       sp.width = read_number("width too big");
     if (i < fmt.size() && fmt[i] == '.') {
       ++i;
