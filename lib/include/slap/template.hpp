@@ -83,6 +83,11 @@ class Value {
       u_.s = o.u_.s;  // reuses the capacity
       return *this;
     }
+    if (tag_ == o.tag_ && tag_ >= Tag::list && tag_ <= Tag::object) {  // a loop variable's next row
+      Value copy(o);  // o may live inside what *this holds
+      swap_shared(copy);
+      return *this;  // copy ends what *this held
+    }
     Value copy(o);  // o may live inside what *this holds
     return *this = std::move(copy);
   }
@@ -237,6 +242,17 @@ class Value {
 #else
     new (to) std::string(std::move(from));
 #endif
+  }
+  // Exchanges the payloads of two values whose tag is the same container or object type.
+  void swap_shared(Value& o) noexcept {
+    switch (tag_) {
+      case Tag::list: u_.list.swap(o.u_.list); break;
+      case Tag::tuple: u_.tuple.swap(o.u_.tuple); break;
+      case Tag::dict: u_.dict.swap(o.u_.dict); break;
+      case Tag::set: u_.set.swap(o.u_.set); break;
+      case Tag::object: u_.object.swap(o.u_.object); break;
+      default: break;
+    }
   }
   // Construct u_ from o's payload (tag_ already set); destroy() ends the payload.
   void copy_from(const Value& o);

@@ -122,6 +122,11 @@ Value f_trim(Interp& in, const Value& v, const Args& args) {
 
 // s.replace(from, to) for a non-empty `from`, every occurrence.
 std::string replace_all_of(const std::string& s, const std::string& from, const std::string& to) {
+  if (from.size() == 1 && to.size() == 1) {  // replace('-', '_'): in place, in a copy
+    std::string out(s);
+    std::replace(out.begin(), out.end(), from[0], to[0]);
+    return out;
+  }
   std::string out;
   std::size_t start = 0;
   for (std::size_t at; (at = s.find(from, start)) != std::string::npos; start = at + from.size()) {
