@@ -163,6 +163,8 @@ Value Interp::eval_call(const CallExpr& c, const ScopePtr& scope) {
     // expression rebinds one), or a string with arguments that run no code.
     Value scratch;
     bool by_name = g.object->kind == ExprKind::name;
+    if (g.object->kind == ExprKind::constant)  // '{}:{}'.format(...): nothing changes a constant
+      return call_attr(static_cast<const ConstExpr&>(*g.object).value, g, c.args, scope);
     const Value* held = by_name || c.args.constant ? &eval_ref(*g.object, scope, scratch) : nullptr;
     if (held && held != &scratch && !by_name && !held->is_string()) held = &(scratch = *held);
     return call_attr(held ? *held : (scratch = eval(*g.object, scope)), g, c.args, scope);
