@@ -242,6 +242,51 @@ def test_certificate_authority_signs_what_is_requested(slap):
     assert subprocess.run([str(etc / "service/web")], timeout=10).returncode == 0
 
 
+# openssl, except that with SLAP_TEST_STALL set `openssl ca` writes the start of its
+# certificate and hangs: what a service killed while signing leaves behind.
+STALLING_OPENSSL = """#!/bin/sh
+if [ "$1" = ca ] && [ -n "$SLAP_TEST_STALL" ]; then
+  out= prev=
+  for a in "$@"; do [ "$prev" = -out ] && out=$a; prev=$a; done
+  printf '%s\\nMIIB' '-----BEGIN CERTIFICATE-----' > "$out"
+  exec sleep 60
+fi
+exec openssl "$@"
+"""
+
+
+def run_until(command, env, done, what):
+    service = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env,
+                               start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not done():
+            assert time.monotonic() < deadline, what
+            time.sleep(0.05)
+    finally:
+        os.killpg(service.pid, signal.SIGKILL)
+        service.wait()
+
+
+def test_certificate_authority_killed_while_signing_leaves_no_half_certificate(slap):
+    fake = slap.cwd / "stalling-openssl"
+    fake.write_text(STALLING_OPENSSL)
+    fake.chmod(0o755)
+    r = build(slap, CA.replace("openssl-binary = openssl", f"openssl-binary = {fake}"))
+    assert r.code == 0, r
+    etc, certs = slap.cwd / "etc", slap.cwd / "srv/ssl/certs"
+    wrapper = [str(etc / "service/certificate-authority")]
+    stall = dict(os.environ, SLAP_TEST_STALL="1")
+    run_until(wrapper, stall, lambda: any(f.stat().st_size for f in certs.iterdir()), "openssl ca never started")
+    # Killed (-9) halfway through: the certificate is not there, not even in part...
+    assert not (etc / "web.crt").exists()
+    # ...so the next run signs it again, whole.
+    run_until(wrapper, dict(os.environ), lambda: (etc / "web.crt").exists(), "no certificate signed")
+    verify = subprocess.run(["openssl", "verify", "-CAfile", str(slap.cwd / "srv/ssl/cacert.pem"), str(etc / "web.crt")],
+                            capture_output=True, text=True)
+    assert verify.returncode == 0, verify
+
+
 def test_legacy_promise_recipes_write_promises_that_pass_and_fail(slap):
     listening = socket.socket()
     listening.bind(("127.0.0.1", 0))

@@ -116,23 +116,28 @@ std::string ca_service(const std::string& key, const std::string& cert, const st
   return fmt::format(R"SH(#!/bin/sh
 # The certificate authority of slapos.cookbook:certificate_authority (written by slap).
 key={} cert={} openssl={} conf={} requests={}
+# Keys and certificates are written under temporary names and renamed into place, the key
+# first: a reader never sees half a file, and one killed midway is made again next round.
 authority() {{
   [ -e "$key" ] && [ -e "$cert" ] && return 0
   rm -f "$key" "$cert"
   echo "Certificate Authority $(cat /proc/sys/kernel/random/uuid)" |
     "$openssl" req -utf8 -nodes -config "$conf" -new -sha256 -x509 -extensions v3_ca \
-      -keyout "$key" -out "$cert" -days 10950 || {{ rm -f "$key" "$cert"; return 1; }}
+      -keyout "$key.tmp" -out "$cert.tmp" -days 10950 &&
+    mv -f "$key.tmp" "$key" && mv -f "$cert.tmp" "$cert" ||
+    {{ rm -f "$key" "$cert" "$key.tmp" "$cert.tmp"; return 1; }}
 }}
 value() {{ sed -n "s/^$1 *= *//p" "$2" | head -n 1; }}
 sign() {{
   name=$(value name "$1") k=$(value key_file "$1") c=$(value certificate_file "$1")
   [ -e "$k" ] && [ -e "$c" ] && return 0
   rm -f "$k" "$c"
-  if printf '%s\n' "$name" | "$openssl" req -config "$conf" -nodes -new -sha256 -keyout "$k" -out "$c.csr" -days 3650 &&
-     "$openssl" ca -batch -config "$conf" -out "$c" -infiles "$c.csr"; then
+  if printf '%s\n' "$name" | "$openssl" req -config "$conf" -nodes -new -sha256 -keyout "$k.tmp" -out "$c.csr" -days 3650 &&
+     "$openssl" ca -batch -config "$conf" -out "$c.tmp" -infiles "$c.csr" &&
+     mv -f "$k.tmp" "$k" && mv -f "$c.tmp" "$c"; then
     echo "Created certificate '$name'"
   else
-    rm -f "$k" "$c"
+    rm -f "$k" "$c" "$k.tmp" "$c.tmp"
   fi
   rm -f "$c.csr"
 }}
