@@ -12,7 +12,9 @@ namespace slap::str {
 
 // Python str.isspace() for one ASCII character (space, \t, \n, \v, \f, \r) plus the
 // C0 separators \x1c-\x1f that Python also counts as whitespace.
-bool is_space(char c) noexcept;
+inline bool is_space(char c) noexcept {
+  return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f');
+}
 
 std::string_view strip(std::string_view s) noexcept;
 std::string_view lstrip(std::string_view s) noexcept;

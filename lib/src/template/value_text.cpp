@@ -103,7 +103,8 @@ void append_str(std::string& out, const Value& v) {
     case Value::Type::boolean: out += v.as_bool() ? "True" : "False"; break;
     case Value::Type::integer: {
       char digits[24];
-      out.append(digits, std::to_chars(digits, digits + sizeof digits, v.as_int()).ptr);
+      const char* end = std::to_chars(digits, digits + sizeof digits, v.as_int()).ptr;
+      out.append(digits, static_cast<std::size_t>(end - digits));  // (pointer, size): no replace()
       break;
     }
     case Value::Type::floating: out += float_repr(v.as_float()); break;

@@ -4,10 +4,6 @@
 
 namespace slap::str {
 
-bool is_space(char c) noexcept {
-  return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f');
-}
-
 std::string_view lstrip(std::string_view s) noexcept {
   std::size_t i = 0;
   while (i < s.size() && is_space(s[i])) ++i;
