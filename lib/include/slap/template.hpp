@@ -83,12 +83,11 @@ class Value {
       u_.s = o.u_.s;  // reuses the capacity
       return *this;
     }
+    Value copy(o);  // o may live inside what *this holds
     if (tag_ == o.tag_ && tag_ >= Tag::list && tag_ <= Tag::object) {  // a loop variable's next row
-      Value copy(o);  // o may live inside what *this holds
       swap_shared(copy);
       return *this;  // copy ends what *this held
     }
-    Value copy(o);  // o may live inside what *this holds
     return *this = std::move(copy);
   }
   Value& operator=(Value&& o) noexcept {

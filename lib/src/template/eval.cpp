@@ -301,17 +301,16 @@ Value Interp::eval(const Expr& e, const ScopePtr& scope) {
       case ExprKind::test: {
         const auto& t = static_cast<const TestExpr&>(e);
         if (t.subject->kind == ExprKind::getattr && is_definedness(t)) return Value(test_attribute(t, scope));
-        Value scratch;
-        if (t.args.constant) {
-          const Value& subject = eval_ref(*t.subject, scope, scratch);
+        auto apply = [&](const Value& subject, const Args& args) {
           if (!t.fn) raise("TemplateRuntimeError", "No test named '" + t.name + "' found.");
-          return Value(t.fn->fn(*this, subject, t.args.values));
-        }
+          return Value(t.fn->fn(*this, subject, args));
+        };
+        Value scratch;
+        if (t.args.constant) return apply(eval_ref(*t.subject, scope, scratch), t.args.values);
         scratch = eval(*t.subject, scope);
         PooledArgs pooled(*this);
         eval_args(t.args, scope, *pooled);
-        if (!t.fn) raise("TemplateRuntimeError", "No test named '" + t.name + "' found.");
-        return Value(t.fn->fn(*this, scratch, *pooled));
+        return apply(scratch, *pooled);
       }
       case ExprKind::unary: {
         const auto& u = static_cast<const UnaryExpr&>(e);

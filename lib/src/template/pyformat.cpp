@@ -22,10 +22,9 @@ namespace {
 // 1e-6 of one half, rounding the product to an integer is what the exact value rounds to,
 // and the digits need no Ryu.
 std::to_chars_result fixed_chars(char* first, char* last, double mag, int precision) {
-  static constexpr double scale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
   static constexpr std::uint64_t divisor[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
   if (precision >= 0 && precision <= 6 && last - first >= 24) {
-    double scaled = mag * scale[precision];
+    double scaled = mag * static_cast<double>(divisor[precision]);  // exact powers of ten
     if (scaled < 2147483648.0) {  // false for NaN
       double whole = std::floor(scaled);
       double fraction = scaled - whole;
