@@ -26,6 +26,7 @@
 #include <memory>
 #include <new>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -129,6 +130,7 @@ class Value {
   // value holds it).
   static Value list(std::shared_ptr<ListData> data);
   static Value tuple(std::vector<Value> items);
+  static Value pair(Value first, Value second);  // (first, second), with no vector made
   // A named tuple: a tuple whose items are also attributes `fields` (groupby's results).
   static Value named_tuple(std::vector<Value> items, std::vector<std::string> fields);
   static Value dict();
@@ -180,8 +182,15 @@ class Value {
     if (tag_ != Tag::string && tag_ != Tag::markup) wrong_type();
     return u_.s;
   }
-  // Items of a list or a tuple.
-  const std::vector<Value>& items() const;
+  // Items of a list or a tuple (a view: a list's items move when the list grows).
+  std::span<const Value> items() const;
+  std::vector<Value> items_copy() const {
+    auto s = items();
+    return std::vector<Value>(s.begin(), s.end());
+  }
+  // The object behind a list or a tuple: the same for two values exactly when they are one
+  // (Python `is`).
+  const void* sequence_id() const;
   std::vector<Value>& list_items() const;  // list only (mutable, shared)
   const std::vector<std::string>& tuple_fields() const;  // tuple only
   Dict& as_dict() const;                   // dict only (mutable, shared)
@@ -309,8 +318,18 @@ struct ListData {
   std::vector<Value> items;
 };
 struct TupleData {
-  std::vector<Value> items;
+  // Up to two items (dict items, enumerate, zip of two lists, groupby's results) are held
+  // inline, so that such a tuple is one allocation; longer tuples hold theirs in `more`.
+  std::size_t count = 0;
+  Value inline_items[2];
+  std::vector<Value> more;
   std::vector<std::string> fields;  // attribute names of a named tuple's items; empty otherwise
+
+  explicit TupleData(std::vector<Value> items, std::vector<std::string> names = {});
+  TupleData(Value first, Value second) : count(2), inline_items{std::move(first), std::move(second)} {}
+  std::span<const Value> items() const noexcept {
+    return count <= 2 ? std::span<const Value>(inline_items, count) : std::span<const Value>(more);
+  }
 };
 struct DictData {
   Dict dict;

@@ -157,7 +157,7 @@ Value f_callable(Interp&, Args& args) {
 
 Value f_isinstance(Interp&, Args& args) {
   auto a = bind_args(args, "isinstance", SLAP_PARAMS({"obj", Value()}, {"class_or_tuple", Value()}), 2);
-  std::vector<Value> types = a[1].is_tuple() ? a[1].items() : std::vector<Value>{a[1]};
+  std::vector<Value> types = a[1].is_tuple() ? a[1].items_copy() : std::vector<Value>{a[1]};
   for (const auto& t : types) {
     auto* type = t.is_object() ? dynamic_cast<const TypeObject*>(t.as_object().get()) : nullptr;
     if (!type) type_error("isinstance() arg 2 must be a type or tuple of types");

@@ -29,7 +29,7 @@ Value f_enumerate(Interp& in, Args& args) {
   auto a = bind_args(args, "enumerate", SLAP_PARAMS({"iterable", Value()}, {"start", Value(0)}), 1);
   std::int64_t i = int_arg(a[1]);
   std::vector<Value> out;
-  for (auto& v : in.iterate(a[0])) out.push_back(Value::tuple({Value(i++), std::move(v)}));
+  for (auto& v : in.iterate(a[0])) out.push_back(Value::pair(Value(i++), std::move(v)));
   return make_iterator("enumerate", std::move(out));
 }
 
@@ -42,8 +42,12 @@ Value f_zip(Interp& in, Args& args) {
   }
   std::vector<Value> out;
   for (std::size_t i = 0; i < n; ++i) {
+    if (columns.size() == 2) {  // zip(a, b): one allocation per pair
+      out.push_back(Value::pair(std::move(columns[0][i]), std::move(columns[1][i])));
+      continue;
+    }
     std::vector<Value> row;
-    for (auto& c : columns) row.push_back(c[i]);
+    for (auto& c : columns) row.push_back(std::move(c[i]));
     out.push_back(Value::tuple(std::move(row)));
   }
   return make_iterator("zip", std::move(out));
@@ -130,7 +134,7 @@ Value f_map(Interp& in, Args& args) {
   std::vector<Value> rows = in.iterate(f_zip(in, rest));
   std::vector<Value> out;
   for (auto& row : rows) {
-    Args call_args{row.items(), {}};
+    Args call_args{row.items_copy(), {}};
     out.push_back(in.call(args.positional[0], call_args));
   }
   return make_iterator("map", std::move(out));

@@ -27,7 +27,7 @@ void Interp::assign(const Target& t, Value v, Scope& scope) {
     case Target::Kind::name: scope.vars.set(t.sym, std::move(v)); return;
     case Target::Kind::tuple: {
       std::vector<Value> iterated;  // a list or tuple unpacks from its items, uncopied
-      const std::vector<Value>& items = v.is_tuple() || v.is_list() ? v.items() : (iterated = iterate(v));
+      std::span<const Value> items = v.is_tuple() || v.is_list() ? v.items() : std::span<const Value>(iterated = iterate(v));
       if (items.size() < t.items.size())
         value_error("not enough values to unpack (expected " + std::to_string(t.items.size()) + ", got " +
                     std::to_string(items.size()) + ")");
@@ -222,7 +222,7 @@ void Interp::exec_import(const ImportStmt& s, const ScopePtr& scope) {
 
 void Interp::exec_include(const IncludeStmt& s, const ScopePtr& scope) {
   Value source = eval(*s.source, scope);
-  std::vector<Value> names = source.is_list() || source.is_tuple() ? source.items() : std::vector<Value>{source};
+  std::vector<Value> names = source.is_list() || source.is_tuple() ? source.items_copy() : std::vector<Value>{source};
   std::shared_ptr<const TemplateData> t;
   for (std::size_t i = 0; i < names.size() && !t; ++i) {
     try {

@@ -173,7 +173,8 @@ Value f_indent(Interp& in, const Value& v, const Args& args) {
   std::string pad = a[0].is_string() ? a[0].as_string() : std::string(static_cast<std::size_t>(std::max<std::int64_t>(0, int_arg(a[0]))), ' ');
   Value text(in.to_str(v) + "\n");
   Args none;
-  auto lines = find_str_method("splitlines")(in, text, none).items();
+  Value split = find_str_method("splitlines")(in, text, none);
+  auto lines = split.items();
   std::string out;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const std::string& line = lines[i].as_string();
@@ -272,7 +273,7 @@ Value f_urlencode(Interp& in, const Value& v, const Args& args) {
   if (v.is_string() || v.is_number() || v.is_none()) return Value(url_quote(v.str(), "/"));
   std::vector<Value> pairs;
   if (v.is_dict()) {
-    for (const auto& e : v.as_dict()) pairs.push_back(Value::tuple({e.key, e.value}));
+    for (const auto& e : v.as_dict()) pairs.push_back(Value::pair(e.key, e.value));
   } else {
     pairs = in.iterate(v);
   }

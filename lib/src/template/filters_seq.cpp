@@ -75,7 +75,7 @@ Value sf_join(Interp& in, const Value& v, const Args& args) {
   std::string sep = in.to_str(a[0]);
   std::string out;
   std::vector<Value> iterated;
-  const std::vector<Value>& items = v.is_list() || v.is_tuple() ? v.items() : (iterated = in.iterate(v));
+  std::span<const Value> items = v.is_list() || v.is_tuple() ? v.items() : std::span<const Value>(iterated = in.iterate(v));
   AttributeGetter get(a[1]);
   Value scratch;
   for (std::size_t i = 0; i < items.size(); ++i) {
@@ -105,6 +105,7 @@ Value sf_dictsort(Interp& in, const Value& v, const Args& args) {
   Args none;
   std::vector<Value> pairs = in.iterate(in.call(items, none));
   std::vector<Value> keys;
+  keys.reserve(pairs.size());
   bool fold = !in.truth(a[0]);
   for (const auto& p : pairs) {
     const Value& k = p.items()[by == "key" ? 0 : 1];
@@ -162,7 +163,7 @@ Value sf_unique(Interp& in, const Value& v, const Args& args) {
 Value extreme(Interp& in, const Value& v, const Args& args, const char* name, bool want_max) {
   if (args.positional.empty() && args.keywords.empty() && (v.is_list() || v.is_tuple())) {
     // max(x) / min(x): str keys compare folded, the rest as they are.
-    const std::vector<Value>& items = v.items();
+    std::span<const Value> items = v.items();
     if (items.empty()) return Value::undefined("No aggregated item, sequence was empty.");
     std::size_t best = 0;
     for (std::size_t i = 1; i < items.size(); ++i) {
@@ -176,7 +177,7 @@ Value extreme(Interp& in, const Value& v, const Args& args, const char* name, bo
   }
   auto a = bind_args(args, name, SLAP_PARAMS({"case_sensitive", Value(false)}, {"attribute", Value()}), 0);
   std::vector<Value> iterated;
-  const std::vector<Value>& items = v.is_list() || v.is_tuple() ? v.items() : (iterated = in.iterate(v));
+  std::span<const Value> items = v.is_list() || v.is_tuple() ? v.items() : std::span<const Value>(iterated = in.iterate(v));
   if (items.empty()) return Value::undefined("No aggregated item, sequence was empty.");
   std::size_t best = 0;
   AttributeGetter get(a[1]);
@@ -366,25 +367,16 @@ Value sf_groupby(Interp& in, const Value& v, const Args& args) {
   keys.reserve(items.size());
   for (const auto& item : items) keys.push_back(key_of(item, fold));
   // One sort gives the order of both the items and their keys.
-  std::vector<Value> order;
-  order.reserve(items.size());
-  for (std::size_t k = 0; k < items.size(); ++k) order.emplace_back(static_cast<std::int64_t>(k));
-  sort_by_keys(order, keys, false);
-  std::vector<Value> sorted_items, sorted_keys;
-  sorted_items.reserve(items.size());
-  sorted_keys.reserve(items.size());
-  for (const auto& at : order) {
-    sorted_items.push_back(std::move(items[static_cast<std::size_t>(at.as_int())]));
-    sorted_keys.push_back(std::move(keys[static_cast<std::size_t>(at.as_int())]));
-  }
-  items = std::move(sorted_items);
+  std::vector<std::size_t> order = sort_order(keys, false);
   std::vector<Value> out;
   std::size_t i = 0;
-  while (i < items.size()) {
+  while (i < order.size()) {
+    const Value& key = keys[order[i]];
     std::size_t j = i + 1;
-    while (j < items.size() && sorted_keys[j] == sorted_keys[i]) ++j;
-    std::vector<Value> group(std::make_move_iterator(items.begin() + static_cast<std::ptrdiff_t>(i)),
-                             std::make_move_iterator(items.begin() + static_cast<std::ptrdiff_t>(j)));
+    while (j < order.size() && keys[order[j]] == key) ++j;
+    std::vector<Value> group;
+    group.reserve(j - i);
+    for (std::size_t k = i; k < j; ++k) group.push_back(std::move(items[order[k]]));
     Value grouper = key_of(group.front(), false);
     out.push_back(Value::named_tuple({grouper, Value::list(std::move(group))}, {"grouper", "list"}));
     i = j;

@@ -51,7 +51,7 @@ std::vector<Value> Interp::iterate(const Value& v) const {
       return out;
     }
     case Value::Type::list:
-    case Value::Type::tuple: return v.items();
+    case Value::Type::tuple: return v.items_copy();
     case Value::Type::dict:
     case Value::Type::set: {
       std::vector<Value> out;

@@ -93,7 +93,7 @@ class Dumper {
     for (int i = 0; i < level; ++i) out += o_.indent;
   }
 
-  void dump_list(std::string& out, const std::vector<Value>& items, int level) {
+  void dump_list(std::string& out, std::span<const Value> items, int level) {
     if (items.empty()) {
       out += "[]";
       return;

@@ -99,7 +99,7 @@ Value l_reverse(Interp&, const Value& self, const Args& args) {
 
 Value l_copy(Interp&, const Value& self, const Args& args) {
   no_args(args, "copy");
-  return Value::list(self.items());
+  return Value::list(self.items_copy());
 }
 
 Value l_clear(Interp&, const Value& self, const Args& args) {
@@ -204,7 +204,7 @@ Value d_popitem(Interp&, const Value& self, const Args& args) {
   if (d.empty()) raise("KeyError", "'popitem(): dictionary is empty'");
   Dict::Entry last = d.entries().back();
   d.erase(last.key);
-  return Value::tuple({last.key, last.value});
+  return Value::pair(last.key, last.value);
 }
 
 // dict.update(other or pairs, **kwargs)

@@ -71,13 +71,7 @@ std::optional<std::vector<Value>> DictView::iterate() const {
   for (const auto& e : dict_.as_dict()) {
     if (kind_ == Kind::keys) out.push_back(e.key);
     else if (kind_ == Kind::values) out.push_back(e.value);
-    else {
-      std::vector<Value> pair;
-      pair.reserve(2);
-      pair.push_back(e.key);
-      pair.push_back(e.value);
-      out.push_back(Value::tuple(std::move(pair)));
-    }
+    else out.push_back(Value::pair(e.key, e.value));
   }
   return out;
 }

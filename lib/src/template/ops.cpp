@@ -141,7 +141,7 @@ Value float_op(BinaryOp op, double a, double b) {
 }
 
 Value concat_sequences(const Value& a, const Value& b) {
-  std::vector<Value> out = a.items();
+  std::vector<Value> out = a.items_copy();
   out.insert(out.end(), b.items().begin(), b.items().end());
   return a.is_tuple() ? Value::tuple(std::move(out)) : Value::list(std::move(out));
 }
@@ -435,10 +435,10 @@ bool sort_by_ranks(const std::vector<KeyColumn>& columns, std::vector<std::size_
   return true;
 }
 
-// Stable sort of `items` by their keys, `width` per item at keys[i * width] (compared as
-// lists when width > 1). Input already in order (often: a dict's keys) costs one
-// comparison per item, as with Python's timsort, which compares the same adjacent pairs.
-void sort_by_columns(std::vector<Value>& items, const std::vector<Value>& keys, std::size_t width, bool reverse) {
+// The stable order of `n` items by their keys, `width` per item at keys[i * width]
+// (compared as lists when width > 1). Input already in order (often: a dict's keys) costs
+// one comparison per item, as with Python's timsort, which compares the same adjacent pairs.
+std::vector<std::size_t> sort_columns(std::size_t n, const std::vector<Value>& keys, std::size_t width, bool reverse) {
   std::vector<KeyColumn> columns;
   columns.reserve(width);
   for (std::size_t c = 0; c < width; ++c) columns.emplace_back(keys, c, width);
@@ -448,10 +448,16 @@ void sort_by_columns(std::vector<Value>& items, const std::vector<Value>& keys, 
       if (auto c = column.compare(a, b)) return *c < 0;
     return false;
   };
-  std::vector<std::size_t> order(items.size());
+  std::vector<std::size_t> order(n);
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  if (std::is_sorted(order.begin(), order.end(), less)) return;
+  if (std::is_sorted(order.begin(), order.end(), less)) return order;
   if (!sort_by_ranks(columns, order, reverse)) std::stable_sort(order.begin(), order.end(), less);
+  return order;
+}
+
+// Sorts `items` in that order.
+void sort_by_columns(std::vector<Value>& items, const std::vector<Value>& keys, std::size_t width, bool reverse) {
+  std::vector<std::size_t> order = sort_columns(items.size(), keys, width, reverse);
   bool moved = false;
   for (std::size_t i = 0; i < order.size() && !moved; ++i) moved = order[i] != i;
   if (!moved) return;
@@ -469,6 +475,10 @@ void sort_by_keys(std::vector<Value>& items, const std::vector<Value>& keys, boo
 
 void sort_by_key_rows(std::vector<Value>& items, const std::vector<Value>& keys, std::size_t width, bool reverse) {
   sort_by_columns(items, keys, width, reverse);
+}
+
+std::vector<std::size_t> sort_order(const std::vector<Value>& keys, bool reverse) {
+  return sort_columns(keys.size(), keys, 1, reverse);
 }
 
 void require_hashable(const Value& v) {

@@ -31,6 +31,9 @@ void sort_by_keys(std::vector<Value>& items, const std::vector<Value>& keys, boo
 // sort_by_keys() where each item's key is the list of `width` values at keys[i * width]:
 // the same order, without a list per item.
 void sort_by_key_rows(std::vector<Value>& items, const std::vector<Value>& keys, std::size_t width, bool reverse);
+// The order sort_by_keys() puts items in: the position of the first item of the result,
+// then of the second...
+std::vector<std::size_t> sort_order(const std::vector<Value>& keys, bool reverse);
 // TypeError "unhashable type: 'list'" for values that cannot be dict keys or set members.
 void require_hashable(const Value& v);
 

@@ -134,7 +134,7 @@ class Printer {
     }
   }
 
-  void items(const std::vector<Value>& values, std::int64_t indent, std::int64_t allowance, int level) {
+  void items(std::span<const Value> values, std::int64_t indent, std::int64_t allowance, int level) {
     indent += 1;
     for (std::size_t i = 0; i < values.size(); ++i) {
       bool last = i + 1 == values.size();

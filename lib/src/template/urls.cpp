@@ -206,7 +206,7 @@ Value f_urlencode(Interp& in, Args& args) {
   auto a = bind_args(args, "urlencode", SLAP_PARAMS({"query", Value()}, {"doseq", Value(false)}), 1);
   std::vector<Value> pairs;
   if (a[0].is_dict()) {
-    for (const auto& e : a[0].as_dict()) pairs.push_back(Value::tuple({e.key, e.value}));
+    for (const auto& e : a[0].as_dict()) pairs.push_back(Value::pair(e.key, e.value));
   } else {
     pairs = in.iterate(a[0]);
   }
@@ -216,7 +216,7 @@ Value f_urlencode(Interp& in, Args& args) {
     auto kv = in.iterate(p);
     if (kv.size() != 2) type_error("not a valid non-string sequence or mapping object");
     std::vector<Value> values{kv[1]};
-    if (in.truth(a[1]) && (kv[1].is_list() || kv[1].is_tuple())) values = kv[1].items();
+    if (in.truth(a[1]) && (kv[1].is_list() || kv[1].is_tuple())) values = kv[1].items_copy();
     for (const auto& v : values) {
       if (!out.empty()) out += "&";
       out += plus(kv[0]) + "=" + plus(v);

@@ -138,15 +138,31 @@ Value Value::list(std::vector<Value> items) { return list(std::make_shared<ListD
 Value Value::tuple(std::vector<Value> items) {
   Value v;
   v.tag_ = Tag::tuple;
-  new (&v.u_.tuple) std::shared_ptr<const TupleData>(std::make_shared<const TupleData>(TupleData{std::move(items), {}}));
+  new (&v.u_.tuple) std::shared_ptr<const TupleData>(std::make_shared<const TupleData>(std::move(items)));
   return v;
+}
+
+Value Value::pair(Value first, Value second) {
+  Value v;
+  v.tag_ = Tag::tuple;
+  new (&v.u_.tuple) std::shared_ptr<const TupleData>(std::make_shared<const TupleData>(std::move(first), std::move(second)));
+  return v;
+}
+
+TupleData::TupleData(std::vector<Value> items, std::vector<std::string> names) : fields(std::move(names)) {
+  count = items.size();
+  if (count > 2) {
+    more = std::move(items);
+    return;
+  }
+  for (std::size_t i = 0; i < count; ++i) inline_items[i] = std::move(items[i]);
 }
 
 Value Value::named_tuple(std::vector<Value> items, std::vector<std::string> fields) {
   Value v;
   v.tag_ = Tag::tuple;
   new (&v.u_.tuple)
-      std::shared_ptr<const TupleData>(std::make_shared<const TupleData>(TupleData{std::move(items), std::move(fields)}));
+      std::shared_ptr<const TupleData>(std::make_shared<const TupleData>(std::move(items), std::move(fields)));
   return v;
 }
 
@@ -198,8 +214,14 @@ Value Value::string_list(const std::vector<std::string>& items) {
   return list(std::move(out));
 }
 
-const std::vector<Value>& Value::items() const {
-  if (tag_ == Tag::tuple) return u_.tuple->items;
+const void* Value::sequence_id() const {
+  if (tag_ == Tag::tuple) return u_.tuple.get();
+  if (tag_ != Tag::list) wrong_type();
+  return u_.list.get();
+}
+
+std::span<const Value> Value::items() const {
+  if (tag_ == Tag::tuple) return u_.tuple->items();
   if (tag_ != Tag::list) wrong_type();
   return u_.list->items;
 }
@@ -272,7 +294,7 @@ double number_of(const Value& v) {
 
 std::int64_t int_of(const Value& v) { return v.is_int() ? v.as_int() : v.as_bool() ? 1 : 0; }
 
-bool sequences_equal(const std::vector<Value>& a, const std::vector<Value>& b) {
+bool sequences_equal(std::span<const Value> a, std::span<const Value> b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
     if (!(a[i] == b[i])) return false;
@@ -304,7 +326,7 @@ bool Value::operator==(const Value& o) const {
     case Type::string: return as_string() == o.as_string();
     case Type::list:
     case Type::tuple: {
-      if (&items() == &o.items()) return true;
+      if (sequence_id() == o.sequence_id()) return true;
       NestingGuard nesting("in comparison");
       return sequences_equal(items(), o.items());
     }
@@ -337,7 +359,7 @@ bool Value::same(const Value& o) const {
   if (type() != o.type()) return false;
   switch (type()) {
     case Type::list:
-    case Type::tuple: return &items() == &o.items();
+    case Type::tuple: return sequence_id() == o.sequence_id();
     case Type::dict: return &as_dict() == &o.as_dict();
     case Type::set: return &as_set() == &o.as_set();
     case Type::object: return as_object() == o.as_object();

@@ -18,7 +18,7 @@ struct ReprGuard {
 
 void repr_into(std::string& out, const Value& v, ReprGuard& guard);
 
-void sequence_into(std::string& out, const std::vector<Value>& items, char open, char close, bool tuple,
+void sequence_into(std::string& out, std::span<const Value> items, char open, char close, bool tuple,
                    ReprGuard& guard) {
   out += open;
   for (std::size_t i = 0; i < items.size(); ++i) {
@@ -89,7 +89,7 @@ void repr_into(std::string& out, const Value& v, ReprGuard& guard) {
 const void* container_identity(const Value& v) {
   switch (v.type()) {
     case Value::Type::list:
-    case Value::Type::tuple: return &v.items();
+    case Value::Type::tuple: return v.sequence_id();
     case Value::Type::dict: return &v.as_dict();
     case Value::Type::set: return &v.as_set();
     default: return nullptr;
