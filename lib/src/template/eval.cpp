@@ -105,13 +105,20 @@ static bool plain_default(const FilterExpr& f) {
 
 const Value& Interp::eval_ref(const Expr& e, const ScopePtr& scope, Value& scratch) {
   if (e.kind == ExprKind::constant) return static_cast<const ConstExpr&>(e).value;
-  if (e.kind == ExprKind::filter && plain_default(static_cast<const FilterExpr&>(e))) {
+  if (e.kind == ExprKind::filter) {
     const auto& f = static_cast<const FilterExpr&>(e);
-    const Value& subject = eval_ref(*f.subject, scope, scratch);
-    if (!subject.is_undefined()) return subject;
-    Value r = apply_filter(f, subject, f.args.values, scope);  // made before scratch, which subject may be, is replaced
-    scratch = std::move(r);
-    return scratch;
+    if (plain_default(f)) {
+      const Value& subject = eval_ref(*f.subject, scope, scratch);
+      if (!subject.is_undefined()) return subject;
+      Value r = apply_filter(f, subject, f.args.values, scope);  // made before scratch, which subject may be, is replaced
+      scratch = std::move(r);
+      return scratch;
+    }
+    if (f.args.constant && f.subject->kind != ExprKind::list) {  // eval()'s case, one call less
+      Value held;
+      scratch = apply_filter(f, eval_ref(*f.subject, scope, held), f.args.values, scope);
+      return scratch;
+    }
   }
   if (e.kind == ExprKind::name) {
     const auto& n = static_cast<const NameExpr&>(e);

@@ -113,12 +113,20 @@ std::string change_case(std::string_view s, bool to_upper) {
   std::string out(s);
   const unsigned char first = to_upper ? 'a' : 'A';
   std::size_t i = 0;
+  unsigned char high = 0;  // the bytes or-ed together: ASCII when its top bit is clear
+  for (auto c : s) high |= static_cast<unsigned char>(c);
+  if (high < 0x80) {  // no branch per character
+    for (char& c : out) {
+      auto byte = static_cast<unsigned char>(c);
+      c = static_cast<char>(byte ^ (static_cast<unsigned char>(byte - first) < 26 ? 0x20 : 0));
+    }
+    return out;
+  }
   for (; i < out.size(); ++i) {
     auto byte = static_cast<unsigned char>(out[i]);
     if (byte >= 0x80) break;
     if (static_cast<unsigned char>(byte - first) < 26) out[i] = static_cast<char>(byte ^ 0x20);
   }
-  if (i == out.size()) return out;
   out.resize(i);
   while (i < s.size()) {
     auto byte = static_cast<unsigned char>(s[i]);

@@ -14,6 +14,12 @@ TEST_CASE("template filters: strings") {
   CHECK(render("{{ '%s=%s'|format('k', 'v') }} {{ 'the quick brown fox'|truncate(13, leeway=0) }}") == "k=v the quick...");
 }
 
+TEST_CASE("template filters: upper and lower change letters only, ASCII or not") {
+  // The characters next to each end of both alphabets stay as they are (Python's answers).
+  CHECK(render("{{ '@AZ[`az{09~ -_'|upper }}|{{ '@AZ[`az{09~ -_'|lower }}") == "@AZ[`AZ{09~ -_|@az[`az{09~ -_");
+  CHECK(render("{{ '\u00e9a \u00dfZ'|upper }}|{{ '\u00c9A \u00dfZ'|lower }}") == "\u00c9A SSZ|\u00e9a \u00dfz");
+}
+
 TEST_CASE("template filters: indent has Jinja 3.1 defaults") {
   CHECK(render("{{ 'a\\nb\\n\\nc'|indent }}") == "a\n    b\n\n    c");
   CHECK(render("{{ 'a\\nb\\n\\nc'|indent(2, true, true) }}") == "  a\n  b\n  \n  c");
