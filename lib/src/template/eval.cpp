@@ -82,7 +82,7 @@ Args Interp::eval_args(const CallArgs& a, const ScopePtr& scope) {
 
 void Interp::eval_args(const CallArgs& a, const ScopePtr& scope, Args& args) {
   args.positional.reserve(a.positional.size());
-  for (const auto& e : a.positional) args.positional.push_back(eval(*e, scope));
+  for (const auto& e : a.positional) args.positional.push_back(eval_copy(*e, scope));
   if (a.star_args)
     for (auto& v : iterate(eval(*a.star_args, scope))) args.positional.push_back(std::move(v));
   for (const auto& [k, e] : a.keywords) args.keywords.emplace_back(k, eval(*e, scope));
@@ -95,6 +95,12 @@ void Interp::eval_args(const CallArgs& a, const ScopePtr& scope, Args& args) {
       args.keywords.emplace_back(e.key.as_string(), e.value);
     }
   }
+}
+
+Value Interp::eval_copy(const Expr& e, const ScopePtr& scope) {
+  Value scratch;
+  const Value& v = eval_ref(e, scope, scratch);
+  return &v == &scratch ? std::move(scratch) : v;
 }
 
 // `x | default(y)` (no boolean argument): x itself when it is defined.
@@ -244,7 +250,7 @@ Value Interp::eval_binary(const BinaryExpr& b, const ScopePtr& scope) {
     // 'fmt' % (a, b): the items are formatted from the pool, with no tuple made.
     PooledArgs pooled(*this);
     auto& items = (*pooled).positional;
-    for (const auto& item : static_cast<const SequenceExpr&>(*b.right).items) items.push_back(eval(*item, scope));
+    for (const auto& item : static_cast<const SequenceExpr&>(*b.right).items) items.push_back(eval_copy(*item, scope));
     if (strict)
       for (const auto& item : items) use(item);
     return Value(percent_format(l.as_string(), items.data(), items.size(), nullptr));

@@ -157,6 +157,9 @@ class Interp {
   const Value* attr_ref(const Value& obj, const GetattrExpr& g) const;
   // eval() that avoids copying a variable's value: the result is `*found` or `scratch`.
   const Value& eval_ref(const Expr& e, const ScopePtr& scope, Value& scratch);
+  // eval() through eval_ref(): a variable or an item of one is copied once, with no
+  // temporary (arguments, the items of 'fmt' % (a, b)).
+  Value eval_copy(const Expr& e, const ScopePtr& scope);
   Value getitem(const Value& obj, const Value& key);
   // The variable `n` names, or nullptr when it is undefined.
   const Value* find_variable(const NameExpr& n, const Scope& scope) const {
