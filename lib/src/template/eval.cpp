@@ -97,12 +97,6 @@ void Interp::eval_args(const CallArgs& a, const ScopePtr& scope, Args& args) {
   }
 }
 
-Value Interp::eval_copy(const Expr& e, const ScopePtr& scope) {
-  Value scratch;
-  const Value& v = eval_ref(e, scope, scratch);
-  return &v == &scratch ? std::move(scratch) : v;
-}
-
 // `x | default(y)` (no boolean argument): x itself when it is defined.
 static bool plain_default(const FilterExpr& f) {
   static const FilterFn* const fn = find_filter("default");

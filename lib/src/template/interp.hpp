@@ -157,9 +157,14 @@ class Interp {
   const Value* attr_ref(const Value& obj, const GetattrExpr& g) const;
   // eval() that avoids copying a variable's value: the result is `*found` or `scratch`.
   const Value& eval_ref(const Expr& e, const ScopePtr& scope, Value& scratch);
-  // eval() through eval_ref(): a variable or an item of one is copied once, with no
+  // eval(), where an attribute (x.name) is read by reference and copied once, with no
   // temporary (arguments, the items of 'fmt' % (a, b)).
-  Value eval_copy(const Expr& e, const ScopePtr& scope);
+  Value eval_copy(const Expr& e, const ScopePtr& scope) {
+    if (e.kind != ExprKind::getattr) return eval(e, scope);  // the rest copy nothing more in eval()
+    Value scratch;
+    const Value& v = eval_ref(e, scope, scratch);
+    return &v == &scratch ? std::move(scratch) : v;
+  }
   Value getitem(const Value& obj, const Value& key);
   // The variable `n` names, or nullptr when it is undefined.
   const Value* find_variable(const NameExpr& n, const Scope& scope) const {

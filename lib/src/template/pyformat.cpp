@@ -390,7 +390,6 @@ std::string percent_format(std::string_view fmt, const Value* items, std::size_t
   st.count = count;
   st.mapping = mapping;
   std::string out;
-  out.reserve(fmt.size() + 8 * count);  // one allocation for most results, none for short ones
   for (std::size_t i = 0; i < fmt.size(); ++i) {
     if (fmt[i] != '%') {
       std::size_t next = fmt.find('%', i);
