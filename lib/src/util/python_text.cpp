@@ -108,31 +108,20 @@ std::uint32_t case_partner(std::uint32_t c, bool to_upper) {
 }
 
 std::string change_case(std::string_view s, bool to_upper) {
-  // ASCII, most of what templates hold, is changed in place in a copy; decoding starts at
-  // the first other byte.
-  std::string out(s);
+  // ASCII, most of what templates hold, is changed in a copy with no branch per character;
+  // decoding starts at the first other byte.
   const unsigned char first = to_upper ? 'a' : 'A';
+  auto flip = [first](unsigned char byte) {  // the letter's other case, other bytes as they are
+    return static_cast<char>(byte ^ (static_cast<unsigned char>(byte - first) < 26 ? 0x20 : 0));
+  };
   std::size_t i = 0;
-  unsigned char high = 0;  // the bytes or-ed together: ASCII when its top bit is clear
-  for (auto c : s) high |= static_cast<unsigned char>(c);
-  if (high < 0x80) {  // no branch per character
-    for (char& c : out) {
-      auto byte = static_cast<unsigned char>(c);
-      c = static_cast<char>(byte ^ (static_cast<unsigned char>(byte - first) < 26 ? 0x20 : 0));
-    }
-    return out;
-  }
-  for (; i < out.size(); ++i) {
-    auto byte = static_cast<unsigned char>(out[i]);
-    if (byte >= 0x80) break;
-    if (static_cast<unsigned char>(byte - first) < 26) out[i] = static_cast<char>(byte ^ 0x20);
-  }
-  out.resize(i);
+  while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+  std::string out(s.substr(0, i));
+  for (char& c : out) c = flip(static_cast<unsigned char>(c));
   while (i < s.size()) {
     auto byte = static_cast<unsigned char>(s[i]);
-    if (byte < 0x80) {  // ASCII, most of what templates hold: no decoding
-      bool change = to_upper ? byte >= 'a' && byte <= 'z' : byte >= 'A' && byte <= 'Z';
-      out += static_cast<char>(change ? byte ^ 0x20 : byte);
+    if (byte < 0x80) {  // ASCII: no decoding
+      out += flip(byte);
       ++i;
       continue;
     }
