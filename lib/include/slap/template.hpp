@@ -188,6 +188,9 @@ class Value {
     auto s = items();
     return std::vector<Value>(s.begin(), s.end());
   }
+  // items_copy() of a value about to end: a list no other value holds gives its items up
+  // rather than have them copied (and each container among them referenced once more).
+  std::vector<Value> take_items() &&;
   // The object behind a list or a tuple: the same for two values exactly when they are one
   // (Python `is`).
   const void* sequence_id() const;

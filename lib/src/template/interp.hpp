@@ -143,6 +143,11 @@ class Interp {
   std::string to_str(const Value& v) const;
   bool truth(const Value& v) const;
   std::vector<Value> iterate(const Value& v) const;
+  // The same for a value about to end: the items of a list only it holds are moved out.
+  std::vector<Value> iterate(Value&& v) const {
+    if (v.is_list()) return std::move(v).take_items();
+    return iterate(static_cast<const Value&>(v));
+  }
   bool equal(const Value& a, const Value& b) const;
   bool contains(const Value& container, const Value& item) const;
   Value call(const Value& callee, Args& args);

@@ -220,6 +220,11 @@ const void* Value::sequence_id() const {
   return u_.list.get();
 }
 
+std::vector<Value> Value::take_items() && {
+  if (tag_ == Tag::list && u_.list.use_count() == 1) return std::move(u_.list->items);
+  return items_copy();
+}
+
 std::span<const Value> Value::items() const {
   if (tag_ == Tag::tuple) return u_.tuple->items();
   if (tag_ != Tag::list) wrong_type();
