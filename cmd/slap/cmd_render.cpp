@@ -72,6 +72,20 @@ Status apply_option(tmpl::Options& o, const std::string& kv) {
     (key == "urlize.rel" ? o.urlize_rel : o.urlize_target) = value;
     return {};
   }
+  if (key == "ext.i18n.trimmed") {
+    o.i18n_trimmed = SLAP_TRY(parse_bool(key, value));
+    return {};
+  }
+  // jinja2.ext.i18n, and which translations are installed.
+  const std::pair<const char*, tmpl::Options::I18n> i18n_modes[] = {{"off", tmpl::Options::I18n::off},
+                                                                     {"on", tmpl::Options::I18n::on},
+                                                                     {"null", tmpl::Options::I18n::null},
+                                                                     {"newstyle", tmpl::Options::I18n::newstyle}};
+  for (const auto& [name, mode] : i18n_modes)
+    if (key == "i18n" && value == name) {
+      o.i18n = mode;
+      return {};
+    }
   if (key == "urlize.extra_schemes") {
     o.urlize_extra_schemes.clear();
     for (const auto& scheme : str::split(value, ","))
@@ -90,7 +104,8 @@ Status apply_option(tmpl::Options& o, const std::string& kv) {
               fmt::format("unknown --option '{}' (known: keep_trailing_newline, trim_blocks, lstrip_blocks, "
                           "undefined=strict|default, autoescape=true|false|select_autoescape(...), newline_sequence=\\n|\\r\\n|\\r, "
                           "{{block,variable,comment}}_{{start,end}}_string, line_statement_prefix, line_comment_prefix, "
-                          "urlize.rel, urlize.target, urlize.extra_schemes=S1,S2)",
+                          "urlize.rel, urlize.target, urlize.extra_schemes=S1,S2, i18n=off|on|null|newstyle, "
+                          "ext.i18n.trimmed)",
                           kv));
 }
 

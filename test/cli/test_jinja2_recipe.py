@@ -118,7 +118,7 @@ def test_errors(slap):
         "context = bogus x y": "unknown context type 'bogus'",
         "context = key x nosuchsection:opt": "nosuchsection",
         "context =\n  raw a 1\n  raw a 2": "'a' is defined twice",
-        "extensions = jinja2.ext.i18n": "Jinja2 extension 'jinja2.ext.i18n' is not supported",
+        "extensions = jinja2.ext.debug": "Jinja2 extension 'jinja2.ext.debug' is not supported",
     }
     for extra, message in cases.items():
         write(slap.cwd / "buildout.cfg", """
@@ -136,3 +136,26 @@ def test_errors(slap):
         assert r.code == 3, (extra, r)
         assert message in r.err, (extra, r.err)
         assert "buildout.cfg:" in r.err, (extra, r.err)
+
+
+def test_i18n_extension_without_translations(slap):
+    # As upstream: the recipe loads jinja2.ext.i18n but installs no translations, so a
+    # {% trans %} block parses and fails when it runs, and text without one renders.
+    for inline, expected in (("plain {{ 1 + 1 }}", "plain 2"), ("{% trans %}Hello{% endtrans %}", None)):
+        write(slap.cwd / "buildout.cfg", f"""
+            [buildout]
+            parts = page
+
+            [page]
+            recipe = slapos.recipe.template:jinja2
+            extensions = jinja2.ext.do jinja2.ext.i18n
+            inline = {inline}
+            output = ${{buildout:directory}}/page.txt
+            """)
+        r = build(slap)
+        if expected is None:
+            assert r.code == 3, r
+            assert "'gettext' is undefined" in r.err, r.err
+        else:
+            assert r.code == 0, r
+            assert (slap.cwd / "page.txt").read_text() == expected

@@ -12,6 +12,9 @@ A case is a directory test/template/cases/NNN-name/ holding:
                   line_comment_prefix, newline_sequence, block_start_string (and the
                   other delimiters: block_end, variable_start/end, comment_start/end),
                   the policies urlize.rel, urlize.target, urlize.extra_schemes (a list),
+                  i18n: "on" (jinja2.ext.i18n loaded, no translations), "null"
+                  (install_null_translations()), "newstyle" (the same, newstyle=True),
+                  the policy ext.i18n.trimmed,
                   imports ({"NAME": "python.module"}, what the
                   slapos.recipe.template:jinja2 `import` context lines do), source
                   (the corpus file a real template was copied from; informative)
@@ -46,7 +49,7 @@ BUILTINS = ["abs", "all", "any", "bin", "bool", "callable", "chr", "dict", "divm
 DELIMITERS = ["block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
               "comment_start_string", "comment_end_string"]
 
-POLICIES = ["urlize.rel", "urlize.target", "urlize.extra_schemes"]
+POLICIES = ["urlize.rel", "urlize.target", "urlize.extra_schemes", "ext.i18n.trimmed"]
 
 
 def autoescape(option):
@@ -59,7 +62,7 @@ def autoescape(option):
 def environment(case_dir, options):
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(case_dir),
-        extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],
+        extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"] + (["jinja2.ext.i18n"] if options.get("i18n", "off") != "off" else []),
         undefined=jinja2.StrictUndefined if options.get("undefined") == "strict" else jinja2.Undefined,
         keep_trailing_newline=options.get("keep_trailing_newline", False),
         trim_blocks=options.get("trim_blocks", False),
@@ -69,6 +72,8 @@ def environment(case_dir, options):
         autoescape=autoescape(options.get("autoescape", False)),
         **{name: options[name] for name in DELIMITERS + ["newline_sequence"] if name in options})
     env.policies.update({name: value for name, value in options.items() if name in POLICIES})
+    if options.get("i18n") in ("null", "newstyle"):
+        env.install_null_translations(newstyle=options["i18n"] == "newstyle")
     for name in BUILTINS:
         env.globals[name] = getattr(builtins, name)
     env.globals["six"] = six

@@ -422,6 +422,12 @@ struct Options {
   std::string urlize_rel = "noopener";
   std::string urlize_target;
   std::vector<std::string> urlize_extra_schemes;
+  // jinja2.ext.i18n. off: not loaded. on: the {% trans %} tag and the `_` global, with no
+  // translations installed (gettext is undefined). null: install_null_translations(), the
+  // texts untranslated. newstyle: install_null_translations(newstyle=True), where gettext
+  // formats its own keyword arguments and autoescapes.
+  enum class I18n : std::uint8_t { off, on, null, newstyle } i18n = I18n::off;
+  bool i18n_trimmed = false;  // the policy ext.i18n.trimmed: {% trans %} default
 };
 
 // Returns the source text of the template called `name` ({% import %}, {% include %},

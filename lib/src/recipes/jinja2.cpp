@@ -31,6 +31,7 @@ class Jinja2 final : public Recipe {
   std::vector<ImportedModule> modules;
   std::map<std::string, std::string> imports;  // import-list: name -> file
   std::string state;
+  bool i18n = false;  // extensions names jinja2.ext.i18n: {% trans %}, with no translations installed
 
   std::optional<std::string> rendered;  // when the template could be rendered at init
 
@@ -41,6 +42,7 @@ class Jinja2 final : public Recipe {
     if (!source.empty()) text = SLAP_TRY(fs::read_file(SLAP_TRY(download(env, source, sum))));
     tmpl::Environment jenv;
     jenv.options.strict_undefined = true;  // as the recipe's jinja2.StrictUndefined
+    if (i18n) jenv.options.i18n = tmpl::Options::I18n::on;
     jenv.set_global("dumps", tmpl::function("dumps", dumps));
     jenv.loader = [this](std::string_view wanted) -> Result<std::string> {
       auto it = imports.find(std::string(wanted));
@@ -174,7 +176,10 @@ Result<std::unique_ptr<Recipe>> make_jinja2(profile::Resolver& resolver, profile
   r->once = SLAP_TRY(optional(options, "once"));
   for (const auto& ext : str::split_ws(SLAP_TRY(optional(options, "extensions")))) {
     // The engine always accepts do/break/continue; these names merely enable them in Jinja2.
-    if (ext != "jinja2.ext.do" && ext != "jinja2.ext.loopcontrols")
+    // The recipe installs no translations: with i18n, {% trans %} parses and fails when it
+    // runs (gettext is undefined), as upstream.
+    if (ext == "jinja2.ext.i18n") r->i18n = true;
+    else if (ext != "jinja2.ext.do" && ext != "jinja2.ext.loopcontrols")
       return fail(option_error(options, "extensions", fmt::format("Jinja2 extension '{}' is not supported", ext)));
   }
   SLAP_CHECK(parse_context(resolver, options, *r));

@@ -177,7 +177,7 @@ Flow Interp::exec_stmt(const Stmt& s, const ScopePtr& scope) {
 }
 
 Value Interp::make_module(const std::shared_ptr<const TemplateData>& t, Dict base) {
-  auto root = std::make_shared<RootContext>(RootContext{std::move(base), &env.globals(), t});
+  auto root = std::make_shared<RootContext>(RootContext{std::move(base), &globals(), t});
   auto scope = std::make_shared<Scope>();
   scope->root = root.get();
   scope->owner = root;

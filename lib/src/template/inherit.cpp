@@ -21,7 +21,7 @@ void Interp::render_chain(const std::shared_ptr<const TemplateData>& t, Dict bas
   chain.add(t);
   std::shared_ptr<const TemplateData> current = t;
   while (true) {
-    auto root = std::make_shared<RootContext>(RootContext{base, &env.globals(), current});
+    auto root = std::make_shared<RootContext>(RootContext{base, &globals(), current});
     auto scope = std::make_shared<Scope>();
     scope->root = root.get();
     scope->owner = root;

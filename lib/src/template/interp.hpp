@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ast.hpp"
+#include "i18n.hpp"
 #include "object.hpp"
 
 namespace slap::tmpl {
@@ -105,10 +106,18 @@ class Interp {
   // NameError and any use of a missing attribute or item fails (strict).
   explicit Interp(const Environment& env, bool python = false)
       : env(env), options(env.options), strict(env.options.strict_undefined || python), python(python),
-        autoescape(env.options.autoescape), eval_autoescape(env.options.autoescape) {}
+        autoescape(env.options.autoescape), eval_autoescape(env.options.autoescape) {
+    if (options.i18n != Options::I18n::off) {
+      i18n_globals_ = with_i18n_globals(env.globals(), options.i18n);
+      globals_ = &i18n_globals_;
+    }
+  }
 
   const Environment& env;
   const Options& options;
+  // What names resolve to last: the environment's globals, and jinja2.ext.i18n's when the
+  // options load it.
+  const Dict& globals() const { return *globals_; }
   const bool strict;
   const bool python;
   std::string* out = nullptr;  // where output statements write
@@ -234,6 +243,8 @@ class Interp {
   void comprehend(const ComprehensionExpr& c, std::size_t clause, const ScopePtr& outer, const ScopePtr& inner,
                   std::vector<Value>& items, Dict& dict);
 
+  Dict i18n_globals_;
+  const Dict* globals_ = &env.globals();
   std::map<std::string, std::shared_ptr<const TemplateData>, std::less<>> cache_;
   // Argument lists of finished calls, emptied: their capacity serves the next calls.
   std::vector<std::unique_ptr<Args>> args_pool_;

@@ -24,6 +24,7 @@ std::shared_ptr<TemplateData> parse_template(std::string_view source, const std:
   auto data = std::make_shared<TemplateData>();
   data->name = name;
   Parser p(tokenize(source, options, name), name);
+  p.options = &options;
   data->body = p.parse_all();
   p.check_names();
   data->blocks = std::move(p.blocks);
@@ -124,6 +125,8 @@ Body Parser::subparse(const std::vector<std::string>& ends) {
           Pos p = here();
           body.push_back(std::make_unique<OutputStmt>(p, parse_expression()));
         }
+      } else if (options && options->i18n != Options::I18n::off && is_name("trans")) {
+        parse_trans(body);
       } else if (StmtPtr s = parse_statement()) {
         body.push_back(std::move(s));
       }

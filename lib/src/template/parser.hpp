@@ -17,6 +17,8 @@ std::shared_ptr<TemplateData> parse_template(std::string_view source, const std:
 class Parser {
  public:
   Parser(std::vector<Token> tokens, const std::string& name) : toks_(std::move(tokens)), name_(name) {}
+  // The options of the template parsed, when they add tags ({% trans %} under i18n).
+  const Options* options = nullptr;
   Body parse_all();
   // Python mode (tokenize_python's tokens): one expression, or a bare tuple, to the end.
   ExprPtr parse_python();
@@ -95,6 +97,10 @@ class Parser {
   StmtPtr parse_block();
   StmtPtr parse_extends();
   StmtPtr parse_autoescape();
+  // {% trans %} (i18n.cpp): its statements, appended to `into`.
+  void parse_trans(Body& into);
+  std::string parse_trans_text(std::vector<std::string>& names, bool allow_pluralize);
+  ExprPtr reparse_expression(std::size_t from, std::size_t to);
   bool parse_context_clause(bool default_value);
   void parse_signature(MacroDef& def);
   unsigned parse_macro_body(MacroDef& def, const std::string& tag, int line, const std::string& end);
