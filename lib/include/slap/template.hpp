@@ -191,6 +191,10 @@ class Value {
   // items_copy() of a value about to end: a list no other value holds gives its items up
   // rather than have them copied (and each container among them referenced once more).
   std::vector<Value> take_items() &&;
+  // Asks the processor to start loading what this value points to, ahead of its use: the
+  // container itself (`deep` false), or the entries of a dict or the items of a list once
+  // the container is likely loaded (`deep` true). A loop does it for its next items.
+  void prefetch(bool deep) const noexcept;
   // The object behind a list or a tuple: the same for two values exactly when they are one
   // (Python `is`).
   const void* sequence_id() const;

@@ -238,6 +238,10 @@ Flow run_loop(Interp& in, const ForStmt& node, const ScopePtr& scope, std::vecto
     // A fresh scope per iteration (Jinja2 semantics), recycled unless a macro kept it.
     if (!body_scope || body_scope.use_count() > 1) body_scope = Scope::child(scope);
     if (loop) loop->index0 = i;
+    // The next items are in memory the body has not read yet (a sorted list visits rows in
+    // no order): their loads start now, and overlap this item's body.
+    if (i + 2 < shared->size()) (*shared)[i + 2].prefetch(false);
+    if (i + 1 < shared->size()) (*shared)[i + 1].prefetch(true);
     Vars& vars = body_scope->vars;
     if (by_name && (loop ? vars.keep_only({sym::loop, node.target.sym}) : vars.keep_only({node.target.sym}))) {
       vars.value_at(loop ? 1 : 0) = (*shared)[i];  // `loop` is the same object

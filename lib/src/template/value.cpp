@@ -220,6 +220,22 @@ const void* Value::sequence_id() const {
   return u_.list.get();
 }
 
+void Value::prefetch(bool deep) const noexcept {
+  switch (tag_) {
+    case Tag::dict:
+      if (deep) __builtin_prefetch(u_.dict->dict.entries().data());
+      else __builtin_prefetch(u_.dict.get());
+      break;
+    case Tag::list:
+      if (deep) __builtin_prefetch(u_.list->items.data());
+      else __builtin_prefetch(u_.list.get());
+      break;
+    case Tag::tuple: __builtin_prefetch(u_.tuple.get()); break;
+    case Tag::object: __builtin_prefetch(u_.object.get()); break;
+    default: break;
+  }
+}
+
 std::vector<Value> Value::take_items() && {
   if (tag_ == Tag::list && u_.list.use_count() == 1) return std::move(u_.list->items);
   return items_copy();
