@@ -116,9 +116,12 @@ struct UnaryExpr : Expr {
 
 // bit_or..rshift: Python mode only (in templates `|` is a filter and `~` concatenation).
 enum class BinaryOp : std::uint8_t { add, sub, mul, div, floordiv, mod, pow, bit_or, bit_xor, bit_and, lshift, rshift };
+struct PercentFormat;
 struct BinaryExpr : Expr {
   BinaryOp op;
   ExprPtr left, right;
+  // 'fmt' % (a, b, ...) with a constant fmt: fmt parsed once (pyformat.hpp), or null.
+  std::shared_ptr<const PercentFormat> format;
   BinaryExpr(Pos p, BinaryOp o, ExprPtr l, ExprPtr r)
       : Expr(ExprKind::binary, p), op(o), left(std::move(l)), right(std::move(r)) {}
 };

@@ -238,15 +238,42 @@ Value Interp::eval_compare(const CompareExpr& c, const ScopePtr& scope) {
   return Value(true);
 }
 
+void Interp::eval_format_items(const BinaryExpr& b, const ScopePtr& scope, std::vector<Value>& items) {
+  for (const auto& item : static_cast<const SequenceExpr&>(*b.right).items) items.push_back(eval_copy(*item, scope));
+  if (strict)
+    for (const auto& item : items) use(item);
+}
+
+bool Interp::print_format(const BinaryExpr& b, const ScopePtr& scope) {
+  if (!b.format || autoescape) return false;
+  PooledArgs pooled(*this);
+  auto& items = (*pooled).positional;
+  eval_format_items(b, scope, items);
+  std::size_t size = out->size();
+  try {
+    percent_format_into(*out, *b.format, items.data(), items.size());
+  } catch (...) {
+    out->resize(size);  // nothing of a failed format is output
+    throw;
+  }
+  return true;
+}
+
 Value Interp::eval_binary(const BinaryExpr& b, const ScopePtr& scope) {
+  if (b.format) {
+    PooledArgs pooled(*this);
+    auto& items = (*pooled).positional;
+    eval_format_items(b, scope, items);
+    std::string text;
+    percent_format_into(text, *b.format, items.data(), items.size());
+    return Value(std::move(text));
+  }
   Value l = eval(*b.left, scope);
   if (b.op == BinaryOp::mod && b.right->kind == ExprKind::tuple && l.is_string() && !l.is_markup()) {
     // 'fmt' % (a, b): the items are formatted from the pool, with no tuple made.
     PooledArgs pooled(*this);
     auto& items = (*pooled).positional;
-    for (const auto& item : static_cast<const SequenceExpr&>(*b.right).items) items.push_back(eval_copy(*item, scope));
-    if (strict)
-      for (const auto& item : items) use(item);
+    eval_format_items(b, scope, items);
     return Value(percent_format(l.as_string(), items.data(), items.size(), nullptr));
   }
   Value r = eval(*b.right, scope);

@@ -237,6 +237,11 @@ class Interp {
   Value eval_binary(const BinaryExpr& b, const ScopePtr& scope);
   void exec_output(const OutputStmt& s, const ScopePtr& scope);
   bool print_call(const CallExpr& c, const ScopePtr& scope);
+  // {{ 'fmt' % (a, b) }} with fmt compiled, written straight to the output (false: not
+  // such an expression, or escaped output).
+  bool print_format(const BinaryExpr& b, const ScopePtr& scope);
+  // The items of `b`'s tuple, evaluated into `items` (checked under StrictUndefined).
+  void eval_format_items(const BinaryExpr& b, const ScopePtr& scope, std::vector<Value>& items);
   Value eval_literal(const SequenceExpr& e, const ScopePtr& scope);
   Value eval_slice(const Value& obj, const SliceExpr& s, const ScopePtr& scope);
   // Runs clauses `clause`.. of a comprehension in `inner`, collecting into `items` / `dict`.

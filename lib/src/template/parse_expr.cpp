@@ -3,6 +3,7 @@
 #include "errors.hpp"
 #include "ops.hpp"
 #include "parser.hpp"
+#include "pyformat.hpp"
 #include "registry.hpp"
 
 namespace slap::tmpl {
@@ -108,7 +109,12 @@ ExprPtr Parser::parse_math2() {
   while (is_op("*") || is_op("/") || is_op("//") || is_op("%")) {
     const std::string& t = advance().text;
     BinaryOp op = t == "*" ? BinaryOp::mul : t == "/" ? BinaryOp::div : t == "//" ? BinaryOp::floordiv : BinaryOp::mod;
-    left = std::make_unique<BinaryExpr>(p, op, std::move(left), parse_pow());
+    auto node = std::make_unique<BinaryExpr>(p, op, std::move(left), parse_pow());
+    if (op == BinaryOp::mod && node->left->kind == ExprKind::constant && node->right->kind == ExprKind::tuple) {
+      const Value& fmt = static_cast<const ConstExpr&>(*node->left).value;
+      if (fmt.is_string() && !fmt.is_markup()) node->format = compile_percent_format(fmt.as_string());
+    }
+    left = std::move(node);
   }
   return left;
 }

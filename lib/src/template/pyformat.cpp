@@ -384,6 +384,53 @@ std::string percent_format(std::string_view fmt, const Value& args) {
   return percent_format(fmt, &args, 1, args.is_dict() ? &args.as_dict() : nullptr);
 }
 
+namespace {
+
+// A conversion specifier after its '%' (and mapping key): flags, width, precision, length
+// modifier; `i` is left on the conversion character. `star(too_big)` supplies a '*' width
+// or precision (an argument, at run time).
+template <class Star>
+char read_conversion(std::string_view fmt, std::size_t& i, Spec& sp, Star&& star) {
+  for (bool flag = true; flag && i < fmt.size(); i += flag) {
+    switch (fmt[i]) {
+      case '-': sp.align = '<'; break;
+      case '0': sp.fill = "0"; break;
+      case '#': sp.alt = true; break;
+      case '+':
+      case ' ':
+        if (sp.sign != '+') sp.sign = fmt[i];
+        break;
+      default: flag = false;
+    }
+  }
+  if (sp.fill == "0") {
+    if (sp.align == '<') sp.fill = " ";
+    else sp.align = '=';
+  }
+  auto read_number = [&](const char* too_big) -> int {
+    if (i < fmt.size() && fmt[i] == '*') {
+      ++i;
+      return star(too_big);
+    }
+    return read_decimal(fmt, i, too_big);
+  };
+  if (i < fmt.size() && ((fmt[i] >= '0' && fmt[i] <= '9') || fmt[i] == '*')) sp.width = read_number("width too big");
+  if (i < fmt.size() && fmt[i] == '.') {
+    ++i;
+    sp.precision = read_number("precision too big");
+  }
+  while (i < fmt.size() && (fmt[i] == 'h' || fmt[i] == 'l' || fmt[i] == 'L')) ++i;
+  if (i >= fmt.size()) value_error("incomplete format");
+  return fmt[i];
+}
+
+// One argument converted into `out`.
+void append_conversion(std::string& out, char conv, const Value& value, const Spec& sp) {
+  if (!append_simple(out, conv, value, sp)) out += percent_one(conv, value, sp);
+}
+
+}  // namespace
+
 std::string percent_format(std::string_view fmt, const Value* items, std::size_t count, const Dict* mapping) {
   PercentState st;
   st.positional = items;
@@ -399,6 +446,7 @@ std::string percent_format(std::string_view fmt, const Value* items, std::size_t
       continue;
     }
     if (++i >= fmt.size()) value_error("incomplete format");
+    std::size_t after_percent = i;
     const Value* arg = nullptr;
     if (fmt[i] == '(') {
       if (!st.mapping) type_error("format requires a mapping");
@@ -410,47 +458,70 @@ std::string percent_format(std::string_view fmt, const Value* items, std::size_t
       if (!arg) raise("KeyError", string_repr(key));
     }
     Spec sp;
-    for (bool flag = true; flag && i < fmt.size(); i += flag) {
-      switch (fmt[i]) {
-        case '-': sp.align = '<'; break;
-        case '0': sp.fill = "0"; break;
-        case '#': sp.alt = true; break;
-        case '+':
-        case ' ':
-          if (sp.sign != '+') sp.sign = fmt[i];
-          break;
-        default: flag = false;
-      }
-    }
-    if (sp.fill == "0") {
-      if (sp.align == '<') sp.fill = " ";
-      else sp.align = '=';
-    }
-    auto read_number = [&](const char* too_big) -> int {
-      if (i < fmt.size() && fmt[i] == '*') {
-        ++i;
-        return field_size(int_arg(to_int(st.take())), too_big);
-      }
-      return read_decimal(fmt, i, too_big);
-    };
-    if (i < fmt.size() && ((fmt[i] >= '0' && fmt[i] <= '9') || fmt[i] == '*'))
-      sp.width = read_number("width too big");
-    if (i < fmt.size() && fmt[i] == '.') {
-      ++i;
-      sp.precision = read_number("precision too big");
-    }
-    while (i < fmt.size() && (fmt[i] == 'h' || fmt[i] == 'l' || fmt[i] == 'L')) ++i;
-    if (i >= fmt.size()) value_error("incomplete format");
-    if (fmt[i] == '%') {
+    char conv = read_conversion(fmt, i, sp, [&](const char* too_big) { return field_size(int_arg(to_int(st.take())), too_big); });
+    if (conv == '%' && i == after_percent) {  // "%%"; with flags or a width, '%' is an unsupported conversion
       out += '%';
       continue;
     }
-    const Value& value = arg ? *arg : st.take();
-    if (!append_simple(out, fmt[i], value, sp)) out += percent_one(fmt[i], value, sp);
+    append_conversion(out, conv, arg ? *arg : st.take(), sp);
   }
   if (st.next < st.count && !st.mapping)
     type_error("not all arguments converted during string formatting");
   return out;
+}
+
+// The text before each conversion, and the conversion; the last piece has conv 0.
+struct PercentFormat {
+  struct Piece {
+    std::string text;
+    char conv = 0;
+    Spec sp;
+  };
+  std::vector<Piece> pieces;
+};
+
+std::shared_ptr<const PercentFormat> compile_percent_format(std::string_view fmt) {
+  auto f = std::make_shared<PercentFormat>();
+  PercentFormat::Piece piece;
+  try {
+    for (std::size_t i = 0; i < fmt.size(); ++i) {
+      if (fmt[i] != '%') {
+        piece.text += fmt[i];
+        continue;
+      }
+      if (++i >= fmt.size() || fmt[i] == '(') return nullptr;  // incomplete; a mapping key
+      std::size_t after_percent = i;
+      bool star = false;
+      char conv = read_conversion(fmt, i, piece.sp, [&](const char*) {
+        star = true;
+        return 0;
+      });
+      if (star) return nullptr;
+      if (conv == '%' && i == after_percent) {
+        piece.text += '%';
+        piece.sp = Spec();
+        continue;
+      }
+      piece.conv = conv;
+      f->pieces.push_back(std::move(piece));
+      piece = PercentFormat::Piece();
+    }
+  } catch (const Error&) {
+    return nullptr;  // percent_format() raises it when the format is used
+  }
+  f->pieces.push_back(std::move(piece));
+  return f;
+}
+
+void percent_format_into(std::string& out, const PercentFormat& fmt, const Value* items, std::size_t count) {
+  PercentState st;
+  st.positional = items;
+  st.count = count;
+  for (const auto& piece : fmt.pieces) {
+    out += piece.text;
+    if (piece.conv) append_conversion(out, piece.conv, st.take(), piece.sp);
+  }
+  if (st.next < st.count) type_error("not all arguments converted during string formatting");
 }
 
 // ----- str.format -----

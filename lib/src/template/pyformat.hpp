@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,14 @@ namespace slap::tmpl {
 std::string percent_format(std::string_view fmt, const Value& args);
 // The same with the tuple's items given (`mapping`: the one argument, when it is a dict).
 std::string percent_format(std::string_view fmt, const Value* items, std::size_t count, const Dict* mapping);
+
+// A printf-style format parsed once (a template's constant 'fmt' in 'fmt' % (a, b)). Null
+// when the format has a mapping key or a '*', or does not parse: percent_format() then
+// formats it each time, and raises as Python does.
+struct PercentFormat;
+std::shared_ptr<const PercentFormat> compile_percent_format(std::string_view fmt);
+// percent_format(fmt, items, count, nullptr), with fmt compiled, appended to `out`.
+void percent_format_into(std::string& out, const PercentFormat& fmt, const Value* items, std::size_t count);
 
 // format(value, spec).
 std::string format_value(const Value& v, std::string_view spec);
