@@ -82,9 +82,12 @@ struct CallArgs {
   void seal();
 };
 
+struct StrFormat;
 struct CallExpr : Expr {
   ExprPtr callee;
   CallArgs args;
+  // 'fmt'.format(...) with a constant fmt: fmt parsed once (pyformat.hpp), or null.
+  std::shared_ptr<const StrFormat> format;
   CallExpr(Pos p, ExprPtr c) : Expr(ExprKind::call, p), callee(std::move(c)) {}
 };
 

@@ -162,7 +162,28 @@ Value Interp::call_attr(const Value& obj, const GetattrExpr& g, const CallArgs& 
   return call(fn, *pooled);
 }
 
+bool Interp::print_format(const CallExpr& c, const ScopePtr& scope) {
+  if (!c.format || autoescape) return false;
+  PooledArgs pooled(*this);
+  eval_args(c.args, scope, *pooled);
+  std::size_t size = out->size();
+  try {
+    str_format_into(*out, *c.format, *pooled);
+  } catch (...) {
+    out->resize(size);  // nothing of a failed format is output
+    throw;
+  }
+  return true;
+}
+
 Value Interp::eval_call(const CallExpr& c, const ScopePtr& scope) {
+  if (c.format) {  // 'fmt'.format(...) with fmt compiled
+    PooledArgs pooled(*this);
+    eval_args(c.args, scope, *pooled);
+    std::string text;
+    str_format_into(text, *c.format, *pooled);
+    return Value(std::move(text));
+  }
   // obj.method(...) on built-in values skips creating a bound method.
   if (c.callee->kind == ExprKind::getattr) {
     const auto& g = static_cast<const GetattrExpr&>(*c.callee);

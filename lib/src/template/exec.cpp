@@ -83,7 +83,9 @@ bool Interp::print_call(const CallExpr& c, const ScopePtr& scope) {
 }
 
 void Interp::exec_output(const OutputStmt& s, const ScopePtr& scope) {
-  if (s.expr->kind == ExprKind::call && print_call(static_cast<const CallExpr&>(*s.expr), scope)) return;
+  if (s.expr->kind == ExprKind::call && (print_format(static_cast<const CallExpr&>(*s.expr), scope) ||
+                                         print_call(static_cast<const CallExpr&>(*s.expr), scope)))
+    return;
   if (s.expr->kind == ExprKind::binary && print_format(static_cast<const BinaryExpr&>(*s.expr), scope)) return;
   Value scratch;
   const Value& v = eval_ref(*s.expr, scope, scratch);  // {{ name }} prints without a copy

@@ -240,6 +240,8 @@ class Interp {
   // {{ 'fmt' % (a, b) }} with fmt compiled, written straight to the output (false: not
   // such an expression, or escaped output).
   bool print_format(const BinaryExpr& b, const ScopePtr& scope);
+  // {{ 'fmt'.format(...) }} with fmt compiled, the same way.
+  bool print_format(const CallExpr& c, const ScopePtr& scope);
   // The items of `b`'s tuple, evaluated into `items` (checked under StrictUndefined).
   void eval_format_items(const BinaryExpr& b, const ScopePtr& scope, std::vector<Value>& items);
   Value eval_literal(const SequenceExpr& e, const ScopePtr& scope);

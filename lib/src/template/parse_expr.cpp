@@ -336,6 +336,13 @@ ExprPtr Parser::parse_call(ExprPtr node) {
   Pos p = here();
   auto call = std::make_unique<CallExpr>(p, std::move(node));
   call->args = parse_call_args();
+  if (call->callee->kind == ExprKind::getattr) {
+    const auto& g = static_cast<const GetattrExpr&>(*call->callee);
+    if (g.attr == "format" && g.object->kind == ExprKind::constant) {
+      const Value& fmt = static_cast<const ConstExpr&>(*g.object).value;
+      if (fmt.is_string() && !fmt.is_markup()) call->format = compile_str_format(fmt.as_string());
+    }
+  }
   return call;
 }
 

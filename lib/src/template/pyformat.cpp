@@ -1,5 +1,6 @@
 #include "pyformat.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -628,6 +629,102 @@ std::string format_fields(std::string_view fmt, const Args& args, const FieldSte
 }
 
 }  // namespace
+
+// The text before each field, and the field: an argument (auto-numbered, by position or
+// by name), its conversion and its spec; the last piece has no field.
+struct StrFormat {
+  struct Piece {
+    std::string text;
+    enum class Field : std::uint8_t { none, automatic, index, keyword } field = Field::none;
+    std::size_t index = 0;
+    std::string keyword;
+    char conversion = 0;  // 's', 'r', 'a' or none
+    std::string spec;
+  };
+  std::vector<Piece> pieces;
+};
+
+std::shared_ptr<const StrFormat> compile_str_format(std::string_view fmt) {
+  auto f = std::make_shared<StrFormat>();
+  StrFormat::Piece piece;
+  int numbering = 0;  // 1: automatic, 2: manual; a switch is left to format_method, which raises
+  for (std::size_t i = 0; i < fmt.size(); ++i) {
+    char c = fmt[i];
+    if (c == '}' || (c == '{' && i + 1 < fmt.size() && fmt[i + 1] == '{')) {
+      if (i + 1 >= fmt.size() || fmt[i + 1] != c) return nullptr;  // a single '}'
+      piece.text += c;
+      ++i;
+      continue;
+    }
+    if (c != '{') {
+      piece.text += c;
+      continue;
+    }
+    std::size_t close = fmt.find('}', i);
+    if (close == std::string_view::npos) return nullptr;
+    std::string_view field = fmt.substr(i + 1, close - i - 1);
+    if (field.find('{') != std::string_view::npos) return nullptr;  // a nested field
+    std::size_t cut = field.find_first_of("!:");
+    std::string_view name = field.substr(0, cut), rest = cut == std::string_view::npos ? "" : field.substr(cut);
+    if (name.find_first_of("[.") != std::string_view::npos) return nullptr;  // attribute or item steps
+    if (name.empty()) {
+      piece.field = StrFormat::Piece::Field::automatic;
+    } else if (std::all_of(name.begin(), name.end(), [](char d) { return d >= '0' && d <= '9'; })) {
+      if (name.size() > 9) return nullptr;
+      piece.field = StrFormat::Piece::Field::index;
+      piece.index = static_cast<std::size_t>(std::stoul(std::string(name)));
+    } else if (!std::isdigit(static_cast<unsigned char>(name[0]))) {
+      piece.field = StrFormat::Piece::Field::keyword;
+      piece.keyword = std::string(name);
+    } else {
+      return nullptr;
+    }
+    int mode = piece.field == StrFormat::Piece::Field::automatic ? 1 : piece.field == StrFormat::Piece::Field::index ? 2 : 0;
+    if (mode && numbering && numbering != mode) return nullptr;
+    if (mode) numbering = mode;
+    if (!rest.empty() && rest[0] == '!') {
+      if (rest.size() < 2 || (rest[1] != 's' && rest[1] != 'r' && rest[1] != 'a')) return nullptr;
+      piece.conversion = rest[1];
+      rest.remove_prefix(2);
+    }
+    if (!rest.empty()) {
+      if (rest[0] != ':') return nullptr;
+      piece.spec = std::string(rest.substr(1));
+    }
+    f->pieces.push_back(std::move(piece));
+    piece = StrFormat::Piece();
+    i = close;
+  }
+  f->pieces.push_back(std::move(piece));
+  return f;
+}
+
+void str_format_into(std::string& out, const StrFormat& fmt, const Args& args) {
+  std::size_t auto_index = 0;
+  for (const auto& piece : fmt.pieces) {
+    out += piece.text;
+    if (piece.field == StrFormat::Piece::Field::none) continue;
+    const Value* v;
+    if (piece.field == StrFormat::Piece::Field::keyword) {
+      v = args.keyword(piece.keyword);
+      if (!v) raise("KeyError", string_repr(piece.keyword));
+    } else {
+      std::size_t idx = piece.field == StrFormat::Piece::Field::index ? piece.index : auto_index++;
+      if (idx >= args.positional.size())
+        raise("IndexError", "Replacement index " + std::to_string(idx) + " out of range for positional args tuple");
+      v = &args.positional[idx];
+    }
+    if (piece.conversion) {
+      Value converted(piece.conversion == 's' ? v->str() : v->repr());
+      if (piece.spec.empty()) append_str(out, converted);
+      else out += format_value(converted, piece.spec);
+    } else if (piece.spec.empty()) {
+      append_str(out, *v);  // format(v, '') is str(v)
+    } else {
+      out += format_value(*v, piece.spec);
+    }
+  }
+}
 
 std::string format_method(std::string_view fmt, const Args& args, const FieldStep& step) {
   std::size_t auto_index = 0;

@@ -25,6 +25,15 @@ std::shared_ptr<const PercentFormat> compile_percent_format(std::string_view fmt
 // percent_format(fmt, items, count, nullptr), with fmt compiled, appended to `out`.
 void percent_format_into(std::string& out, const PercentFormat& fmt, const Value* items, std::size_t count);
 
+// A str.format() string parsed once (a template's constant 'fmt' in 'fmt'.format(...)):
+// fields that name an argument (automatic, by position or by keyword), with a conversion
+// and a spec that holds no field. Null for any other format: format_method() then formats
+// it each time, and raises as Python does.
+struct StrFormat;
+std::shared_ptr<const StrFormat> compile_str_format(std::string_view fmt);
+// fmt.format(*args, **kwargs), with fmt compiled, appended to `out`.
+void str_format_into(std::string& out, const StrFormat& fmt, const Args& args);
+
 // format(value, spec).
 std::string format_value(const Value& v, std::string_view spec);
 
