@@ -101,12 +101,26 @@ Value sf_dictsort(Interp& in, const Value& v, const Args& args) {
                      SLAP_PARAMS({"case_sensitive", Value(false)}, {"by", Value("key")}, {"reverse", Value(false)}), 0);
   std::string by = a[1].str();
   if (by != "key" && by != "value") raise("FilterArgumentError", "You can only sort by either \"key\" or \"value\"");
+  bool fold = !in.truth(a[0]);
+  if (v.is_dict()) {  // the entries sorted where they are; a pair made for each once, in order
+    const auto& entries = v.as_dict().entries();
+    std::vector<Value> keys;
+    keys.reserve(entries.size());
+    for (const auto& e : entries) {
+      const Value& k = by == "key" ? e.key : e.value;
+      keys.push_back(fold ? fold_case(k) : k);
+    }
+    std::vector<std::size_t> order = sort_order(keys, in.truth(a[2]));
+    std::vector<Value> pairs;
+    pairs.reserve(entries.size());
+    for (std::size_t i : order) pairs.push_back(Value::pair(entries[i].key, entries[i].value));
+    return Value::list(std::move(pairs));
+  }
   Value items = in.getattr(v, "items");
   Args none;
   std::vector<Value> pairs = in.iterate(in.call(items, none));
   std::vector<Value> keys;
   keys.reserve(pairs.size());
-  bool fold = !in.truth(a[0]);
   for (const auto& p : pairs) {
     const Value& k = p.items()[by == "key" ? 0 : 1];
     keys.push_back(fold ? fold_case(k) : k);
