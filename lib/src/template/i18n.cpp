@@ -282,63 +282,56 @@ void Parser::parse_trans(Body& into) {
 
 namespace {
 
-void expect_arguments(const Args& args, const char* function, std::size_t count, bool keywords) {
-  if (args.positional.size() != count)
-    type_error(std::string(function) + "() takes " + std::to_string(count) + " positional argument" +
-               (count == 1 ? "" : "s") + " but " + std::to_string(args.positional.size()) + (args.positional.size() == 1 ? " was" : " were") +
-               " given");
+// Python's TypeError for a call of `function(self_or_context, *params)` with the wrong
+// arguments.
+void expect_arguments(const Args& args, const std::string& function, const std::vector<std::string>& params,
+                      bool keywords) {
+  std::size_t given = args.positional.size(), count = params.size();
+  if (given > count)
+    type_error(function + "() takes " + std::to_string(count + 1) + " positional arguments but " +
+               std::to_string(given + 1) + " were given");
+  if (given < count) {
+    std::string names;
+    for (std::size_t i = given; i < count; ++i)
+      names += (i == given ? "" : count - given == 2 ? " and " : i + 1 == count ? ", and " : ", ") + string_repr(params[i]);
+    type_error(function + "() missing " + std::to_string(count - given) + " required positional argument" +
+               (count - given == 1 ? "" : "s") + ": " + names);
+  }
   if (!keywords && !args.keywords.empty())
-    type_error(std::string(function) + "() got an unexpected keyword argument " + string_repr(args.keywords.front().first));
+    type_error(function + "() got an unexpected keyword argument " + string_repr(args.keywords.front().first));
 }
 
-// NullTranslations: the message itself; of two, the singular when n == 1.
-Value untranslated(Interp& in, const Args& args, std::size_t message, bool plural) {
-  if (!plural) return args.positional[message];
-  return in.equal(args.positional[message + 2], Value(1)) ? args.positional[message] : args.positional[message + 1];
-}
+// gettext(message), ngettext(singular, plural, n), pgettext(context, message),
+// npgettext(context, singular, plural, n).
+struct GettextFunction {
+  const char* name;
+  bool context, plural;
+  std::vector<std::string> params, newstyle_params;  // as NullTranslations and Jinja2's wrappers name them
+};
+const GettextFunction gettext_functions[] = {
+    {"gettext", false, false, {"message"}, {"__string"}},
+    {"ngettext", false, true, {"msgid1", "msgid2", "n"}, {"__singular", "__plural", "__num"}},
+    {"pgettext", true, false, {"context", "message"}, {"__string_ctx", "__string"}},
+    {"npgettext", true, true, {"context", "msgid1", "msgid2", "n"}, {"__string_ctx", "__singular", "__plural", "__num"}}};
 
-// The new-style wrappers: the text as Markup under autoescape, formatted with the keyword
-// arguments (and `num` / `context` unless given).
-Value newstyle(Interp& in, const Args& args, Value text, std::initializer_list<std::pair<const char*, std::size_t>> defaults) {
+// The function `f` of the null translations: the message itself; of two, the singular when
+// n == 1. New style (Jinja2's _make_new_gettext and its kin): the text as Markup under
+// autoescape, formatted with the keyword arguments, plus `context` and `num` unless given.
+Value null_gettext(Interp& in, const Args& args, const GettextFunction& f, bool newstyle) {
+  std::size_t message = f.context ? 1 : 0;
+  if (newstyle)
+    expect_arguments(args, "_make_new_" + std::string(f.name) + ".<locals>." + f.name, f.newstyle_params, true);
+  else
+    expect_arguments(args, "NullTranslations." + std::string(f.name), f.params, false);
+  Value text = !f.plural || in.equal(args.positional[message + 2], Value(1)) ? args.positional[message]
+                                                                              : args.positional[message + 1];
+  if (!newstyle) return text;
   Dict variables;
   for (const auto& [name, value] : args.keywords) variables.set(Value(name), value);
-  for (const auto& [name, at] : defaults)
-    if (!variables.contains(Value(name))) variables.set(Value(name), args.positional[at]);
+  if (f.context && !variables.contains(Value("context"))) variables.set(Value("context"), args.positional[0]);
+  if (f.plural && !variables.contains(Value("num"))) variables.set(Value("num"), args.positional[message + 2]);
   if (in.eval_autoescape && !text.is_markup()) text = Value::markup(in.to_str(text));
   return binary(BinaryOp::mod, text, Value::dict(std::move(variables)));
-}
-
-Value old_gettext(Interp& in, Args& a) {
-  expect_arguments(a, "NullTranslations.gettext", 1, false);
-  return untranslated(in, a, 0, false);
-}
-Value old_ngettext(Interp& in, Args& a) {
-  expect_arguments(a, "NullTranslations.ngettext", 3, false);
-  return untranslated(in, a, 0, true);
-}
-Value old_pgettext(Interp& in, Args& a) {
-  expect_arguments(a, "NullTranslations.pgettext", 2, false);
-  return untranslated(in, a, 1, false);
-}
-Value old_npgettext(Interp& in, Args& a) {
-  expect_arguments(a, "NullTranslations.npgettext", 4, false);
-  return untranslated(in, a, 1, true);
-}
-Value new_gettext(Interp& in, Args& a) {
-  expect_arguments(a, "gettext", 1, true);
-  return newstyle(in, a, untranslated(in, a, 0, false), {});
-}
-Value new_ngettext(Interp& in, Args& a) {
-  expect_arguments(a, "ngettext", 3, true);
-  return newstyle(in, a, untranslated(in, a, 0, true), {{"num", 2}});
-}
-Value new_pgettext(Interp& in, Args& a) {
-  expect_arguments(a, "pgettext", 2, true);
-  return newstyle(in, a, untranslated(in, a, 1, false), {{"context", 0}});
-}
-Value new_npgettext(Interp& in, Args& a) {
-  expect_arguments(a, "npgettext", 4, true);
-  return newstyle(in, a, untranslated(in, a, 1, true), {{"context", 0}, {"num", 3}});
 }
 
 }  // namespace
@@ -354,11 +347,9 @@ Dict with_i18n_globals(const Dict& globals, Options::I18n mode) {
           return in.call(callee, args);
         }));
   if (mode == Options::I18n::on) return g;
-  bool nw = mode == Options::I18n::newstyle;
-  g.set(Value("gettext"), builtin("gettext", nw ? new_gettext : old_gettext));
-  g.set(Value("ngettext"), builtin("ngettext", nw ? new_ngettext : old_ngettext));
-  g.set(Value("pgettext"), builtin("pgettext", nw ? new_pgettext : old_pgettext));
-  g.set(Value("npgettext"), builtin("npgettext", nw ? new_npgettext : old_npgettext));
+  bool newstyle = mode == Options::I18n::newstyle;
+  for (const auto& f : gettext_functions)
+    g.set(Value(f.name), builtin(f.name, [&f, newstyle](Interp& in, Args& args) { return null_gettext(in, args, f, newstyle); }));
   return g;
 }
 
