@@ -270,13 +270,13 @@ class Value {
     }
   }
   // Construct u_ from o's payload (tag_ already set); destroy() ends the payload.
-  void copy_from(const Value& o);
+  [[gnu::hot]] void copy_from(const Value& o);
   void move_from(Value&& o) noexcept;
   // Ends a payload that is not a scalar or a string. The last reference to a container
   // does not destroy its items recursively: they are destroyed one after the other, so a
   // list nested a million deep (a template can build one) cannot overflow the stack.
-  void destroy() noexcept;
-  void release() noexcept;  // destroy()'s work on this payload alone
+  [[gnu::hot]] void destroy() noexcept;
+  [[gnu::hot]] void release() noexcept;  // destroy()'s work on this payload alone
   bool sole_container() const noexcept;
   [[noreturn]] static void wrong_type();
 
@@ -315,7 +315,7 @@ class Dict {
 
  private:
   std::size_t locate(const Value& key, std::size_t hash) const;
-  std::size_t locate_str(std::string_view key, std::size_t hash) const;
+  [[gnu::hot]] std::size_t locate_str(std::string_view key, std::size_t hash) const;
   void rebuild_index();
   std::vector<Entry> entries_;
   std::vector<std::uint32_t> index_;  // open addressing over entries_ (+1; 0 = free); empty when small

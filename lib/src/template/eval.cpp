@@ -162,28 +162,32 @@ Value Interp::call_attr(const Value& obj, const GetattrExpr& g, const CallArgs& 
   return call(fn, *pooled);
 }
 
-bool Interp::print_format(const CallExpr& c, const ScopePtr& scope) {
-  if (!c.format || autoescape) return false;
+void Interp::format_call(const CallExpr& c, const ScopePtr& scope, std::string& to) {
   PooledArgs pooled(*this);
   eval_args(c.args, scope, *pooled);
-  std::size_t size = out->size();
+  std::size_t size = to.size();
   try {
-    str_format_into(*out, *c.format, *pooled);
+    str_format_into(to, *c.format, *pooled);
   } catch (...) {
-    out->resize(size);  // nothing of a failed format is output
+    to.resize(size);  // nothing of a failed format is left
     throw;
   }
+}
+
+bool Interp::print_format(const CallExpr& c, const ScopePtr& scope) {
+  if (!c.format || autoescape) return false;
+  format_call(c, scope, *out);
   return true;
 }
 
+Value Interp::formatted_call(const CallExpr& c, const ScopePtr& scope) {
+  std::string text;
+  format_call(c, scope, text);
+  return Value(std::move(text));
+}
+
 Value Interp::eval_call(const CallExpr& c, const ScopePtr& scope) {
-  if (c.format) {  // 'fmt'.format(...) with fmt compiled
-    PooledArgs pooled(*this);
-    eval_args(c.args, scope, *pooled);
-    std::string text;
-    str_format_into(text, *c.format, *pooled);
-    return Value(std::move(text));
-  }
+  if (c.format) return formatted_call(c, scope);  // 'fmt'.format(...) with fmt compiled
   // obj.method(...) on built-in values skips creating a bound method.
   if (c.callee->kind == ExprKind::getattr) {
     const auto& g = static_cast<const GetattrExpr&>(*c.callee);

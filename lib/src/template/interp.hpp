@@ -132,15 +132,15 @@ class Interp {
 
   void render(const std::shared_ptr<const TemplateData>& t, Dict base, std::string& output);
 
-  Flow exec(const Body& body, const ScopePtr& scope);
-  Value eval(const Expr& e, const ScopePtr& scope);
+  [[gnu::hot]] Flow exec(const Body& body, const ScopePtr& scope);
+  [[gnu::hot]] Value eval(const Expr& e, const ScopePtr& scope);
   // Lambdas, comprehensions and set displays (Python mode; python_eval.cpp).
   Value eval_python_node(const Expr& e, const ScopePtr& scope);
   Args eval_args(const CallArgs& a, const ScopePtr& scope);
   void eval_args(const CallArgs& a, const ScopePtr& scope, Args& into);
   Value eval_filter(const FilterExpr& f, const Value& subject, const ScopePtr& scope);
   // f's function on `subject` with arguments already evaluated.
-  Value apply_filter(const FilterExpr& f, const Value& subject, const Args& args, const ScopePtr& scope);
+  [[gnu::hot]] Value apply_filter(const FilterExpr& f, const Value& subject, const Args& args, const ScopePtr& scope);
   void assign(const Target& t, Value v, Scope& scope);
 
   // Operations whose behaviour depends on the undefined policy.
@@ -148,7 +148,7 @@ class Interp {
   void use(const Value& v) const {
     if (strict && v.is_undefined() && !v.is_lenient_undefined()) raise_undefined(v);
   }
-  void append_text(std::string& to, const Value& v) const;
+  [[gnu::hot]] void append_text(std::string& to, const Value& v) const;
   std::string to_str(const Value& v) const;
   bool truth(const Value& v) const;
   std::vector<Value> iterate(const Value& v) const;
@@ -170,7 +170,7 @@ class Interp {
   // obj.name when it is a dict key or a named tuple's field (not a method), else nullptr.
   const Value* attr_ref(const Value& obj, const GetattrExpr& g) const;
   // eval() that avoids copying a variable's value: the result is `*found` or `scratch`.
-  const Value& eval_ref(const Expr& e, const ScopePtr& scope, Value& scratch);
+  [[gnu::hot]] const Value& eval_ref(const Expr& e, const ScopePtr& scope, Value& scratch);
   // eval(), where an attribute (x.name) is read by reference and copied once, with no
   // temporary (arguments, the items of 'fmt' % (a, b)).
   Value eval_copy(const Expr& e, const ScopePtr& scope) {
@@ -185,7 +185,7 @@ class Interp {
     return find_variable(n.sym, n.name, n.hash, scope);
   }
   // hash: of name; name: the symbol's.
-  const Value* find_variable(Symbol s, std::string_view name, std::size_t hash, const Scope& scope) const;
+  [[gnu::hot]] const Value* find_variable(Symbol s, std::string_view name, std::size_t hash, const Scope& scope) const;
   Value undefined_name(std::string_view name) const;
 
   // Templates named in import/include, through Environment::loader (parsed once per render).
@@ -226,22 +226,26 @@ class Interp {
   ~Interp();
 
  private:
-  Flow exec_stmt(const Stmt& s, const ScopePtr& scope);
+  [[gnu::hot]] Flow exec_stmt(const Stmt& s, const ScopePtr& scope);
   Flow exec_for(const ForStmt& s, const ScopePtr& scope);
   void exec_import(const ImportStmt& s, const ScopePtr& scope);
   void exec_include(const IncludeStmt& s, const ScopePtr& scope);
-  Value eval_call(const CallExpr& c, const ScopePtr& scope);
+  [[gnu::hot]] Value eval_call(const CallExpr& c, const ScopePtr& scope);
   static bool is_definedness(const TestExpr& t);
   bool test_attribute(const TestExpr& t, const ScopePtr& scope);
   Value eval_compare(const CompareExpr& c, const ScopePtr& scope);
   Value eval_binary(const BinaryExpr& b, const ScopePtr& scope);
-  void exec_output(const OutputStmt& s, const ScopePtr& scope);
+  [[gnu::hot]] void exec_output(const OutputStmt& s, const ScopePtr& scope);
   bool print_call(const CallExpr& c, const ScopePtr& scope);
   // {{ 'fmt' % (a, b) }} with fmt compiled, written straight to the output (false: not
   // such an expression, or escaped output).
   bool print_format(const BinaryExpr& b, const ScopePtr& scope);
   // {{ 'fmt'.format(...) }} with fmt compiled, the same way.
   bool print_format(const CallExpr& c, const ScopePtr& scope);
+  // 'fmt'.format(...) with fmt compiled: appended to `to` (nothing when it fails), or as a
+  // value. Out of line: eval_call stays as small as it was for the other calls.
+  [[gnu::noinline]] void format_call(const CallExpr& c, const ScopePtr& scope, std::string& to);
+  [[gnu::noinline]] Value formatted_call(const CallExpr& c, const ScopePtr& scope);
   // The items of `b`'s tuple, evaluated into `items` (checked under StrictUndefined).
   void eval_format_items(const BinaryExpr& b, const ScopePtr& scope, std::vector<Value>& items);
   Value eval_literal(const SequenceExpr& e, const ScopePtr& scope);
