@@ -81,11 +81,12 @@ Status apply_option(tmpl::Options& o, const std::string& kv) {
                                                                      {"on", tmpl::Options::I18n::on},
                                                                      {"null", tmpl::Options::I18n::null},
                                                                      {"newstyle", tmpl::Options::I18n::newstyle}};
-  for (const auto& [name, mode] : i18n_modes)
-    if (key == "i18n" && value == name) {
-      o.i18n = mode;
-      return {};
-    }
+  if (key == "i18n")
+    for (const auto& [name, mode] : i18n_modes)
+      if (value == name) {
+        o.i18n = mode;
+        return {};
+      }
   if (key == "urlize.extra_schemes") {
     o.urlize_extra_schemes.clear();
     for (const auto& scheme : str::split(value, ","))

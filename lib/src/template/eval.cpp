@@ -162,16 +162,26 @@ Value Interp::call_attr(const Value& obj, const GetattrExpr& g, const CallArgs& 
   return call(fn, *pooled);
 }
 
+namespace {
+
+// write(to), where a failure leaves `to` as it was: nothing of a failed format is output.
+template <class Write>
+void write_whole(std::string& to, Write&& write) {
+  std::size_t size = to.size();
+  try {
+    write(to);
+  } catch (...) {
+    to.resize(size);
+    throw;
+  }
+}
+
+}  // namespace
+
 void Interp::format_call(const CallExpr& c, const ScopePtr& scope, std::string& to) {
   PooledArgs pooled(*this);
   eval_args(c.args, scope, *pooled);
-  std::size_t size = to.size();
-  try {
-    str_format_into(to, *c.format, *pooled);
-  } catch (...) {
-    to.resize(size);  // nothing of a failed format is left
-    throw;
-  }
+  write_whole(to, [&](std::string& s) { str_format_into(s, *c.format, *pooled); });
 }
 
 bool Interp::print_format(const CallExpr& c, const ScopePtr& scope) {
@@ -269,28 +279,23 @@ void Interp::eval_format_items(const BinaryExpr& b, const ScopePtr& scope, std::
     for (const auto& item : items) use(item);
 }
 
-bool Interp::print_format(const BinaryExpr& b, const ScopePtr& scope) {
-  if (!b.format || autoescape) return false;
+void Interp::format_percent(const BinaryExpr& b, const ScopePtr& scope, std::string& to) {
   PooledArgs pooled(*this);
   auto& items = (*pooled).positional;
   eval_format_items(b, scope, items);
-  std::size_t size = out->size();
-  try {
-    percent_format_into(*out, *b.format, items.data(), items.size());
-  } catch (...) {
-    out->resize(size);  // nothing of a failed format is output
-    throw;
-  }
+  write_whole(to, [&](std::string& s) { percent_format_into(s, *b.format, items.data(), items.size()); });
+}
+
+bool Interp::print_format(const BinaryExpr& b, const ScopePtr& scope) {
+  if (!b.format || autoescape) return false;
+  format_percent(b, scope, *out);
   return true;
 }
 
 Value Interp::eval_binary(const BinaryExpr& b, const ScopePtr& scope) {
-  if (b.format) {
-    PooledArgs pooled(*this);
-    auto& items = (*pooled).positional;
-    eval_format_items(b, scope, items);
+  if (b.format) {  // 'fmt' % (a, b) with fmt compiled
     std::string text;
-    percent_format_into(text, *b.format, items.data(), items.size());
+    format_percent(b, scope, text);
     return Value(std::move(text));
   }
   Value l = eval(*b.left, scope);

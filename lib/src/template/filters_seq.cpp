@@ -101,32 +101,28 @@ Value sf_dictsort(Interp& in, const Value& v, const Args& args) {
                      SLAP_PARAMS({"case_sensitive", Value(false)}, {"by", Value("key")}, {"reverse", Value(false)}), 0);
   std::string by = a[1].str();
   if (by != "key" && by != "value") raise("FilterArgumentError", "You can only sort by either \"key\" or \"value\"");
-  bool fold = !in.truth(a[0]);
-  if (v.is_dict()) {  // the entries sorted where they are; a pair made for each once, in order
-    const auto& entries = v.as_dict().entries();
-    std::vector<Value> keys;
-    keys.reserve(entries.size());
-    for (const auto& e : entries) {
-      const Value& k = by == "key" ? e.key : e.value;
-      keys.push_back(fold ? fold_case(k) : k);
-    }
-    std::vector<std::size_t> order = sort_order(keys, in.truth(a[2]));
-    std::vector<Value> pairs;
-    pairs.reserve(entries.size());
-    for (std::size_t i : order) pairs.push_back(Value::pair(entries[i].key, entries[i].value));
-    return Value::list(std::move(pairs));
+  bool fold = !in.truth(a[0]), by_key = by == "key";
+  // A dict's entries are read where they are, and a pair made for each once, in order;
+  // another mapping's items() are sorted.
+  const std::vector<Dict::Entry>* entries = v.is_dict() ? &v.as_dict().entries() : nullptr;
+  std::vector<Value> pairs;
+  if (!entries) {
+    Value items = in.getattr(v, "items");
+    Args none;
+    pairs = in.iterate(in.call(items, none));
   }
-  Value items = in.getattr(v, "items");
-  Args none;
-  std::vector<Value> pairs = in.iterate(in.call(items, none));
+  std::size_t n = entries ? entries->size() : pairs.size();
   std::vector<Value> keys;
-  keys.reserve(pairs.size());
-  for (const auto& p : pairs) {
-    const Value& k = p.items()[by == "key" ? 0 : 1];
+  keys.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Value& k = entries ? (by_key ? (*entries)[i].key : (*entries)[i].value) : pairs[i].items()[by_key ? 0 : 1];
     keys.push_back(fold ? fold_case(k) : k);
   }
-  sort_by_keys(pairs, keys, in.truth(a[2]));
-  return Value::list(std::move(pairs));
+  std::vector<Value> sorted;
+  sorted.reserve(n);
+  for (std::size_t i : sort_order(keys, in.truth(a[2])))
+    sorted.push_back(entries ? Value::pair((*entries)[i].key, (*entries)[i].value) : std::move(pairs[i]));
+  return Value::list(std::move(sorted));
 }
 
 // The key of `item` for sort/unique/min/max: its attribute, lowercased unless case_sensitive.

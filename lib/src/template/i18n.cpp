@@ -56,19 +56,6 @@ std::string trim_whitespace(std::string_view s) {
   return out;
 }
 
-std::string replace_all(std::string_view s, std::string_view from, std::string_view to) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size();) {
-    if (s.substr(i, from.size()) == from) {
-      out += to;
-      i += from.size();
-    } else {
-      out += s[i++];
-    }
-  }
-  return out;
-}
-
 Target name_target(Pos p, std::string name) {
   Target t;
   t.pos = p;
@@ -103,7 +90,7 @@ std::string Parser::parse_trans_text(std::vector<std::string>& names, bool allow
   while (true) {
     const Token& t = cur();
     if (t.type == Tok::data) {
-      text += replace_all(t.text, "%", "%%");
+      text += str::replace_all(t.text, "%", "%%");
       advance();
     } else if (t.type == Tok::var_begin) {
       advance();
@@ -237,8 +224,8 @@ void Parser::parse_trans(Body& into) {
   // Jinja2's _make_node.
   bool newstyle = options->i18n == Options::I18n::newstyle;
   if (referenced.empty() && !newstyle) {  // no variables in the text: no escaping of %
-    singular = replace_all(singular, "%%", "%");
-    if (plural) *plural = replace_all(*plural, "%%", "%");
+    singular = str::replace_all(singular, "%%", "%");
+    if (plural) *plural = str::replace_all(*plural, "%%", "%");
   }
   std::string function = "gettext";
   auto call = std::make_unique<CallExpr>(p, nullptr);

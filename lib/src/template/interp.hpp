@@ -246,6 +246,8 @@ class Interp {
   // value. Out of line: eval_call stays as small as it was for the other calls.
   [[gnu::noinline]] void format_call(const CallExpr& c, const ScopePtr& scope, std::string& to);
   [[gnu::noinline]] Value formatted_call(const CallExpr& c, const ScopePtr& scope);
+  // 'fmt' % (a, b) with fmt compiled, appended to `to` (nothing when it fails).
+  void format_percent(const BinaryExpr& b, const ScopePtr& scope, std::string& to);
   // The items of `b`'s tuple, evaluated into `items` (checked under StrictUndefined).
   void eval_format_items(const BinaryExpr& b, const ScopePtr& scope, std::vector<Value>& items);
   Value eval_literal(const SequenceExpr& e, const ScopePtr& scope);

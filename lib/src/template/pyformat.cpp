@@ -529,6 +529,26 @@ void percent_format_into(std::string& out, const PercentFormat& fmt, const Value
 
 namespace {
 
+// The argument a field names: by position (IndexError past the last) or by keyword
+// (KeyError when not given).
+const Value& positional_field(const Args& args, std::size_t idx) {
+  if (idx >= args.positional.size())
+    raise("IndexError", "Replacement index " + std::to_string(idx) + " out of range for positional args tuple");
+  return args.positional[idx];
+}
+const Value& keyword_field(const Args& args, std::string_view name) {
+  const Value* found = args.keyword(name);
+  if (!found) raise("KeyError", string_repr(name));
+  return *found;
+}
+
+// A field's value after its conversion ('s' or 'r'/'a'), and formatted by its spec into `out`.
+Value convert_field(const Value& v, char conversion) { return Value(conversion == 's' ? v.str() : v.repr()); }
+void append_field(std::string& out, const Value& v, std::string_view spec) {
+  if (spec.empty()) append_str(out, v);  // format(v, '') is str(v)
+  else out += format_value(v, spec);
+}
+
 // The value of field `name`: a reference into `args` when the name has no attribute or
 // item steps, else `scratch`.
 const Value& format_field(std::string_view name, const Args& args, std::size_t& auto_index, int& numbering,
@@ -542,13 +562,9 @@ const Value& format_field(std::string_view name, const Args& args, std::size_t& 
       value_error("cannot switch from " + std::string(mode == 1 ? "manual field specification to automatic" : "automatic field numbering to manual") +
                   " field " + (mode == 1 ? "numbering" : "specification"));
     numbering = mode;
-    std::size_t idx = head.empty() ? auto_index++ : static_cast<std::size_t>(std::stoul(std::string(head)));
-    if (idx >= args.positional.size())
-      raise("IndexError", "Replacement index " + std::to_string(idx) + " out of range for positional args tuple");
-    found = &args.positional[idx];
+    found = &positional_field(args, head.empty() ? auto_index++ : static_cast<std::size_t>(std::stoul(std::string(head))));
   } else {
-    found = args.keyword(head);
-    if (!found) raise("KeyError", string_repr(head));
+    found = &keyword_field(args, head);
   }
   if (end == std::string_view::npos) return *found;
   Value& obj = scratch;
@@ -615,15 +631,13 @@ std::string format_fields(std::string_view fmt, const Args& args, const FieldSte
       if (rest.size() < 2) value_error("end of string while looking for conversion specifier");
       char conv = rest[1];
       if (conv != 'r' && conv != 's' && conv != 'a') value_error(std::string("Unknown conversion specifier ") + conv);
-      Value converted(conv == 's' ? v->str() : v->repr());
-      scratch = std::move(converted);
+      scratch = convert_field(*v, conv);
       v = &scratch;
       rest.remove_prefix(2);
     }
     std::string spec;
     if (!rest.empty() && rest[0] == ':') spec = format_fields(rest.substr(1), args, step, auto_index, numbering);
-    if (spec.empty()) append_str(out, *v);  // format(v, '') is str(v)
-    else out += format_value(*v, spec);
+    append_field(out, *v, spec);
   }
   return out;
 }
@@ -704,25 +718,10 @@ void str_format_into(std::string& out, const StrFormat& fmt, const Args& args) {
   for (const auto& piece : fmt.pieces) {
     out += piece.text;
     if (piece.field == StrFormat::Piece::Field::none) continue;
-    const Value* v;
-    if (piece.field == StrFormat::Piece::Field::keyword) {
-      v = args.keyword(piece.keyword);
-      if (!v) raise("KeyError", string_repr(piece.keyword));
-    } else {
-      std::size_t idx = piece.field == StrFormat::Piece::Field::index ? piece.index : auto_index++;
-      if (idx >= args.positional.size())
-        raise("IndexError", "Replacement index " + std::to_string(idx) + " out of range for positional args tuple");
-      v = &args.positional[idx];
-    }
-    if (piece.conversion) {
-      Value converted(piece.conversion == 's' ? v->str() : v->repr());
-      if (piece.spec.empty()) append_str(out, converted);
-      else out += format_value(converted, piece.spec);
-    } else if (piece.spec.empty()) {
-      append_str(out, *v);  // format(v, '') is str(v)
-    } else {
-      out += format_value(*v, piece.spec);
-    }
+    const Value& v = piece.field == StrFormat::Piece::Field::keyword ? keyword_field(args, piece.keyword)
+                     : positional_field(args, piece.field == StrFormat::Piece::Field::index ? piece.index : auto_index++);
+    if (piece.conversion) append_field(out, convert_field(v, piece.conversion), piece.spec);
+    else append_field(out, v, piece.spec);
   }
 }
 
