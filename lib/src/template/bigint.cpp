@@ -226,6 +226,11 @@ BigInt BigInt::pow(std::uint64_t exponent) const {
 }
 
 int BigInt::bit_length() const { return BN_num_bits(bn_.get()); }
+int BigInt::bit_count() const {
+  int ones = 0;
+  for (int i = 0, n = bit_length(); i < n; ++i) ones += BN_is_bit_set(bn_.get(), i);
+  return ones;
+}
 int BigInt::compare(const BigInt& o) const { return BN_cmp(bn_.get(), o.bn_.get()); }
 bool BigInt::negative() const { return BN_is_negative(bn_.get()); }
 bool BigInt::is_zero() const { return BN_is_zero(bn_.get()); }

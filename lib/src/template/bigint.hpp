@@ -46,7 +46,8 @@ class BigInt {
   int compare(const BigInt& o) const;
   bool negative() const;
   bool is_zero() const;
-  int bit_length() const;
+  int bit_length() const;  // of the magnitude, as int.bit_length()
+  int bit_count() const;   // ones in the magnitude, as int.bit_count()
 
   std::optional<std::int64_t> to_int64() const;
   // float(self): correctly rounded; OverflowError when it is beyond a double.

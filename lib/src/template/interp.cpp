@@ -156,6 +156,8 @@ Value Interp::getattr(const Value& obj, std::string_view name, std::size_t hash,
     for (std::size_t i = 0; i < fields.size(); ++i)
       if (fields[i] == name) return obj.items()[i];
   }
+  if (auto v = number_attribute(obj, name)) return std::move(*v);
+  if (MethodFn fn = find_number_method(obj, name)) return bound_method(obj, name, fn);
   return Value::undefined(object_type_repr(obj) + " has no attribute " + string_repr(name));
 }
 

@@ -3,6 +3,7 @@
 // key called "items" is only reachable as x['items'].
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -18,6 +19,10 @@ using MethodFn = Value (*)(Interp& in, const Value& self, const Args& args);
 MethodFn find_method(const Value& self, std::string_view name);
 MethodFn find_str_method(std::string_view name);
 MethodFn find_collection_method(const Value& self, std::string_view name);
+// Python's numbers (int, bool, big int, float; methods_num.cpp): a data attribute (real,
+// imag, numerator, denominator) of `self`, or nullopt; a method of `self`, or nullptr.
+std::optional<Value> number_attribute(const Value& self, std::string_view name);
+MethodFn find_number_method(const Value& self, std::string_view name);
 
 // The methods one attribute name denotes on str, list, tuple, dict and set: what the
 // evaluator needs for `x.name` without looking the name up at each evaluation.
