@@ -55,8 +55,25 @@ std::vector<Value> split_impl(std::string_view s, const Value& sep, std::int64_t
   }
   const std::string& d = arg_str(sep, "separator");
   if (d.empty()) value_error("empty separator");
+  if (!from_right && d.size() == 1 && maxsplit < 0) {
+    // A one-character separator (most are: '/', ',', ':') in a string with few of them:
+    // one pass finds them, then the fields are made in one allocation.
+    std::size_t cuts[32], n = 0, i = 0;
+    for (; i < s.size() && n < std::size(cuts); ++i)
+      if (s[i] == d[0]) cuts[n++] = i;
+    if (i == s.size()) {
+      out.reserve(n + 1);
+      std::size_t start = 0;
+      for (std::size_t k = 0; k < n; ++k) {
+        out.emplace_back(s.substr(start, cuts[k] - start));
+        start = cuts[k] + 1;
+      }
+      out.emplace_back(s.substr(start));
+      return out;
+    }
+  }
   if (!from_right) {
-    // A one-character separator (most are: '/', ',', ':') is looked for as a character.
+    // A one-character separator is looked for as a character.
     auto find = [&](std::size_t from) { return d.size() == 1 ? s.find(d[0], from) : s.find(d, from); };
     if (maxsplit < 0) {  // one allocation for the items
       std::size_t n = 1;

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace slap::str {
 
@@ -114,10 +115,21 @@ std::string change_case(std::string_view s, bool to_upper) {
   auto flip = [first](unsigned char byte) {  // the letter's other case, other bytes as they are
     return static_cast<char>(byte ^ (static_cast<unsigned char>(byte - first) < 26 ? 0x20 : 0));
   };
+  std::string out(s.size(), '\0');
   std::size_t i = 0;
-  while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
-  std::string out(s.substr(0, i));
-  for (char& c : out) c = flip(static_cast<unsigned char>(c));
+  // Eight ASCII bytes at a time: a byte's 0x20 bit flips when it is between `first` and
+  // `first` + 25 (the sums below set a byte's high bit at >= first and at > first + 25).
+  constexpr std::uint64_t ones = 0x0101010101010101, highs = ones * 0x80;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (w & highs) break;
+    std::uint64_t from = w + ones * (0x80 - first), past = w + ones * (0x80 - first - 26);
+    w ^= ((from ^ past) & highs) >> 2;
+    std::memcpy(out.data() + i, &w, 8);
+  }
+  for (; i < s.size() && static_cast<unsigned char>(s[i]) < 0x80; ++i) out[i] = flip(static_cast<unsigned char>(s[i]));
+  out.resize(i);
   while (i < s.size()) {
     auto byte = static_cast<unsigned char>(s[i]);
     if (byte < 0x80) {  // ASCII: no decoding
