@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <tuple>
 
 #include "bigint.hpp"
 #include "errors.hpp"
@@ -315,9 +316,13 @@ void install_builtins(Dict& g) {
       {"len", f_len}, {"repr", f_repr}, {"abs", f_abs}, {"chr", f_chr}, {"ord", f_ord}, {"hex", f_hex},
       {"oct", f_oct}, {"bin", f_bin}, {"divmod", f_divmod}, {"pow", f_pow}, {"round", f_round},
       {"callable", f_callable}, {"isinstance", f_isinstance}, {"format", f_format},
-      {"namespace", f_namespace}, {"cycler", f_cycler}, {"joiner", f_joiner}, {"range", f_range},
   };
   for (const auto& [name, fn] : functions) g.set(Value(name), builtin(name, fn));
+  static const std::tuple<const char*, const char*, BuiltinFn> classes[] = {
+      {"namespace", "jinja2.utils.Namespace", f_namespace}, {"cycler", "jinja2.utils.Cycler", f_cycler},
+      {"joiner", "jinja2.utils.Joiner", f_joiner}, {"range", "range", f_range},
+  };
+  for (const auto& [name, class_name, fn] : classes) g.set(Value(name), builtin_class(name, class_name, fn));
 }
 
 }  // namespace slap::tmpl

@@ -167,11 +167,14 @@ Value f_hasattr(Interp& in, Args& args) {
 
 void install_sequence_builtins(Dict& g) {
   static const std::pair<const char*, BuiltinFn> functions[] = {
-      {"sorted", f_sorted}, {"enumerate", f_enumerate}, {"zip", f_zip}, {"next", f_next}, {"iter", f_iter},
-      {"reversed", f_reversed}, {"sum", f_sum}, {"min", f_min}, {"max", f_max}, {"any", f_any},
-      {"all", f_all}, {"map", f_map}, {"filter", f_filter}, {"getattr", f_getattr}, {"hasattr", f_hasattr},
+      {"sorted", f_sorted}, {"next", f_next}, {"iter", f_iter}, {"sum", f_sum}, {"min", f_min},
+      {"max", f_max}, {"any", f_any}, {"all", f_all}, {"getattr", f_getattr}, {"hasattr", f_hasattr},
   };
   for (const auto& [name, fn] : functions) g.set(Value(name), builtin(name, fn));
+  static const std::pair<const char*, BuiltinFn> classes[] = {
+      {"enumerate", f_enumerate}, {"zip", f_zip}, {"reversed", f_reversed}, {"map", f_map}, {"filter", f_filter},
+  };
+  for (const auto& [name, fn] : classes) g.set(Value(name), builtin_class(name, name, fn));
 }
 
 }  // namespace slap::tmpl

@@ -17,6 +17,10 @@ Value builtin(std::string name, std::function<Value(Interp&, Args&)> fn) {
   return Value::object(std::make_shared<Builtin>(std::move(name), std::move(fn)));
 }
 
+Value builtin_class(std::string name, std::string class_name, std::function<Value(Interp&, Args&)> fn) {
+  return Value::object(std::make_shared<Builtin>(std::move(name), std::move(fn), std::move(class_name)));
+}
+
 Value function(std::string name, NativeFunction fn) {
   return Value::object(std::make_shared<PublicFunction>(std::move(name), std::move(fn)));
 }

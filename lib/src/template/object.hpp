@@ -39,22 +39,31 @@ inline const Namespace* as_namespace(const Value& v) {
 
 using BuiltinFn = Value (*)(Interp& in, Args& args);
 
-// A named native callable (Jinja2/Python global functions, module functions).
+// A named native callable (Jinja2/Python global functions, module functions). One that
+// Python defines as a class (range, zip, Jinja2's cycler) has that class's name, and its
+// type and repr are a class's.
 class Builtin final : public InternalObject {
  public:
-  Builtin(std::string name, std::function<Value(Interp&, Args&)> fn) : name_(std::move(name)), fn_(std::move(fn)) {}
-  std::string type_name() const override { return "builtin_function_or_method"; }
-  std::string repr() const override { return "<built-in function " + name_ + ">"; }
+  Builtin(std::string name, std::function<Value(Interp&, Args&)> fn, std::string class_name = {})
+      : name_(std::move(name)), class_name_(std::move(class_name)), fn_(std::move(fn)) {}
+  std::string type_name() const override { return class_name_.empty() ? "builtin_function_or_method" : "type"; }
+  std::string repr() const override {
+    return class_name_.empty() ? "<built-in function " + name_ + ">" : "<class '" + class_name_ + "'>";
+  }
   bool callable() const override { return true; }
   Value invoke(Interp& in, Args& args) const override { return fn_(in, args); }
   const std::string& name() const { return name_; }
 
  private:
   std::string name_;
+  std::string class_name_;  // empty: a function
   std::function<Value(Interp&, Args&)> fn_;
 };
 
 Value builtin(std::string name, std::function<Value(Interp&, Args&)> fn);
+// A global that Python defines as the class `class_name` (qualified by its module unless a
+// Python builtin).
+Value builtin_class(std::string name, std::string class_name, std::function<Value(Interp&, Args&)> fn);
 
 // A function registered through the public API (tmpl::function).
 class PublicFunction final : public Object {
