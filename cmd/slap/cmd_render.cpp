@@ -40,7 +40,7 @@ Status apply_option(tmpl::Options& o, const std::string& kv) {
   const std::pair<const char*, bool tmpl::Options::*> flags[] = {
       {"keep_trailing_newline", &tmpl::Options::keep_trailing_newline}, {"trim_blocks", &tmpl::Options::trim_blocks},
       {"lstrip_blocks", &tmpl::Options::lstrip_blocks}, {"strict_undefined", &tmpl::Options::strict_undefined},
-      {"autoescape", &tmpl::Options::autoescape}};
+      {"autoescape", &tmpl::Options::autoescape}, {"debug", &tmpl::Options::debug_extension}};
   const std::pair<const char*, std::string tmpl::Options::*> texts[] = {
       {"block_start_string", &tmpl::Options::block_start}, {"block_end_string", &tmpl::Options::block_end},
       {"variable_start_string", &tmpl::Options::variable_start}, {"variable_end_string", &tmpl::Options::variable_end},
@@ -106,7 +106,7 @@ Status apply_option(tmpl::Options& o, const std::string& kv) {
                           "undefined=strict|default, autoescape=true|false|select_autoescape(...), newline_sequence=\\n|\\r\\n|\\r, "
                           "{{block,variable,comment}}_{{start,end}}_string, line_statement_prefix, line_comment_prefix, "
                           "urlize.rel, urlize.target, urlize.extra_schemes=S1,S2, i18n=off|on|null|newstyle, "
-                          "ext.i18n.trimmed)",
+                          "ext.i18n.trimmed, debug)",
                           kv));
 }
 

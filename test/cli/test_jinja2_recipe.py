@@ -118,7 +118,7 @@ def test_errors(slap):
         "context = bogus x y": "unknown context type 'bogus'",
         "context = key x nosuchsection:opt": "nosuchsection",
         "context =\n  raw a 1\n  raw a 2": "'a' is defined twice",
-        "extensions = jinja2.ext.debug": "Jinja2 extension 'jinja2.ext.debug' is not supported",
+        "extensions = mypackage.MyExtension": "Jinja2 extension 'mypackage.MyExtension' is not supported",
     }
     for extra, message in cases.items():
         write(slap.cwd / "buildout.cfg", """
@@ -159,3 +159,27 @@ def test_i18n_extension_without_translations(slap):
         else:
             assert r.code == 0, r
             assert (slap.cwd / "page.txt").read_text() == expected
+
+
+def test_debug_extension(slap):
+    # extensions = jinja2.ext.debug enables {% debug %}; without it the tag is unknown.
+    for extensions, code in (("jinja2.ext.debug", 0), ("jinja2.ext.do", 3)):
+        write(slap.cwd / "buildout.cfg", f"""
+            [buildout]
+            parts = page
+
+            [page]
+            recipe = slapos.recipe.template:jinja2
+            extensions = {extensions}
+            context = raw flavour vanilla
+            inline = {{% debug %}}
+            output = ${{buildout:directory}}/page.txt
+            """)
+        r = build(slap)
+        assert r.code == code, r
+        if code == 0:
+            text = (slap.cwd / "page.txt").read_text()
+            assert text.startswith("{'context': {"), text
+            assert "'flavour': 'vanilla'" in text and "'dictsort'" in text and "'defined'" in text, text
+        else:
+            assert "unknown tag 'debug'" in r.err, r.err

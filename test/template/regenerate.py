@@ -14,7 +14,9 @@ A case is a directory test/template/cases/NNN-name/ holding:
                   the policies urlize.rel, urlize.target, urlize.extra_schemes (a list),
                   i18n: "on" (jinja2.ext.i18n loaded, no translations), "null"
                   (install_null_translations()), "newstyle" (the same, newstyle=True),
-                  the policy ext.i18n.trimmed,
+                  the policy ext.i18n.trimmed, debug (true: jinja2.ext.debug loaded),
+                  mask (regexes; the test compares both outputs with their matches
+                  replaced: an object's address, where Python found a module),
                   imports ({"NAME": "python.module"}, what the
                   slapos.recipe.template:jinja2 `import` context lines do), source
                   (the corpus file a real template was copied from; informative)
@@ -62,7 +64,8 @@ def autoescape(option):
 def environment(case_dir, options):
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(case_dir),
-        extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"] + (["jinja2.ext.i18n"] if options.get("i18n", "off") != "off" else []),
+        extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"] + (["jinja2.ext.i18n"] if options.get("i18n", "off") != "off" else [])
+        + (["jinja2.ext.debug"] if options.get("debug") else []),
         undefined=jinja2.StrictUndefined if options.get("undefined") == "strict" else jinja2.Undefined,
         keep_trailing_newline=options.get("keep_trailing_newline", False),
         trim_blocks=options.get("trim_blocks", False),

@@ -441,6 +441,8 @@ struct Options {
   // formats its own keyword arguments and autoescapes.
   enum class I18n : std::uint8_t { off, on, null, newstyle } i18n = I18n::off;
   bool i18n_trimmed = false;  // the policy ext.i18n.trimmed: {% trans %} default
+  // jinja2.ext.debug: the {% debug %} tag, which prints the context, filters and tests.
+  bool debug_extension = false;
 };
 
 // Returns the source text of the template called `name` ({% import %}, {% include %},

@@ -32,6 +32,7 @@ class Jinja2 final : public Recipe {
   std::map<std::string, std::string> imports;  // import-list: name -> file
   std::string state;
   bool i18n = false;  // extensions names jinja2.ext.i18n: {% trans %}, with no translations installed
+  bool debug = false;  // extensions names jinja2.ext.debug: {% debug %}
 
   std::optional<std::string> rendered;  // when the template could be rendered at init
 
@@ -43,6 +44,7 @@ class Jinja2 final : public Recipe {
     tmpl::Environment jenv;
     jenv.options.strict_undefined = true;  // as the recipe's jinja2.StrictUndefined
     if (i18n) jenv.options.i18n = tmpl::Options::I18n::on;
+    jenv.options.debug_extension = debug;
     jenv.set_global("dumps", tmpl::function("dumps", dumps));
     jenv.loader = [this](std::string_view wanted) -> Result<std::string> {
       auto it = imports.find(std::string(wanted));
@@ -179,6 +181,7 @@ Result<std::unique_ptr<Recipe>> make_jinja2(profile::Resolver& resolver, profile
     // The recipe installs no translations: with i18n, {% trans %} parses and fails when it
     // runs (gettext is undefined), as upstream.
     if (ext == "jinja2.ext.i18n") r->i18n = true;
+    else if (ext == "jinja2.ext.debug") r->debug = true;
     else if (ext != "jinja2.ext.do" && ext != "jinja2.ext.loopcontrols")
       return fail(option_error(options, "extensions", fmt::format("Jinja2 extension '{}' is not supported", ext)));
   }

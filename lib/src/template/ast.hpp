@@ -201,7 +201,7 @@ struct ComprehensionExpr : Expr {
 
 enum class StmtKind : std::uint8_t {
   text, output, if_, for_, set, set_block, macro, call_block, filter_block, import, from_import, include,
-  with, do_, break_, continue_, block, extends, autoescape,
+  with, do_, break_, continue_, block, extends, autoescape, debug,
 };
 
 struct Stmt {

@@ -373,7 +373,9 @@ const FilterFn scalar_filters[] = {
 
 }  // namespace
 
-const FilterFn* find_filter(std::string_view name) {
+namespace {
+
+const std::unordered_map<std::string_view, const FilterFn*>& filter_table() {
   static const std::unordered_map<std::string_view, const FilterFn*> table = [] {
     std::unordered_map<std::string_view, const FilterFn*> t;
     for (const auto& f : scalar_filters) t.emplace(f.name, &f);
@@ -381,8 +383,22 @@ const FilterFn* find_filter(std::string_view name) {
     for (std::size_t i = 0; i < text_filter_count; ++i) t.emplace(text_filters[i].name, &text_filters[i]);
     return t;
   }();
+  return table;
+}
+
+}  // namespace
+
+const FilterFn* find_filter(std::string_view name) {
+  const auto& table = filter_table();
   auto it = table.find(name);
   return it == table.end() ? nullptr : it->second;
+}
+
+std::vector<std::string_view> filter_names() {
+  std::vector<std::string_view> names;
+  for (const auto& entry : filter_table()) names.push_back(entry.first);
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 Value call_filter(Interp& in, const Value& name, const Value& subject, const Args& args) {

@@ -131,6 +131,9 @@ class Interp {
   Value rendered(std::string text) const { return autoescape ? Value::markup(std::move(text)) : Value(std::move(text)); }
 
   void render(const std::shared_ptr<const TemplateData>& t, Dict base, std::string& output);
+  // What {% debug %} (jinja2.ext.debug) prints where `scope` is: the template context
+  // (globals, render variables, top-level assignments), the filters and the tests.
+  std::string debug_report(const Scope& scope) const;
 
   [[gnu::hot]] Flow exec(const Body& body, const ScopePtr& scope);
   [[gnu::hot]] Value eval(const Expr& e, const ScopePtr& scope);

@@ -91,6 +91,6 @@ Value f_lipsum(Interp&, Args& args) {
 
 }  // namespace
 
-Value lipsum_function() { return builtin("lipsum", f_lipsum); }
+Value lipsum_function() { return builtin_function("lipsum", "generate_lorem_ipsum", f_lipsum); }
 
 }  // namespace slap::tmpl

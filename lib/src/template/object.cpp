@@ -1,5 +1,7 @@
 #include "object.hpp"
 
+#include <fmt/format.h>
+
 #include "bigint.hpp"
 #include "errors.hpp"
 #include "methods.hpp"
@@ -18,7 +20,22 @@ Value builtin(std::string name, std::function<Value(Interp&, Args&)> fn) {
 }
 
 Value builtin_class(std::string name, std::string class_name, std::function<Value(Interp&, Args&)> fn) {
-  return Value::object(std::make_shared<Builtin>(std::move(name), std::move(fn), std::move(class_name)));
+  return Value::object(std::make_shared<Builtin>(std::move(name), std::move(fn), Builtin::Kind::python_class,
+                                                 std::move(class_name)));
+}
+
+Value builtin_function(std::string name, std::string function_name, std::function<Value(Interp&, Args&)> fn) {
+  return Value::object(std::make_shared<Builtin>(std::move(name), std::move(fn), Builtin::Kind::python_function,
+                                                 std::move(function_name)));
+}
+
+std::string Builtin::repr() const {
+  switch (kind_) {
+    case Kind::python_class: return "<class '" + python_name_ + "'>";
+    case Kind::python_function: return fmt::format("<function {} at {}>", python_name_, static_cast<const void*>(this));
+    case Kind::builtin: break;
+  }
+  return "<built-in function " + name_ + ">";
 }
 
 Value function(std::string name, NativeFunction fn) {

@@ -39,24 +39,27 @@ inline const Namespace* as_namespace(const Value& v) {
 
 using BuiltinFn = Value (*)(Interp& in, Args& args);
 
-// A named native callable (Jinja2/Python global functions, module functions). One that
-// Python defines as a class (range, zip, Jinja2's cycler) has that class's name, and its
-// type and repr are a class's.
+// A named native callable (Jinja2/Python global functions, module functions). What Python
+// defines as a class (range, zip, Jinja2's cycler) or as a function written in Python
+// (Jinja2's lipsum) has that kind's type and repr, under its Python name.
 class Builtin final : public InternalObject {
  public:
-  Builtin(std::string name, std::function<Value(Interp&, Args&)> fn, std::string class_name = {})
-      : name_(std::move(name)), class_name_(std::move(class_name)), fn_(std::move(fn)) {}
-  std::string type_name() const override { return class_name_.empty() ? "builtin_function_or_method" : "type"; }
-  std::string repr() const override {
-    return class_name_.empty() ? "<built-in function " + name_ + ">" : "<class '" + class_name_ + "'>";
+  enum class Kind : std::uint8_t { builtin, python_class, python_function };
+  Builtin(std::string name, std::function<Value(Interp&, Args&)> fn, Kind kind = Kind::builtin,
+          std::string python_name = {})
+      : name_(std::move(name)), python_name_(std::move(python_name)), kind_(kind), fn_(std::move(fn)) {}
+  std::string type_name() const override {
+    return kind_ == Kind::python_class ? "type" : kind_ == Kind::python_function ? "function" : "builtin_function_or_method";
   }
+  std::string repr() const override;
   bool callable() const override { return true; }
   Value invoke(Interp& in, Args& args) const override { return fn_(in, args); }
   const std::string& name() const { return name_; }
 
  private:
   std::string name_;
-  std::string class_name_;  // empty: a function
+  std::string python_name_;  // the class's qualified name, the function's name
+  Kind kind_;
   std::function<Value(Interp&, Args&)> fn_;
 };
 
@@ -64,6 +67,8 @@ Value builtin(std::string name, std::function<Value(Interp&, Args&)> fn);
 // A global that Python defines as the class `class_name` (qualified by its module unless a
 // Python builtin).
 Value builtin_class(std::string name, std::string class_name, std::function<Value(Interp&, Args&)> fn);
+// A global that Python defines as the function `function_name`, written in Python.
+Value builtin_function(std::string name, std::string function_name, std::function<Value(Interp&, Args&)> fn);
 
 // A function registered through the public API (tmpl::function).
 class PublicFunction final : public Object {

@@ -127,6 +127,8 @@ Body Parser::subparse(const std::vector<std::string>& ends) {
         }
       } else if (options && options->i18n != Options::I18n::off && is_name("trans")) {
         parse_trans(body);
+      } else if (options && options->debug_extension && is_name("debug")) {
+        body.push_back(std::make_unique<Stmt>(StmtKind::debug, advance().pos));
       } else if (StmtPtr s = parse_statement()) {
         body.push_back(std::move(s));
       }

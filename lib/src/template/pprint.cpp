@@ -39,10 +39,17 @@ bool recursion_marker(std::string& out, const Value& v, const Active& active) {
   return true;
 }
 
-// repr() with dict keys sorted, at every depth (pprint's _safe_repr).
-void sorted_repr(std::string& out, const Value& v, Active& active) {
-  bool empty = v.is_dict() ? v.as_dict().empty() : (v.is_list() || v.is_tuple()) && v.items().empty();
+// repr() with dict keys sorted, at every depth (pprint's _safe_repr). A container at
+// `level` `depth` or deeper prints as {...}, [...] or (...) when depth is not 0.
+void sorted_repr(std::string& out, const Value& v, Active& active, int level = 0, int depth = 0) {
+  bool container = v.is_dict() || v.is_list() || v.is_tuple();
+  bool empty = v.is_dict() ? v.as_dict().empty() : container && v.items().empty();
+  if (container && !empty && depth && level >= depth) {
+    out += v.is_dict() ? "{...}" : v.is_list() ? "[...]" : "(...)";
+    return;
+  }
   if (!empty && recursion_marker(out, v, active)) return;
+  ++level;
   if (v.is_dict()) {
     NestingGuard nesting("while getting the repr of an object");
     active.push_back(container_identity(v));
@@ -51,9 +58,9 @@ void sorted_repr(std::string& out, const Value& v, Active& active) {
     for (const auto& e : sorted_items(v.as_dict())) {
       if (!first) out += ", ";
       first = false;
-      sorted_repr(out, e.key, active);
+      sorted_repr(out, e.key, active, level, depth);
       out += ": ";
-      sorted_repr(out, e.value, active);
+      sorted_repr(out, e.value, active, level, depth);
     }
     out += '}';
     active.pop_back();
@@ -64,7 +71,7 @@ void sorted_repr(std::string& out, const Value& v, Active& active) {
     const auto& items = v.items();
     for (std::size_t i = 0; i < items.size(); ++i) {
       if (i) out += ", ";
-      sorted_repr(out, items[i], active);
+      sorted_repr(out, items[i], active, level, depth);
     }
     if (v.is_tuple() && items.size() == 1) out += ',';
     out += v.is_list() ? ']' : ')';
@@ -74,9 +81,9 @@ void sorted_repr(std::string& out, const Value& v, Active& active) {
   }
 }
 
-std::string repr_of(const Value& v, Active& active) {
+std::string repr_of(const Value& v, Active& active, int level = 0, int depth = 0) {
   std::string out;
-  sorted_repr(out, v, active);
+  sorted_repr(out, v, active, level, depth);
   return out;
 }
 
@@ -84,11 +91,12 @@ auto width(const std::string& s) { return static_cast<std::int64_t>(code_point_c
 
 class Printer {
  public:
+  Printer(int depth, bool compact) : depth_(depth), compact_(compact) {}
   std::string out;
 
   void format(const Value& v, std::int64_t indent, std::int64_t allowance, int level) {
     if (recursion_marker(out, v, active_)) return;
-    std::string rep = repr_of(v, active_);
+    std::string rep = repr_of(v, active_, level, depth_);
     if (width(rep) <= page_width - indent - allowance) {
       out += rep;
       return;
@@ -101,6 +109,8 @@ class Printer {
 
  private:
   Active active_;
+  int depth_;     // pprint's depth: 0, no limit
+  bool compact_;  // pprint's compact: as many items of a sequence on a line as fit
 
   void expand(const Value& v, const std::string& rep, std::int64_t indent, std::int64_t allowance, int level) {
     if (v.is_dict() && !v.as_dict().empty()) {
@@ -127,18 +137,42 @@ class Printer {
     indent += 1;
     for (std::size_t i = 0; i < entries.size(); ++i) {
       bool last = i + 1 == entries.size();
-      std::string rep = repr_of(entries[i].key, active_);
+      std::string rep = repr_of(entries[i].key, active_, level, depth_);
       out += rep + ": ";
       format(entries[i].value, indent + width(rep) + 2, last ? allowance : 1, level);
       if (!last) out += ",\n" + std::string(static_cast<std::size_t>(indent), ' ');
     }
   }
 
+  // pprint's _format_items: one item per line, or under compact as many as fit.
   void items(std::span<const Value> values, std::int64_t indent, std::int64_t allowance, int level) {
     indent += 1;
+    const std::string newline = ",\n" + std::string(static_cast<std::size_t>(indent), ' ');
+    std::string_view delimiter;
+    std::int64_t room = page_width - indent + 1, max_room = room;
     for (std::size_t i = 0; i < values.size(); ++i) {
       bool last = i + 1 == values.size();
-      if (i) out += ",\n" + std::string(static_cast<std::size_t>(indent), ' ');
+      if (last) {
+        max_room -= allowance;
+        room -= allowance;
+      }
+      if (compact_) {
+        std::string rep = repr_of(values[i], active_, level, depth_);
+        std::int64_t w = width(rep) + 2;
+        if (room < w) {
+          room = max_room;
+          if (!delimiter.empty()) delimiter = newline;
+        }
+        if (room >= w) {
+          room -= w;
+          out += delimiter;
+          delimiter = ", ";
+          out += rep;
+          continue;
+        }
+      }
+      out += delimiter;
+      delimiter = newline;
       format(values[i], indent, last ? allowance : 1, level);
     }
   }
@@ -206,8 +240,8 @@ class Printer {
 
 }  // namespace
 
-std::string pformat(const Value& v) {
-  Printer p;
+std::string pformat(const Value& v, int depth, bool compact) {
+  Printer p(depth, compact);
   p.format(v, 0, 0, 0);
   return p.out;
 }

@@ -1,4 +1,5 @@
-// pprint.pformat(value): repr() wrapped at 80 columns, dict keys sorted.
+// pprint.pformat(value, depth=depth or None, compact=compact): repr() wrapped at 80
+// columns, dict keys sorted.
 #pragma once
 
 #include <string>
@@ -7,6 +8,6 @@
 
 namespace slap::tmpl {
 
-std::string pformat(const Value& v);
+std::string pformat(const Value& v, int depth = 0, bool compact = false);
 
 }  // namespace slap::tmpl

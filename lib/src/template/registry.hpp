@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include "slap/template.hpp"
 
@@ -23,5 +24,8 @@ struct TestFn {
 
 const FilterFn* find_filter(std::string_view name);
 const TestFn* find_test(std::string_view name);
+// Every filter's and every test's name, sorted (what {% debug %} lists).
+std::vector<std::string_view> filter_names();
+std::vector<std::string_view> test_names();
 
 }  // namespace slap::tmpl

@@ -1,4 +1,5 @@
 // Tests (`x is defined`, `x is none`, ...): Jinja2's DEFAULT_TESTS.
+#include <algorithm>
 #include <unordered_map>
 
 #include "bigint.hpp"
@@ -90,6 +91,13 @@ const TestFn* find_test(std::string_view name) {
   }();
   auto it = table.find(name);
   return it == table.end() ? nullptr : it->second;
+}
+
+std::vector<std::string_view> test_names() {
+  std::vector<std::string_view> names;
+  for (const auto& t : tests) names.push_back(t.name);
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 bool call_test(Interp& in, const Value& name, const Value& subject, const Args& args) {
