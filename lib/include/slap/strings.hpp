@@ -71,6 +71,8 @@ std::string py_lower(std::string_view s);
 std::string py_upper(std::string_view s);
 
 bool is_ascii(std::string_view s) noexcept;
+// str.isprintable(): every code point printable (non-ASCII approximated by ranges).
+bool py_printable(std::string_view s) noexcept;
 std::size_t code_point_count(std::string_view s) noexcept;
 // Code point at byte offset i (advanced past it); invalid bytes decode as themselves.
 std::uint32_t next_code_point(std::string_view s, std::size_t& i) noexcept;

@@ -239,22 +239,27 @@ class Range final : public InternalObject {
     return "range(" + text(0, start_) + ", " + text(1, stop_) + (unit_step ? ")" : ", " + text(2, step_) + ")");
   }
   std::optional<std::size_t> length() const override {
+    auto small = big_length().to_int64();
+    if (!small) raise("OverflowError", "Python int too large to convert to C ssize_t");
+    return static_cast<std::size_t>(*small);
+  }
+  // The number of items, of any size.
+  BigInt big_length() const {
     if (!big_) {
       // In unsigned arithmetic: stop - start cannot overflow there.
       auto distance = [](std::int64_t hi, std::int64_t lo) { return static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo); };
       std::uint64_t n = 0;
       if (step_ > 0 && stop_ > start_) n = (distance(stop_, start_) - 1) / static_cast<std::uint64_t>(step_) + 1;
       if (step_ < 0 && start_ > stop_) n = (distance(start_, stop_) - 1) / (0 - static_cast<std::uint64_t>(step_)) + 1;
-      if (n > static_cast<std::uint64_t>(INT64_MAX)) raise("OverflowError", "Python int too large to convert to C ssize_t");
-      return static_cast<std::size_t>(n);
+      if (n > static_cast<std::uint64_t>(INT64_MAX))  // n / 2 fits an int64
+        return BigInt(static_cast<std::int64_t>(n >> 1)) * BigInt(2) + BigInt(static_cast<std::int64_t>(n & 1));
+      return BigInt(static_cast<std::int64_t>(n));
     }
     const auto& [start, stop, step] = *big_;
     BigInt n(0);
     if (!step.negative() && stop.compare(start) > 0) n = (stop - start + step - BigInt(1)).floordiv(step);
     if (step.negative() && start.compare(stop) > 0) n = (start - stop - step - BigInt(1)).floordiv(-step);
-    auto small = n.to_int64();
-    if (!small) raise("OverflowError", "Python int too large to convert to C ssize_t");
-    return static_cast<std::size_t>(*small);
+    return n;
   }
   std::optional<std::vector<Value>> iterate() const override {
     std::size_t n = *length();
@@ -270,6 +275,29 @@ class Range final : public InternalObject {
   bool equals(const Object& o) const override {
     auto* r = dynamic_cast<const Range*>(&o);
     return r && Value::list(*r->iterate()) == Value::list(*iterate());
+  }
+  // self[start:stop:step], another range (Python's compute_slice, on ints of any size).
+  Value sliced(std::optional<std::int64_t> start, std::optional<std::int64_t> stop, std::optional<std::int64_t> step) const {
+    std::int64_t st = step.value_or(1);
+    if (st == 0) value_error("slice step cannot be zero");
+    BigInt n = big_length(), zero(0), minus_one(-1);
+    auto adjust = [&](std::optional<std::int64_t> v, const BigInt& dflt) {
+      if (!v) return dflt;
+      BigInt x(*v);
+      if (x.negative()) {
+        x = x + n;
+        if (x.negative()) x = st < 0 ? minus_one : zero;
+      } else if (x.compare(n) >= 0) {
+        x = st < 0 ? n - BigInt(1) : n;
+      }
+      return x;
+    };
+    BigInt lo = adjust(start, st < 0 ? n - BigInt(1) : zero), hi = adjust(stop, st < 0 ? minus_one : n);
+    BigInt first = big_ ? (*big_)[0] : BigInt(start_), by = big_ ? (*big_)[2] : BigInt(step_);
+    BigInt new_start = first + lo * by, new_stop = first + hi * by, new_step = by * BigInt(st);
+    auto a = new_start.to_int64(), b = new_stop.to_int64(), c = new_step.to_int64();
+    if (a && b && c) return Value::object(std::make_shared<Range>(*a, *b, *c));
+    return Value::object(std::make_shared<Range>(std::move(new_start), std::move(new_stop), std::move(new_step)));
   }
 
  private:
@@ -295,6 +323,17 @@ Value f_range(Interp&, Args& args) {
   if (to_big(step).is_zero()) value_error("range() arg 3 must not be zero");
   return Value::object(std::make_shared<Range>(to_big(start), to_big(stop), to_big(step)));
 }
+
+}  // namespace
+
+std::optional<Value> range_slice(const Value& obj, std::optional<std::int64_t> start, std::optional<std::int64_t> stop,
+                                 std::optional<std::int64_t> step) {
+  const Range* r = obj.is_object() ? dynamic_cast<const Range*>(obj.as_object().get()) : nullptr;
+  if (!r) return std::nullopt;
+  return r->sliced(start, stop, step);
+}
+
+namespace {
 
 void add_type(Dict& g, const char* name, Value::Type type, BuiltinFn fn) {
   g.set(Value(name), Value::object(std::make_shared<TypeObject>(name, type, fn)));

@@ -27,6 +27,10 @@ void add_os_host(Dict& os_attrs);
 Value py_abs(const Value& v);
 Value py_round(const Value& x, std::optional<std::int64_t> ndigits);
 
+// range(...)[start:stop:step]: another range, as Python's; nullopt when `obj` is no range.
+std::optional<Value> range_slice(const Value& obj, std::optional<std::int64_t> start, std::optional<std::int64_t> stop,
+                                 std::optional<std::int64_t> step);
+
 // len(v) with Python's TypeError for values without a length.
 std::int64_t length_of(Interp& in, const Value& v);
 

@@ -1,5 +1,6 @@
 // Expression evaluation.
 #include "bigint.hpp"
+#include "builtins.hpp"
 #include "errors.hpp"
 #include "interp.hpp"
 #include "markup.hpp"
@@ -68,6 +69,7 @@ Value Interp::eval_slice(const Value& obj, const SliceExpr& s, const ScopePtr& s
   auto stop = slice_bound(*this, s.stop, scope);
   auto step = slice_bound(*this, s.step, scope);
   if (obj.is_undefined()) raise_undefined(obj);
+  if (auto r = range_slice(obj, start, stop, step)) return std::move(*r);
   if (!obj.is_string() && !obj.is_list() && !obj.is_tuple())
     return Value::undefined(obj.type_name() + " object has no element slice");
   Value r = slice(obj, start, stop, step);

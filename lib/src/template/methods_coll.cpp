@@ -321,6 +321,48 @@ Value set_union(Interp& in, const Value& self, const Args& args) { return set_co
 Value set_intersection(Interp& in, const Value& self, const Args& args) { return set_combine(in, self, args, '&'); }
 Value set_difference(Interp& in, const Value& self, const Args& args) { return set_combine(in, self, args, '-'); }
 
+// The in-place forms: self becomes self - others, or self & others.
+Value set_combine_update(Interp& in, const Value& self, const Args& args, char how) {
+  Value result = set_combine(in, self, args, how);
+  Dict& keys = self.as_set();
+  keys = result.as_set();
+  return Value();
+}
+Value set_difference_update(Interp& in, const Value& self, const Args& args) {
+  return set_combine_update(in, self, args, '-');
+}
+Value set_intersection_update(Interp& in, const Value& self, const Args& args) {
+  return set_combine_update(in, self, args, '&');
+}
+
+// Items in exactly one of self and other: self's first, then other's, in their orders.
+Dict symmetric_difference(Interp& in, const Value& self, const Value& other) {
+  Value o = other.is_set() ? other : Value::set(in.iterate(other));
+  Dict result;
+  for (const auto& e : self.as_set())
+    if (!o.as_set().contains(e.key)) result.set(e.key, Value());
+  for (const auto& e : o.as_set())
+    if (!self.as_set().contains(e.key)) result.set(e.key, Value());
+  return result;
+}
+Value set_symmetric_difference(Interp& in, const Value& self, const Args& args) {
+  Dict result = symmetric_difference(in, self, bind_args(args, "symmetric_difference", SLAP_PARAMS({"other", Value()}), 1)[0]);
+  std::vector<Value> items;
+  for (const auto& e : result) items.push_back(e.key);
+  return Value::set(std::move(items));
+}
+Value set_symmetric_difference_update(Interp& in, const Value& self, const Args& args) {
+  self.as_set() =
+      symmetric_difference(in, self, bind_args(args, "symmetric_difference_update", SLAP_PARAMS({"other", Value()}), 1)[0]);
+  return Value();
+}
+
+Value set_isdisjoint(Interp& in, const Value& self, const Args& args) {
+  for (const auto& x : in.iterate(bind_args(args, "isdisjoint", SLAP_PARAMS({"other", Value()}), 1)[0]))
+    if (self.as_set().contains(x)) return Value(false);
+  return Value(true);
+}
+
 Value set_subset(Interp& in, const Value& self, const Args& args, bool sub) {
   Value other = bind_args(args, sub ? "issubset" : "issuperset", SLAP_PARAMS({"other", Value()}), 1)[0];
   Value o = other.is_set() ? other : Value::set(in.iterate(other));
@@ -375,6 +417,9 @@ MethodFn find_collection_method(const Value& self, std::string_view name) {
       {"pop", set_pop}, {"union", set_union}, {"intersection", set_intersection},
       {"difference", set_difference}, {"issubset", set_issubset}, {"issuperset", set_issuperset},
       {"copy", set_copy}, {"clear", set_clear}, {"__contains__", set_contains},
+      {"difference_update", set_difference_update}, {"intersection_update", set_intersection_update},
+      {"symmetric_difference", set_symmetric_difference},
+      {"symmetric_difference_update", set_symmetric_difference_update}, {"isdisjoint", set_isdisjoint},
   };
   switch (self.type()) {
     case Value::Type::list: return lookup(list_methods, name);

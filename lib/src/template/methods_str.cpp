@@ -5,6 +5,7 @@
 #include "errors.hpp"
 #include "interp.hpp"
 #include "methods.hpp"
+#include "ops.hpp"
 #include "pyformat.hpp"
 #include "slap/strings.hpp"
 #include "text.hpp"
@@ -173,9 +174,24 @@ Value m_rstrip(Interp&, const Value& self, const Args& args) {
   return Value(strip_impl(self.as_string(), bind_args(args, "rstrip", SLAP_PARAMS({"chars", Value()}), 0)[0], false, true));
 }
 
+// A code point index argument (start/end of find, count, startswith): an int, or None.
+std::optional<std::int64_t> index_arg(const Value& v) {
+  if (v.is_none()) return std::nullopt;
+  if (!v.is_int() && !v.is_bool()) type_error("slice indices must be integers or None or have an __index__ method");
+  return int_arg(v);
+}
+
 Value affix_test(const Value& self, const Args& args, const char* name, bool prefix) {
-  auto a = bind_args(args, name, SLAP_PARAMS({"prefix", Value()}), 1);
-  const std::string& s = self.as_string();
+  auto a = bind_args(args, name, SLAP_PARAMS({"prefix", Value()}, {"start", Value()}, {"end", Value()}), 1);
+  std::string_view s = self.as_string();
+  if (!a[1].is_none() || !a[2].is_none()) {  // s[start:end], where a start past the end fails
+    std::vector<std::size_t> offsets = code_point_offsets(s);
+    auto n = static_cast<std::int64_t>(offsets.size()) - 1;
+    auto [lo, hi, step] = adjust_slice(n, index_arg(a[1]), index_arg(a[2]), std::nullopt);
+    if (a[1].is_int() && a[1].as_int() > n) return Value(false);
+    hi = std::max(hi, lo);
+    s = s.substr(offsets[static_cast<std::size_t>(lo)], offsets[static_cast<std::size_t>(hi)] - offsets[static_cast<std::size_t>(lo)]);
+  }
   auto one = [&](const Value& p) {
     if (!p.is_string())
       type_error(std::string(name) + " first arg must be str or a tuple of str, not " + p.type_name());
@@ -289,12 +305,176 @@ Value m_rfind(Interp&, const Value& self, const Args& args) { return find_impl(s
 Value m_index(Interp&, const Value& self, const Args& args) { return find_impl(self, args, "index", false, true); }
 Value m_rindex(Interp&, const Value& self, const Args& args) { return find_impl(self, args, "rindex", true, true); }
 
-Value m_format(Interp& in, const Value& self, const Args& args) {
-  return Value(format_method(self.as_string(), args, [&in](const Value& obj, const Value& key, bool is_item) {
+std::string format_with(Interp& in, const Value& self, const Args& args) {
+  return format_method(self.as_string(), args, [&in](const Value& obj, const Value& key, bool is_item) {
     Value v = is_item ? in.getitem(obj, key) : in.getattr(obj, key.as_string());
     if (v.is_undefined()) in.raise_undefined(v);
     return v;
-  }));
+  });
+}
+
+Value m_format(Interp& in, const Value& self, const Args& args) { return Value(format_with(in, self, args)); }
+
+// str.format_map(mapping): the fields name the mapping's keys.
+Value m_format_map(Interp& in, const Value& self, const Args& args) {
+  const Value& mapping = bind_args(args, "format_map", SLAP_PARAMS({"mapping", Value()}), 1)[0];
+  if (!mapping.is_dict()) type_error("format_map() argument must be a mapping, not " + mapping.type_name());
+  // A field named by position, or numbered automatically, has nothing to read.
+  std::string_view fmt = self.as_string();
+  for (std::size_t i = 0; i < fmt.size(); ++i) {
+    if (fmt[i] != '{') continue;
+    if (i + 1 < fmt.size() && fmt[i + 1] == '{') {
+      ++i;
+      continue;
+    }
+    std::size_t end = fmt.find_first_of("}!:.[", i + 1);
+    std::string_view name = fmt.substr(i + 1, (end == std::string_view::npos ? fmt.size() : end) - i - 1);
+    if (name.empty() || std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      value_error("Format string contains positional fields");
+  }
+  Args keywords;
+  for (const auto& e : mapping.as_dict())
+    if (e.key.is_string()) keywords.keywords.emplace_back(e.key.as_string(), e.value);
+  return Value(format_with(in, self, keywords));
+}
+
+// str.expandtabs(tabsize=8): each tab up to the next multiple of tabsize columns, counted
+// from the last newline or carriage return.
+Value m_expandtabs(Interp&, const Value& self, const Args& args) {
+  std::int64_t size = int_arg(bind_args(args, "expandtabs", SLAP_PARAMS({"tabsize", Value(8)}), 0)[0]);
+  const std::string& s = self.as_string();
+  std::string out;
+  std::int64_t column = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t start = i;
+    std::uint32_t cp = next_code_point(s, i);
+    if (cp == '\t') {
+      if (size > 0) {
+        std::int64_t pad = size - column % size;
+        out.append(static_cast<std::size_t>(pad), ' ');
+        column += pad;
+      }
+      continue;
+    }
+    out.append(s, start, i - start);
+    column = cp == '\n' || cp == '\r' ? 0 : column + 1;
+  }
+  return Value(std::move(out));
+}
+
+// str.casefold(): lower(), with ß folded to ss (the one fold of the covered scripts that
+// lower() does not make).
+Value m_casefold(Interp&, const Value& self, const Args& args) {
+  no_args(args, "casefold");
+  return Value(str::replace_all(py_lower(self.as_string()), "\u00DF", "ss"));
+}
+
+Value m_isascii(Interp&, const Value& self, const Args& args) {
+  no_args(args, "isascii");
+  return Value(is_ascii(self.as_string()));
+}
+
+Value m_isprintable(Interp&, const Value& self, const Args& args) {
+  no_args(args, "isprintable");
+  return Value(py_printable(self.as_string()));
+}
+
+// str.isidentifier(): a letter or _ then letters, digits or _ (any non-ASCII code point
+// counts as a letter: Python's XID classes are not tabulated here).
+Value m_isidentifier(Interp&, const Value& self, const Args& args) {
+  no_args(args, "isidentifier");
+  const std::string& s = self.as_string();
+  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return Value(false);
+  for (char c : s) {
+    auto byte = static_cast<unsigned char>(c);
+    if (!(byte >= 0x80 || byte == '_' || (byte >= '0' && byte <= '9') || ((byte | 0x20) >= 'a' && (byte | 0x20) <= 'z')))
+      return Value(false);
+  }
+  return Value(true);
+}
+
+// str.istitle(): uppercase letters only after uncased characters, lowercase only after
+// cased ones, and at least one cased letter (ASCII letters are the cased ones).
+Value m_istitle(Interp&, const Value& self, const Args& args) {
+  no_args(args, "istitle");
+  bool cased = false, previous_cased = false;
+  for (char c : self.as_string()) {
+    bool upper = c >= 'A' && c <= 'Z', lower = c >= 'a' && c <= 'z';
+    if ((upper && previous_cased) || (lower && !previous_cased)) return Value(false);
+    previous_cased = upper || lower;
+    cased = cased || upper;
+  }
+  return Value(cased);
+}
+
+// The one code point of a length-1 str, else nullopt.
+std::optional<std::uint32_t> single_code_point(const std::string& s) {
+  std::size_t i = 0;
+  if (s.empty()) return std::nullopt;
+  std::uint32_t cp = next_code_point(s, i);
+  return i == s.size() ? std::optional<std::uint32_t>(cp) : std::nullopt;
+}
+
+// str.maketrans(x[, y[, z]]): a dict from code points to code points, strings or None.
+Value m_maketrans(Interp&, const Value&, const Args& args) {
+  auto a = bind_args(args, "maketrans", SLAP_PARAMS({"x", Value()}, {"y", Value()}, {"z", Value()}), 1);
+  Dict table;
+  if (args.positional.size() + args.keywords.size() == 1) {
+    if (!a[0].is_dict()) type_error("if you give only one argument to maketrans it must be a dict");
+    for (const auto& e : a[0].as_dict()) {
+      if (e.key.is_int()) {
+        table.set(e.key, e.value);
+        continue;
+      }
+      auto cp = e.key.is_string() ? single_code_point(e.key.as_string()) : std::nullopt;
+      if (!cp) value_error("string keys in translate table must be of length 1");
+      table.set(Value(static_cast<std::int64_t>(*cp)), e.value);
+    }
+    return Value::dict(std::move(table));
+  }
+  if (!a[0].is_string() || !a[1].is_string()) type_error("maketrans() arguments must be str");
+  std::vector<std::size_t> from = code_point_offsets(a[0].as_string()), to = code_point_offsets(a[1].as_string());
+  if (from.size() != to.size()) value_error("the first two maketrans arguments must have equal length");
+  for (std::size_t i = 0, j = 0; i < a[0].as_string().size();)
+    table.set(Value(static_cast<std::int64_t>(next_code_point(a[0].as_string(), i))),
+              Value(static_cast<std::int64_t>(next_code_point(a[1].as_string(), j))));
+  if (!a[2].is_none()) {
+    if (!a[2].is_string()) type_error("maketrans() argument 3 must be str, not " + a[2].type_name());
+    for (std::size_t i = 0; i < a[2].as_string().size();)
+      table.set(Value(static_cast<std::int64_t>(next_code_point(a[2].as_string(), i))), Value());
+  }
+  return Value::dict(std::move(table));
+}
+
+// str.translate(table): each code point looked up by its number: absent, kept; None,
+// dropped; an int, that code point; a str, that text.
+Value m_translate(Interp& in, const Value& self, const Args& args) {
+  const Value& table = bind_args(args, "translate", SLAP_PARAMS({"table", Value()}), 1)[0];
+  const std::string& s = self.as_string();
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t start = i;
+    Value key(static_cast<std::int64_t>(next_code_point(s, i)));
+    const Value* to = table.is_dict() ? table.as_dict().find(key) : nullptr;
+    Value looked_up;
+    if (!table.is_dict()) {
+      looked_up = in.getitem(table, key);
+      if (looked_up.is_undefined()) {
+        out.append(s, start, i - start);
+        continue;
+      }
+      to = &looked_up;
+    }
+    if (!to) out.append(s, start, i - start);
+    else if (to->is_none()) continue;
+    else if (to->is_int()) {
+      std::int64_t cp = to->as_int();
+      if (cp < 0 || cp > 0x10FFFF) value_error("character mapping must be in range(0x110000)");
+      append_code_point(out, static_cast<std::uint32_t>(cp));
+    } else if (to->is_string()) out += to->as_string();
+    else type_error("character mapping must return integer, None or str");
+  }
+  return Value(std::move(out));
 }
 
 template <bool (*Pred)(unsigned char)>
@@ -435,7 +615,10 @@ MethodFn find_str_method(std::string_view name) {
       {"encode", m_encode}, {"removeprefix", m_removeprefix}, {"removesuffix", m_removesuffix},
       {"partition", m_partition}, {"rpartition", m_rpartition}, {"ljust", m_ljust}, {"rjust", m_rjust},
       {"center", m_center}, {"zfill", m_zfill}, {"capitalize", m_capitalize}, {"title", m_title},
-      {"swapcase", m_swapcase},
+      {"swapcase", m_swapcase}, {"format_map", m_format_map}, {"expandtabs", m_expandtabs},
+      {"casefold", m_casefold}, {"isascii", m_isascii}, {"isprintable", m_isprintable},
+      {"isidentifier", m_isidentifier}, {"istitle", m_istitle}, {"maketrans", m_maketrans},
+      {"translate", m_translate},
   };
   auto it = table.find(name);
   return it == table.end() ? nullptr : it->second;

@@ -517,18 +517,10 @@ std::optional<Value> item_at(const Value& obj, std::int64_t i) {
   return items[static_cast<std::size_t>(i)];
 }
 
-Value slice(const Value& obj, std::optional<std::int64_t> start, std::optional<std::int64_t> stop,
-            std::optional<std::int64_t> step) {
+std::array<std::int64_t, 3> adjust_slice(std::int64_t n, std::optional<std::int64_t> start,
+                                         std::optional<std::int64_t> stop, std::optional<std::int64_t> step) {
   std::int64_t st = step.value_or(1);
   if (st == 0) value_error("slice step cannot be zero");
-  std::vector<std::size_t> offsets;
-  std::int64_t n;
-  if (obj.is_string()) {
-    offsets = code_point_offsets(obj.as_string());
-    n = static_cast<std::int64_t>(offsets.size()) - 1;
-  } else {
-    n = static_cast<std::int64_t>(obj.items().size());
-  }
   // Python's PySlice_AdjustIndices.
   auto adjust = [&](std::optional<std::int64_t> v, std::int64_t dflt) {
     if (!v) return dflt;
@@ -541,8 +533,20 @@ Value slice(const Value& obj, std::optional<std::int64_t> start, std::optional<s
     }
     return x;
   };
-  std::int64_t lo = adjust(start, st < 0 ? n - 1 : 0);
-  std::int64_t hi = adjust(stop, st < 0 ? -1 : n);
+  return {adjust(start, st < 0 ? n - 1 : 0), adjust(stop, st < 0 ? -1 : n), st};
+}
+
+Value slice(const Value& obj, std::optional<std::int64_t> start, std::optional<std::int64_t> stop,
+            std::optional<std::int64_t> step) {
+  std::vector<std::size_t> offsets;
+  std::int64_t n;
+  if (obj.is_string()) {
+    offsets = code_point_offsets(obj.as_string());
+    n = static_cast<std::int64_t>(offsets.size()) - 1;
+  } else {
+    n = static_cast<std::int64_t>(obj.items().size());
+  }
+  auto [lo, hi, st] = adjust_slice(n, start, stop, step);
   std::vector<std::int64_t> picks;
   for (std::int64_t i = lo; st > 0 ? i < hi : i > hi; i += st) picks.push_back(i);
   if (obj.is_string()) {

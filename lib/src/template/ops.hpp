@@ -2,6 +2,7 @@
 // modulo take the divisor's sign), ordering, indexing and slicing.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -41,6 +42,10 @@ void require_hashable(const Value& v);
 std::optional<std::int64_t> index_of(const Value& v);
 // obj[i] for str/list/tuple (negative from the end); nullopt when out of range.
 std::optional<Value> item_at(const Value& obj, std::int64_t i);
+// Python's PySlice_AdjustIndices for a sequence of n items: {first index, end, step};
+// ValueError for a zero step.
+std::array<std::int64_t, 3> adjust_slice(std::int64_t n, std::optional<std::int64_t> start,
+                                         std::optional<std::int64_t> stop, std::optional<std::int64_t> step);
 Value slice(const Value& obj, std::optional<std::int64_t> start, std::optional<std::int64_t> stop,
             std::optional<std::int64_t> step);
 

@@ -17,6 +17,7 @@ using str::float_repr;
 using str::is_ascii;
 using str::next_code_point;
 using str::py_lower;
+using str::py_printable;
 using str::py_upper;
 using str::string_repr;
 using str::unescape_python;

@@ -176,6 +176,12 @@ void append_hex(std::string& out, char kind, std::uint32_t v, int width) {
 
 }  // namespace
 
+bool py_printable(std::string_view s) noexcept {
+  for (std::size_t i = 0; i < s.size();)
+    if (!printable(next_code_point(s, i))) return false;
+  return true;
+}
+
 std::string string_repr(std::string_view s) {
   bool has_single = s.find('\'') != std::string_view::npos;
   bool has_double = s.find('"') != std::string_view::npos;
