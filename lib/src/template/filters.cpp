@@ -320,10 +320,14 @@ Value f_truncate(Interp& in, const Value& v, const Args& args) {
   auto a = bind_args(args, "truncate",
                      SLAP_PARAMS({"length", Value(255)}, {"killwords", Value(false)}, {"end", Value("...")}, {"leeway", Value(5)}), 0);
   std::string s = in.to_str(v);
-  std::int64_t length = int_arg(a[0]);
+  std::int64_t length = int_arg(a[0]), leeway = int_arg(a[3]);
   std::string end = a[2].str();
+  auto end_length = static_cast<std::int64_t>(code_point_count(end));
+  if (length < end_length)
+    raise("AssertionError", "expected length >= " + std::to_string(end_length) + ", got " + std::to_string(length));
+  if (leeway < 0) raise("AssertionError", "expected leeway >= 0, got " + std::to_string(leeway));
   auto n = static_cast<std::int64_t>(code_point_count(s));
-  if (n <= length + int_arg(a[3])) return like(v, Value(s));
+  if (n <= length + leeway) return like(v, Value(s));
   Value head = slice(Value(s), 0, length - static_cast<std::int64_t>(code_point_count(end)), std::nullopt);
   if (v.is_markup()) end = escape(in, Value(end)).as_string();  // Markup + str escapes the str
   if (in.truth(a[1])) return like(v, Value(head.as_string() + end));

@@ -29,7 +29,10 @@ bool t_float(Interp&, const Value& v, const Args&) { return v.is_float(); }
 bool t_number(Interp&, const Value& v, const Args&) { return v.is_number() || big_int(v); }
 bool t_string(Interp&, const Value& v, const Args&) { return v.is_string(); }
 bool t_mapping(Interp&, const Value& v, const Args&) { return v.is_dict(); }
-bool t_callable(Interp&, const Value& v, const Args&) { return v.is_object() && v.as_object()->callable(); }
+// An undefined value is callable (calling it fails), as Jinja2's Undefined defines __call__.
+bool t_callable(Interp&, const Value& v, const Args&) {
+  return v.is_undefined() || (v.is_object() && v.as_object()->callable());
+}
 bool t_escaped(Interp&, const Value& v, const Args&) { return v.is_markup(); }
 
 bool t_sequence(Interp& in, const Value& v, const Args&) {
