@@ -7,7 +7,7 @@ PACKAGES = g++ meson ninja-build pkg-config git scdoc \
   libfmt-dev doctest-dev libssl-dev nlohmann-json3-dev libcpp-httplib-dev libvalijson-dev \
   python3 python3-pytest python3-yaml make patch xz-utils bzip2 zstd openssl \
   libxml-parser-perl libexpat1-dev gettext \
-  python3-pip python3-setuptools python3-wheel python3-dev ruby libsqlite3-dev supervisor
+  python3-pip python3-setuptools python3-wheel python3-dev ruby libsqlite3-dev supervisor unicode-data
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # A unity build (meson batches 8 sources per translation unit): a clean build takes less
 # than half the CPU time of one translation unit per file (bench/build-time). For quick

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <expected>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,6 +78,9 @@ std::size_t code_point_count(std::string_view s) noexcept;
 // Code point at byte offset i (advanced past it); invalid bytes decode as themselves.
 std::uint32_t next_code_point(std::string_view s, std::size_t& i) noexcept;
 void append_code_point(std::string& out, std::uint32_t cp);
+// The code point called `name` (case-insensitive), as Python's \N{name}: from the Unicode
+// Character Database in /usr/share/unicode (read once), or the error message.
+std::expected<std::uint32_t, std::string> unicode_lookup(std::string_view name);
 // Byte offsets of each code point start, plus s.size() at the end.
 std::vector<std::size_t> code_point_offsets(std::string_view s);
 

@@ -90,7 +90,7 @@ Value integer_binary(BinaryOp op, const BigInt& a, const BigInt& b) {
       if (b.is_zero()) zero_division();
       return int_value_of(a.floordiv(b));
     case BinaryOp::mod:
-      if (b.is_zero()) zero_division();
+      if (b.is_zero()) raise("ZeroDivisionError", "integer modulo by zero");
       return int_value_of(a.mod(b));
     case BinaryOp::pow: {
       if (b.negative()) {

@@ -97,7 +97,7 @@ Value integer_op(BinaryOp op, std::int64_t a, std::int64_t b) {
       if (a == INT64_MIN && b == -1) return widened(op, a, b);
       return Value(floor_div(a, b));
     case BinaryOp::mod:
-      if (b == 0) raise("ZeroDivisionError", "integer division or modulo by zero");
+      if (b == 0) raise("ZeroDivisionError", "integer modulo by zero");
       if (b == -1) return Value(0);
       return Value(a - floor_div(a, b) * b);
     case BinaryOp::pow: {

@@ -304,9 +304,21 @@ std::string unescape_python(std::string_view raw, std::string& error) {
         }
         append_code_point(out, cp);
         break;
-      case 'N':
-        error = "\\N{...} escapes are not supported";
-        return out;
+      case 'N': {
+        std::size_t close = i < raw.size() && raw[i] == '{' ? raw.find('}', i) : std::string_view::npos;
+        if (close == std::string_view::npos || close == i + 1) {
+          error = "malformed \\N character escape";
+          return out;
+        }
+        auto found = unicode_lookup(raw.substr(i + 1, close - i - 1));
+        if (!found) {
+          error = found.error();
+          return out;
+        }
+        append_code_point(out, *found);
+        i = close + 1;
+        break;
+      }
       default:
         if (e >= '0' && e <= '7') {
           cp = static_cast<std::uint32_t>(e - '0');
