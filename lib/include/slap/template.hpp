@@ -326,25 +326,16 @@ struct ListData {
 };
 struct TupleData {
   // Up to two items (dict items, enumerate, zip of two lists, groupby's results) are held
-  // inline, so that such a tuple is one allocation; longer tuples hold theirs in `extra`.
-  // A pair with its shared_ptr control block is 112 bytes, within glibc's fast bins (128):
-  // dictsort of a large dict makes and frees thousands at once.
-  struct Extra {
-    std::vector<Value> more;          // the items of a tuple of three or more
-    std::vector<std::string> fields;  // attribute names of a named tuple's items
-  };
+  // inline, so that such a tuple is one allocation; longer tuples hold theirs in `more`.
   std::size_t count = 0;
   Value inline_items[2];
-  std::unique_ptr<Extra> extra;  // null for a plain tuple of up to two items
+  std::vector<Value> more;
+  std::vector<std::string> fields;  // attribute names of a named tuple's items; empty otherwise
 
   explicit TupleData(std::vector<Value> items, std::vector<std::string> names = {});
   TupleData(Value first, Value second) : count(2), inline_items{std::move(first), std::move(second)} {}
   std::span<const Value> items() const noexcept {
-    return count <= 2 ? std::span<const Value>(inline_items, count) : std::span<const Value>(extra->more);
-  }
-  const std::vector<std::string>& fields() const noexcept {
-    static const std::vector<std::string> none;
-    return extra ? extra->fields : none;
+    return count <= 2 ? std::span<const Value>(inline_items, count) : std::span<const Value>(more);
   }
 };
 struct DictData {

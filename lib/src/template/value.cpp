@@ -149,11 +149,10 @@ Value Value::pair(Value first, Value second) {
   return v;
 }
 
-TupleData::TupleData(std::vector<Value> items, std::vector<std::string> names) {
+TupleData::TupleData(std::vector<Value> items, std::vector<std::string> names) : fields(std::move(names)) {
   count = items.size();
-  if (count > 2 || !names.empty()) extra = std::make_unique<Extra>(Extra{{}, std::move(names)});
   if (count > 2) {
-    extra->more = std::move(items);
+    more = std::move(items);
     return;
   }
   for (std::size_t i = 0; i < count; ++i) inline_items[i] = std::move(items[i]);
@@ -249,7 +248,7 @@ std::span<const Value> Value::items() const {
 }
 const std::vector<std::string>& Value::tuple_fields() const {
   if (tag_ != Tag::tuple) wrong_type();
-  return u_.tuple->fields();
+  return u_.tuple->fields;
 }
 std::vector<Value>& Value::list_items() const {
   if (tag_ != Tag::list) wrong_type();
