@@ -1,6 +1,7 @@
 // jinja2.ext.debug: {% debug %} prints pprint.pformat({'context': ..., 'filters': [...],
 // 'tests': [...]}, depth=3, compact=True).
 #include "interp.hpp"
+#include "markup.hpp"
 #include "pprint.hpp"
 #include "registry.hpp"
 #include "symbols.hpp"
@@ -33,6 +34,11 @@ std::string Interp::debug_report(const Scope& scope) const {
   report.set(Value("filters"), names_list(filter_names()));
   report.set(Value("tests"), names_list(test_names()));
   return pformat(Value::dict(std::move(report)), 3, true);
+}
+
+void Interp::write_debug_report(const Scope& scope) {
+  std::string report = debug_report(scope);
+  *out += autoescape ? html_escape(report) : report;
 }
 
 }  // namespace slap::tmpl

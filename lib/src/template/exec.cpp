@@ -155,7 +155,7 @@ Flow Interp::exec_stmt(const Stmt& s, const ScopePtr& scope) {
         return exec(node.body, inner);
       }
       case StmtKind::do_: eval(*static_cast<const DoStmt&>(s).expr, scope); break;
-      case StmtKind::debug: *out += autoescape ? html_escape(debug_report(*scope)) : debug_report(*scope); break;
+      case StmtKind::debug: write_debug_report(*scope); break;
       case StmtKind::block: {
         const auto& b = static_cast<const BlockStmt&>(s);
         if (!inheritance) return exec(b.body, Scope::child(scope));

@@ -134,6 +134,8 @@ class Interp {
   // What {% debug %} (jinja2.ext.debug) prints where `scope` is: the template context
   // (globals, render variables, top-level assignments), the filters and the tests.
   std::string debug_report(const Scope& scope) const;
+  // Writes it to the output, escaped under autoescape (out of the hot exec_stmt).
+  [[gnu::cold]] void write_debug_report(const Scope& scope);
 
   [[gnu::hot]] Flow exec(const Body& body, const ScopePtr& scope);
   [[gnu::hot]] Value eval(const Expr& e, const ScopePtr& scope);
