@@ -328,7 +328,7 @@ Value f_truncate(Interp& in, const Value& v, const Args& args) {
   if (leeway < 0) raise("AssertionError", "expected leeway >= 0, got " + std::to_string(leeway));
   auto n = static_cast<std::int64_t>(code_point_count(s));
   if (n <= length + leeway) return like(v, Value(s));
-  Value head = slice(Value(s), 0, length - static_cast<std::int64_t>(code_point_count(end)), std::nullopt);
+  Value head = slice(Value(s), 0, length - end_length, std::nullopt);
   if (v.is_markup()) end = escape(in, Value(end)).as_string();  // Markup + str escapes the str
   if (in.truth(a[1])) return like(v, Value(head.as_string() + end));
   std::string h = head.as_string();

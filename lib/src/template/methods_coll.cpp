@@ -294,6 +294,14 @@ Value set_pop(Interp&, const Value& self, const Args& args) {
   return x;
 }
 
+// A set holding the keys of `keys`, in their order.
+Value set_of(const Dict& keys) {
+  std::vector<Value> items;
+  items.reserve(keys.size());
+  for (const auto& e : keys) items.push_back(e.key);
+  return Value::set(std::move(items));
+}
+
 // union / intersection / difference / issubset / issuperset against any iterables.
 Value set_combine(Interp& in, const Value& self, const Args& args, char how) {
   Dict result = how == '|' ? self.as_set() : Dict{};
@@ -312,9 +320,7 @@ Value set_combine(Interp& in, const Value& self, const Args& args, char how) {
       if (keep) result.set(e.key, Value());
     }
   }
-  std::vector<Value> items;
-  for (const auto& e : result) items.push_back(e.key);
-  return Value::set(std::move(items));
+  return set_of(result);
 }
 
 Value set_union(Interp& in, const Value& self, const Args& args) { return set_combine(in, self, args, '|'); }
@@ -346,10 +352,7 @@ Dict symmetric_difference(Interp& in, const Value& self, const Value& other) {
   return result;
 }
 Value set_symmetric_difference(Interp& in, const Value& self, const Args& args) {
-  Dict result = symmetric_difference(in, self, bind_args(args, "symmetric_difference", SLAP_PARAMS({"other", Value()}), 1)[0]);
-  std::vector<Value> items;
-  for (const auto& e : result) items.push_back(e.key);
-  return Value::set(std::move(items));
+  return set_of(symmetric_difference(in, self, bind_args(args, "symmetric_difference", SLAP_PARAMS({"other", Value()}), 1)[0]));
 }
 Value set_symmetric_difference_update(Interp& in, const Value& self, const Args& args) {
   self.as_set() =

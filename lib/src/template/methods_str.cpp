@@ -305,12 +305,13 @@ Value m_rfind(Interp&, const Value& self, const Args& args) { return find_impl(s
 Value m_index(Interp&, const Value& self, const Args& args) { return find_impl(self, args, "index", false, true); }
 Value m_rindex(Interp&, const Value& self, const Args& args) { return find_impl(self, args, "rindex", true, true); }
 
-std::string format_with(Interp& in, const Value& self, const Args& args) {
-  return format_method(self.as_string(), args, [&in](const Value& obj, const Value& key, bool is_item) {
+std::string format_with(Interp& in, const Value& self, const Args& args, bool mapping_only = false) {
+  auto step = [&in](const Value& obj, const Value& key, bool is_item) {
     Value v = is_item ? in.getitem(obj, key) : in.getattr(obj, key.as_string());
     if (v.is_undefined()) in.raise_undefined(v);
     return v;
-  });
+  };
+  return format_method(self.as_string(), args, step, mapping_only);
 }
 
 Value m_format(Interp& in, const Value& self, const Args& args) { return Value(format_with(in, self, args)); }
@@ -319,23 +320,10 @@ Value m_format(Interp& in, const Value& self, const Args& args) { return Value(f
 Value m_format_map(Interp& in, const Value& self, const Args& args) {
   const Value& mapping = bind_args(args, "format_map", SLAP_PARAMS({"mapping", Value()}), 1)[0];
   if (!mapping.is_dict()) type_error("format_map() argument must be a mapping, not " + mapping.type_name());
-  // A field named by position, or numbered automatically, has nothing to read.
-  std::string_view fmt = self.as_string();
-  for (std::size_t i = 0; i < fmt.size(); ++i) {
-    if (fmt[i] != '{') continue;
-    if (i + 1 < fmt.size() && fmt[i + 1] == '{') {
-      ++i;
-      continue;
-    }
-    std::size_t end = fmt.find_first_of("}!:.[", i + 1);
-    std::string_view name = fmt.substr(i + 1, (end == std::string_view::npos ? fmt.size() : end) - i - 1);
-    if (name.empty() || std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      value_error("Format string contains positional fields");
-  }
   Args keywords;
   for (const auto& e : mapping.as_dict())
     if (e.key.is_string()) keywords.keywords.emplace_back(e.key.as_string(), e.value);
-  return Value(format_with(in, self, keywords));
+  return Value(format_with(in, self, keywords, true));
 }
 
 // str.expandtabs(tabsize=8): each tab up to the next multiple of tabsize columns, counted
@@ -433,8 +421,8 @@ Value m_maketrans(Interp&, const Value&, const Args& args) {
     return Value::dict(std::move(table));
   }
   if (!a[0].is_string() || !a[1].is_string()) type_error("maketrans() arguments must be str");
-  std::vector<std::size_t> from = code_point_offsets(a[0].as_string()), to = code_point_offsets(a[1].as_string());
-  if (from.size() != to.size()) value_error("the first two maketrans arguments must have equal length");
+  if (code_point_count(a[0].as_string()) != code_point_count(a[1].as_string()))
+    value_error("the first two maketrans arguments must have equal length");
   for (std::size_t i = 0, j = 0; i < a[0].as_string().size();)
     table.set(Value(static_cast<std::int64_t>(next_code_point(a[0].as_string(), i))),
               Value(static_cast<std::int64_t>(next_code_point(a[1].as_string(), j))));

@@ -549,20 +549,28 @@ void append_field(std::string& out, const Value& v, std::string_view spec) {
   else out += format_value(v, spec);
 }
 
+// What one format call carries from field to field, nested ones included.
+struct FieldNumbering {
+  std::size_t auto_index = 0;  // the next automatic field's argument
+  int mode = 0;                // 1: automatic, 2: manual, 0: neither yet
+  bool mapping_only = false;   // str.format_map: no field may name a position
+};
+
 // The value of field `name`: a reference into `args` when the name has no attribute or
 // item steps, else `scratch`.
-const Value& format_field(std::string_view name, const Args& args, std::size_t& auto_index, int& numbering,
-                          const FieldStep& step, Value& scratch) {
+const Value& format_field(std::string_view name, const Args& args, FieldNumbering& numbering, const FieldStep& step,
+                          Value& scratch) {
   std::size_t end = name.find_first_of(".[");
   std::string_view head = name.substr(0, end);
   const Value* found;
   if (head.empty() || std::isdigit(static_cast<unsigned char>(head[0]))) {
+    if (numbering.mapping_only) value_error("Format string contains positional fields");
     int mode = head.empty() ? 1 : 2;
-    if (numbering && numbering != mode)
+    if (numbering.mode && numbering.mode != mode)
       value_error("cannot switch from " + std::string(mode == 1 ? "manual field specification to automatic" : "automatic field numbering to manual") +
                   " field " + (mode == 1 ? "numbering" : "specification"));
-    numbering = mode;
-    found = &positional_field(args, head.empty() ? auto_index++ : static_cast<std::size_t>(std::stoul(std::string(head))));
+    numbering.mode = mode;
+    found = &positional_field(args, head.empty() ? numbering.auto_index++ : static_cast<std::size_t>(std::stoul(std::string(head))));
   } else {
     found = &keyword_field(args, head);
   }
@@ -587,8 +595,7 @@ const Value& format_field(std::string_view name, const Args& args, std::size_t& 
 }
 
 // Automatic field numbering continues into nested fields of a format spec ({:>{}}).
-std::string format_fields(std::string_view fmt, const Args& args, const FieldStep& step, std::size_t& auto_index,
-                          int& numbering) {
+std::string format_fields(std::string_view fmt, const Args& args, const FieldStep& step, FieldNumbering& numbering) {
   std::string out;
   for (std::size_t i = 0; i < fmt.size(); ++i) {
     char c = fmt[i];
@@ -625,7 +632,7 @@ std::string format_fields(std::string_view fmt, const Args& args, const FieldSte
       }
     }
     Value scratch;
-    const Value* v = &format_field(field.substr(0, cut), args, auto_index, numbering, step, scratch);
+    const Value* v = &format_field(field.substr(0, cut), args, numbering, step, scratch);
     std::string_view rest = field.substr(cut);
     if (!rest.empty() && rest[0] == '!') {
       if (rest.size() < 2) value_error("end of string while looking for conversion specifier");
@@ -636,7 +643,7 @@ std::string format_fields(std::string_view fmt, const Args& args, const FieldSte
       rest.remove_prefix(2);
     }
     std::string spec;
-    if (!rest.empty() && rest[0] == ':') spec = format_fields(rest.substr(1), args, step, auto_index, numbering);
+    if (!rest.empty() && rest[0] == ':') spec = format_fields(rest.substr(1), args, step, numbering);
     append_field(out, *v, spec);
   }
   return out;
@@ -725,10 +732,10 @@ void str_format_into(std::string& out, const StrFormat& fmt, const Args& args) {
   }
 }
 
-std::string format_method(std::string_view fmt, const Args& args, const FieldStep& step) {
-  std::size_t auto_index = 0;
-  int numbering = 0;
-  return format_fields(fmt, args, step, auto_index, numbering);
+std::string format_method(std::string_view fmt, const Args& args, const FieldStep& step, bool mapping_only) {
+  FieldNumbering numbering;
+  numbering.mapping_only = mapping_only;
+  return format_fields(fmt, args, step, numbering);
 }
 
 }  // namespace slap::tmpl

@@ -38,7 +38,8 @@ void str_format_into(std::string& out, const StrFormat& fmt, const Args& args);
 std::string format_value(const Value& v, std::string_view spec);
 
 // fmt.format(*args, **kwargs); `step` evaluates the `.attr` / `[key]` parts of a field.
+// mapping_only: fmt.format_map(kwargs), where a field naming a position is a ValueError.
 using FieldStep = std::function<Value(const Value& obj, const Value& key, bool is_item)>;
-std::string format_method(std::string_view fmt, const Args& args, const FieldStep& step);
+std::string format_method(std::string_view fmt, const Args& args, const FieldStep& step, bool mapping_only = false);
 
 }  // namespace slap::tmpl

@@ -19,13 +19,6 @@ namespace {
 
 constexpr const char* ucd_dir = "/usr/share/unicode/";
 
-std::string upper_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-  return out;
-}
-
 std::optional<std::uint32_t> hex_code_point(std::string_view hex) {
   std::uint32_t cp = 0;
   auto [end, ec] = std::from_chars(hex.data(), hex.data() + hex.size(), cp, 16);
@@ -118,7 +111,7 @@ std::expected<std::uint32_t, std::string> unicode_lookup(std::string_view name) 
       for (const auto& [first, last] : t.ideographs)
         if (*cp >= first && *cp <= last) return *cp;
   }
-  auto it = t.names.find(upper_ascii(name));
+  auto it = t.names.find(py_upper(name));  // every name is ASCII
   if (it == t.names.end()) return std::unexpected(std::string("unknown Unicode character name"));
   return it->second;
 }
