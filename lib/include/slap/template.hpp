@@ -81,14 +81,14 @@ class Value {
     }
     if (stringy() && o.stringy()) {  // a string holds no value: o is not inside it
       tag_ = o.tag_;
-      u_.s = o.u_.s;  // reuses the capacity
+      assign_string(u_.s, o.u_.s);  // reuses the capacity
+      return *this;
+    }
+    if (tag_ == o.tag_ && tag_ >= Tag::list && tag_ <= Tag::object) {  // a loop variable's next row
+      assign_shared(o);
       return *this;
     }
     Value copy(o);  // o may live inside what *this holds
-    if (tag_ == o.tag_ && tag_ >= Tag::list && tag_ <= Tag::object) {  // a loop variable's next row
-      swap_shared(copy);
-      return *this;  // copy ends what *this held
-    }
     return *this = std::move(copy);
   }
   Value& operator=(Value&& o) noexcept {
@@ -258,6 +258,36 @@ class Value {
     new (to) std::string(std::move(from));
 #endif
   }
+  // to = from. A short string into a short string (a loop variable's next key, most copies
+  // of template data) copies the object's bytes but its own data pointer, where
+  // std::string's assignment calls memcpy for the characters.
+  static void assign_string(std::string& to, const std::string& from) {
+#if defined(__GLIBCXX__) && _GLIBCXX_USE_CXX11_ABI
+    if (is_local(to) && is_local(from)) {
+      std::memcpy(reinterpret_cast<char*>(&to) + sizeof(char*), reinterpret_cast<const char*>(&from) + sizeof(char*),
+                  sizeof(std::string) - sizeof(char*));
+      return;
+    }
+#endif
+    to = from;
+  }
+  // new (to) std::string(from), with the same shortcut for a short string.
+  static void copy_string(std::string* to, const std::string& from) {
+#if defined(__GLIBCXX__) && _GLIBCXX_USE_CXX11_ABI
+    if (is_local(from)) {
+      std::memcpy(static_cast<void*>(to), static_cast<const void*>(&from), sizeof(std::string));
+      *reinterpret_cast<char**>(to) = reinterpret_cast<char*>(to) + 2 * sizeof(char*);
+      return;
+    }
+#endif
+    new (to) std::string(from);
+  }
+#if defined(__GLIBCXX__) && _GLIBCXX_USE_CXX11_ABI
+  // A short string's characters are in the object (_M_local_buf, after the pointer and the size).
+  static bool is_local(const std::string& s) noexcept {
+    return s.data() == reinterpret_cast<const char*>(&s) + 2 * sizeof(char*);
+  }
+#endif
   // Exchanges the payloads of two values whose tag is the same container or object type.
   void swap_shared(Value& o) noexcept {
     switch (tag_) {
@@ -269,6 +299,9 @@ class Value {
       default: break;
     }
   }
+  // The payload of o, a container or an object of the same type as this one's (std::shared_ptr's
+  // assignment: o may live inside what this one holds).
+  [[gnu::hot]] void assign_shared(const Value& o);
   // Construct u_ from o's payload (tag_ already set); destroy() ends the payload.
   [[gnu::hot]] void copy_from(const Value& o);
   void move_from(Value&& o) noexcept;

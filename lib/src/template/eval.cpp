@@ -1,5 +1,6 @@
 // Expression evaluation.
 #include "bigint.hpp"
+#include "block_cache.hpp"
 #include "builtins.hpp"
 #include "errors.hpp"
 #include "interp.hpp"
@@ -238,7 +239,7 @@ Value Interp::apply_filter(const FilterExpr& f, const Value& subject, const Args
 
 Value Interp::filter_list_literal(const FilterExpr& f, const ScopePtr& scope) {
   std::shared_ptr<ListData> data = std::move(spare_list_);  // an item's own literal gets none
-  if (!data) data = std::make_shared<ListData>();
+  if (!data) data = std::allocate_shared<ListData>(CachedAllocator<ListData>());
   for (const auto& item : static_cast<const SequenceExpr&>(*f.subject).items) data->items.push_back(eval(*item, scope));
   Value result;
   {

@@ -24,9 +24,12 @@ namespace slap::tmpl {
 Value fold_case(const Value& v) {
   if (!v.is_string()) return v;
   const std::string& s = v.as_string();
-  // Sort keys are mostly lowercase ASCII already: then the value is its own fold.
-  bool folded = std::none_of(s.begin(), s.end(), [](char c) { return (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80; });
-  return folded ? Value(s) : Value(py_lower(s));
+  return is_folded(s) ? Value(s) : Value(py_lower(s));
+}
+
+// Sort keys are mostly lowercase ASCII already: then a str is its own fold.
+bool is_folded(std::string_view s) {
+  return std::none_of(s.begin(), s.end(), [](char c) { return (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80; });
 }
 
 namespace {

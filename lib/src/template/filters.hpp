@@ -27,6 +27,8 @@ class AttributeGetter {
 };
 // The lowercase of strings (Jinja2's ignore_case), other values unchanged.
 Value fold_case(const Value& v);
+// True when str.lower() would give `s` itself.
+bool is_folded(std::string_view s);
 // Calls the filter or test `name` (map('lower'), select('odd')); args exclude the subject.
 Value call_filter(Interp& in, const Value& name, const Value& subject, const Args& args);
 bool call_test(Interp& in, const Value& name, const Value& subject, const Args& args);

@@ -1,4 +1,5 @@
 // Filters over sequences and mappings (join, map, select*, sort, dictsort, ...).
+#include <deque>
 #include <random>
 
 #include "bigint.hpp"
@@ -112,15 +113,30 @@ Value sf_dictsort(Interp& in, const Value& v, const Args& args) {
     pairs = in.iterate(in.call(items, none));
   }
   std::size_t n = entries ? entries->size() : pairs.size();
-  std::vector<Value> keys;
-  keys.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const Value& k = entries ? (by_key ? (*entries)[i].key : (*entries)[i].value) : pairs[i].items()[by_key ? 0 : 1];
-    keys.push_back(fold ? fold_case(k) : k);
+  auto key = [&](std::size_t i) -> const Value& {
+    return entries ? (by_key ? (*entries)[i].key : (*entries)[i].value) : pairs[i].items()[by_key ? 0 : 1];
+  };
+  // The usual keys, str, are compared where they are; lowered copies are made only of the
+  // keys that lower() changes (a deque does not move them as it grows).
+  std::deque<std::string> lowered;
+  std::vector<std::string_view> views;
+  views.reserve(n);
+  for (std::size_t i = 0; i < n && key(i).is_string(); ++i) {
+    const std::string& k = key(i).as_string();
+    views.emplace_back(fold && !is_folded(k) ? std::string_view(lowered.emplace_back(str::py_lower(k))) : std::string_view(k));
+  }
+  std::vector<std::size_t> order;
+  if (views.size() == n) {
+    order = sort_order(std::move(views), in.truth(a[2]));
+  } else {
+    std::vector<Value> keys;
+    keys.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) keys.push_back(fold ? fold_case(key(i)) : key(i));
+    order = sort_order(keys, in.truth(a[2]));
   }
   std::vector<Value> sorted;
   sorted.reserve(n);
-  for (std::size_t i : sort_order(keys, in.truth(a[2])))
+  for (std::size_t i : order)
     sorted.push_back(entries ? Value::pair((*entries)[i].key, (*entries)[i].value) : std::move(pairs[i]));
   return Value::list(std::move(sorted));
 }

@@ -298,6 +298,8 @@ std::optional<int> compare_item(const Value& p, const Value& q) {
 // that a comparison is a memcmp or a number compare rather than a dispatch on two Values.
 class KeyColumn {
  public:
+  // A column of str keys, compared where they are (the strings outlive the column).
+  explicit KeyColumn(std::vector<std::string_view> keys) : keys_(nullptr), width_(1), kind_(Kind::str), str_(std::move(keys)) {}
   KeyColumn(const std::vector<Value>& keys, std::size_t column, std::size_t width)
       : keys_(keys.data() + column), width_(width) {
     std::size_t n = width ? keys.size() / width : 0;
@@ -438,10 +440,7 @@ bool sort_by_ranks(const std::vector<KeyColumn>& columns, std::vector<std::size_
 // The stable order of `n` items by their keys, `width` per item at keys[i * width]
 // (compared as lists when width > 1). Input already in order (often: a dict's keys) costs
 // one comparison per item, as with Python's timsort, which compares the same adjacent pairs.
-std::vector<std::size_t> sort_columns(std::size_t n, const std::vector<Value>& keys, std::size_t width, bool reverse) {
-  std::vector<KeyColumn> columns;
-  columns.reserve(width);
-  for (std::size_t c = 0; c < width; ++c) columns.emplace_back(keys, c, width);
+std::vector<std::size_t> sort_columns(std::size_t n, const std::vector<KeyColumn>& columns, bool reverse) {
   auto less = [&](std::size_t a, std::size_t b) {
     if (reverse) std::swap(a, b);
     for (const auto& column : columns)
@@ -453,6 +452,13 @@ std::vector<std::size_t> sort_columns(std::size_t n, const std::vector<Value>& k
   if (std::is_sorted(order.begin(), order.end(), less)) return order;
   if (!sort_by_ranks(columns, order, reverse)) std::stable_sort(order.begin(), order.end(), less);
   return order;
+}
+
+std::vector<std::size_t> sort_columns(std::size_t n, const std::vector<Value>& keys, std::size_t width, bool reverse) {
+  std::vector<KeyColumn> columns;
+  columns.reserve(width);
+  for (std::size_t c = 0; c < width; ++c) columns.emplace_back(keys, c, width);
+  return sort_columns(n, columns, reverse);
 }
 
 // Sorts `items` in that order.
@@ -479,6 +485,13 @@ void sort_by_key_rows(std::vector<Value>& items, const std::vector<Value>& keys,
 
 std::vector<std::size_t> sort_order(const std::vector<Value>& keys, bool reverse) {
   return sort_columns(keys.size(), keys, 1, reverse);
+}
+
+std::vector<std::size_t> sort_order(std::vector<std::string_view> keys, bool reverse) {
+  std::size_t n = keys.size();
+  std::vector<KeyColumn> columns;
+  columns.emplace_back(std::move(keys));
+  return sort_columns(n, columns, reverse);
 }
 
 void require_hashable(const Value& v) {

@@ -35,6 +35,8 @@ void sort_by_key_rows(std::vector<Value>& items, const std::vector<Value>& keys,
 // The order sort_by_keys() puts items in: the position of the first item of the result,
 // then of the second...
 std::vector<std::size_t> sort_order(const std::vector<Value>& keys, bool reverse);
+// sort_order() of str keys, compared where they are.
+std::vector<std::size_t> sort_order(std::vector<std::string_view> keys, bool reverse);
 // TypeError "unhashable type: 'list'" for values that cannot be dict keys or set members.
 void require_hashable(const Value& v);
 

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "bigint.hpp"
+#include "block_cache.hpp"
 #include "errors.hpp"
 #include "object.hpp"
 #include "slap/template.hpp"
@@ -14,13 +15,24 @@ void Value::copy_from(const Value& o) {
   switch (tag_) {
     case Tag::undefined: new (&u_.hint) std::shared_ptr<const std::string>(o.u_.hint); break;
     case Tag::string:
-    case Tag::markup: new (&u_.s) std::string(o.u_.s); break;
+    case Tag::markup: copy_string(&u_.s, o.u_.s); break;
     case Tag::list: new (&u_.list) std::shared_ptr<ListData>(o.u_.list); break;
     case Tag::tuple: new (&u_.tuple) std::shared_ptr<const TupleData>(o.u_.tuple); break;
     case Tag::dict: new (&u_.dict) std::shared_ptr<DictData>(o.u_.dict); break;
     case Tag::set: new (&u_.set) std::shared_ptr<SetData>(o.u_.set); break;
     case Tag::object: new (&u_.object) std::shared_ptr<Object>(o.u_.object); break;
     default: u_.bits = o.u_.bits; break;
+  }
+}
+
+void Value::assign_shared(const Value& o) {
+  switch (tag_) {
+    case Tag::list: u_.list = o.u_.list; break;
+    case Tag::tuple: u_.tuple = o.u_.tuple; break;
+    case Tag::dict: u_.dict = o.u_.dict; break;
+    case Tag::set: u_.set = o.u_.set; break;
+    case Tag::object: u_.object = o.u_.object; break;
+    default: break;
   }
 }
 
@@ -133,19 +145,19 @@ Value Value::list(std::shared_ptr<ListData> data) {
   return v;
 }
 
-Value Value::list(std::vector<Value> items) { return list(std::make_shared<ListData>(ListData{std::move(items)})); }
+Value Value::list(std::vector<Value> items) { return list(std::allocate_shared<ListData>(CachedAllocator<ListData>(), ListData{std::move(items)})); }
 
 Value Value::tuple(std::vector<Value> items) {
   Value v;
   v.tag_ = Tag::tuple;
-  new (&v.u_.tuple) std::shared_ptr<const TupleData>(std::make_shared<const TupleData>(std::move(items)));
+  new (&v.u_.tuple) std::shared_ptr<const TupleData>(std::allocate_shared<const TupleData>(CachedAllocator<TupleData>(), std::move(items)));
   return v;
 }
 
 Value Value::pair(Value first, Value second) {
   Value v;
   v.tag_ = Tag::tuple;
-  new (&v.u_.tuple) std::shared_ptr<const TupleData>(std::make_shared<const TupleData>(std::move(first), std::move(second)));
+  new (&v.u_.tuple) std::shared_ptr<const TupleData>(std::allocate_shared<const TupleData>(CachedAllocator<TupleData>(), std::move(first), std::move(second)));
   return v;
 }
 
@@ -162,7 +174,7 @@ Value Value::named_tuple(std::vector<Value> items, std::vector<std::string> fiel
   Value v;
   v.tag_ = Tag::tuple;
   new (&v.u_.tuple)
-      std::shared_ptr<const TupleData>(std::make_shared<const TupleData>(std::move(items), std::move(fields)));
+      std::shared_ptr<const TupleData>(std::allocate_shared<const TupleData>(CachedAllocator<TupleData>(), std::move(items), std::move(fields)));
   return v;
 }
 
@@ -171,7 +183,7 @@ Value Value::dict() { return dict(Dict{}); }
 Value Value::dict(Dict d) {
   Value v;
   v.tag_ = Tag::dict;
-  new (&v.u_.dict) std::shared_ptr<DictData>(std::make_shared<DictData>(DictData{std::move(d)}));
+  new (&v.u_.dict) std::shared_ptr<DictData>(std::allocate_shared<DictData>(CachedAllocator<DictData>(), DictData{std::move(d)}));
   return v;
 }
 
@@ -186,7 +198,7 @@ Value Value::set(std::vector<Value> items) {
   for (auto& item : items) keys.set(std::move(item), Value());
   Value v;
   v.tag_ = Tag::set;
-  new (&v.u_.set) std::shared_ptr<SetData>(std::make_shared<SetData>(SetData{std::move(keys)}));
+  new (&v.u_.set) std::shared_ptr<SetData>(std::allocate_shared<SetData>(CachedAllocator<SetData>(), SetData{std::move(keys)}));
   return v;
 }
 
