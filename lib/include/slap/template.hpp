@@ -339,6 +339,10 @@ class Dict {
   const Value* find(std::string_view key) const;
   // For looking one key up in several dicts: `hash` is std::hash<std::string_view>{}(key).
   const Value* find(std::string_view key, std::size_t hash) const;
+  // find(key, hash) that tries position `hint` first and leaves there where it found the key
+  // (an inline cache: a lookup site meets dicts of one shape). `hint` is read and written
+  // atomically (relaxed).
+  const Value* find(std::string_view key, std::size_t hash, std::uint32_t& hint) const;
   bool contains(const Value& key) const { return find(key) != nullptr; }
   // Inserts at the end, or replaces the value in place (keeping the position).
   void set(Value key, Value value);
@@ -348,6 +352,7 @@ class Dict {
 
  private:
   std::size_t locate(const Value& key, std::size_t hash) const;
+  static bool is_key(const Entry& e, std::string_view key, std::size_t hash) noexcept;
   [[gnu::hot]] std::size_t locate_str(std::string_view key, std::size_t hash) const;
   void rebuild_index();
   std::vector<Entry> entries_;

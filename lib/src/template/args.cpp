@@ -6,8 +6,8 @@
 
 namespace slap::tmpl {
 
-BoundArgs bind_args(const Args& args, std::string_view function, std::span<const ParamSpec> params,
-                    std::size_t required) {
+BoundArgs bind_args_in_full(const Args& args, std::string_view function, std::span<const ParamSpec> params,
+                            std::size_t required) {
   auto fn = [function] { return std::string(function); };  // error messages only: no allocation per call
   if (args.positional.size() > params.size())
     type_error(fn() + "() takes at most " + std::to_string(params.size()) + " argument" +

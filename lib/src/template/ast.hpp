@@ -54,6 +54,10 @@ struct GetattrExpr : Expr {
   std::string attr;
   std::size_t hash;  // of attr
   MethodSet methods;  // the method `attr` names on each built-in type, looked up once
+  // Where the key was in the last dict looked up (dicts of one shape, the rows of a
+  // context, hold their keys at the same positions): tried first. Read and written
+  // through std::atomic_ref, as renders on several threads may share the expression.
+  mutable std::uint32_t position_hint = 0;
   GetattrExpr(Pos p, ExprPtr o, std::string a)
       : Expr(ExprKind::getattr, p), object(std::move(o)), attr(std::move(a)), hash(std::hash<std::string_view>{}(attr)),
         methods(MethodSet::named(attr)) {}

@@ -53,7 +53,7 @@ bool Interp::test_attribute(const TestExpr& t, const ScopePtr& scope) {
     Value scratch;
     const Value& obj = eval_ref(*g.object, scope, scratch);
     if (obj.is_dict() && !g.methods.dict) {
-      const Value* v = obj.as_dict().find(g.attr, g.hash);
+      const Value* v = obj.as_dict().find(g.attr, g.hash, g.position_hint);
       defined = v && !v->is_undefined();
     } else {
       defined = !getattr(obj, g).is_undefined();

@@ -127,7 +127,7 @@ Value Interp::getattr(const Value& obj, std::string_view name, std::size_t hash)
 }
 
 const Value* Interp::attr_ref(const Value& obj, const GetattrExpr& g) const {
-  if (obj.is_dict()) return g.methods.dict ? nullptr : obj.as_dict().find(g.attr, g.hash);
+  if (obj.is_dict()) return g.methods.dict ? nullptr : obj.as_dict().find(g.attr, g.hash, g.position_hint);
   if (const Namespace* ns = as_namespace(obj)) return ns->attrs().find(g.attr, g.hash);
   if (obj.is_tuple() && !g.methods.tuple) {
     const auto& fields = obj.tuple_fields();

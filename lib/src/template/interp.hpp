@@ -187,6 +187,7 @@ class Interp {
   Value getitem(const Value& obj, const Value& key);
   // The variable `n` names, or nullptr when it is undefined.
   const Value* find_variable(const NameExpr& n, const Scope& scope) const {
+    if (const Value* v = scope.vars.find(n.sym)) return v;  // most names are the innermost scope's (loop variables)
     return find_variable(n.sym, n.name, n.hash, scope);
   }
   // hash: of name; name: the symbol's.

@@ -78,8 +78,19 @@ class BoundArgs {
   std::size_t size_ = 0;
 };
 // `params` outlive the BoundArgs (SLAP_PARAMS), as do `args`.
-BoundArgs bind_args(const Args& args, std::string_view function, std::span<const ParamSpec> params,
-                    std::size_t required);
+BoundArgs bind_args_in_full(const Args& args, std::string_view function, std::span<const ParamSpec> params,
+                            std::size_t required);
+// Most calls pass positional arguments only, and few: bound here, inline.
+inline BoundArgs bind_args(const Args& args, std::string_view function, std::span<const ParamSpec> params,
+                           std::size_t required) {
+  std::size_t given = args.positional.size();
+  if (!args.keywords.empty() || given > params.size() || given < required || params.size() > BoundArgs::capacity)
+    return bind_args_in_full(args, function, params, required);
+  BoundArgs out;
+  for (std::size_t i = 0; i < given; ++i) out.push_back(args.positional[i]);
+  for (std::size_t i = given; i < params.size(); ++i) out.push_back(params[i].default_value);
+  return out;
+}
 // An int (or bool) argument, else TypeError.
 std::int64_t int_arg(const Value& v);
 // Fails unless the call has no arguments.
