@@ -47,10 +47,9 @@ std::int64_t int_arg(const Value& v) {
   type_error("'" + v.type_name() + "' object cannot be interpreted as an integer");
 }
 
-void no_args(const Args& args, std::string_view function) {
-  if (!args.positional.empty() || !args.keywords.empty())
-    type_error(std::string(function) + "() takes no arguments (" +
-               std::to_string(args.positional.size() + args.keywords.size()) + " given)");
+void refuse_args(const Args& args, std::string_view function) {
+  type_error(std::string(function) + "() takes no arguments (" +
+             std::to_string(args.positional.size() + args.keywords.size()) + " given)");
 }
 
 namespace {

@@ -53,7 +53,7 @@ void Interp::assign(const Target& t, Value v, Scope& scope) {
 Flow Interp::exec(const Body& body, const ScopePtr& scope) {
   for (const auto& s : body) {
     if (s->kind == StmtKind::text) {
-      *out += static_cast<const TextStmt&>(*s).text;
+      append_bytes(*out, static_cast<const TextStmt&>(*s).text);
       continue;
     }
     Flow f = exec_stmt(*s, scope);

@@ -18,7 +18,7 @@ void Interp::raise_undefined(const Value& v) const { raise_undefined_hint(v); }
 
 void Interp::append_text(std::string& to, const Value& v) const {
   if (v.is_string()) {
-    to += v.as_string();
+    append_bytes(to, v.as_string());
     return;
   }
   use(v);

@@ -94,6 +94,9 @@ inline BoundArgs bind_args(const Args& args, std::string_view function, std::spa
 // An int (or bool) argument, else TypeError.
 std::int64_t int_arg(const Value& v);
 // Fails unless the call has no arguments.
-void no_args(const Args& args, std::string_view function);
+[[noreturn]] void refuse_args(const Args& args, std::string_view function);
+inline void no_args(const Args& args, std::string_view function) {
+  if (!args.positional.empty() || !args.keywords.empty()) refuse_args(args, function);
+}
 
 }  // namespace slap::tmpl
