@@ -198,6 +198,8 @@ Flow run_items_loop(Interp& in, const ForStmt& node, const ScopePtr& scope) {
   for (std::size_t i = 0; i < n; ++i) {
     if (dict.size() != n) raise("RuntimeError", "dictionary changed size during iteration");
     const Dict::Entry& e = dict.entries()[i];
+    if (i + 2 < n) dict.entries()[i + 2].value.prefetch(false);  // as run_loop: the next rows' loads start now
+    if (i + 1 < n) dict.entries()[i + 1].value.prefetch(true);
     if (!body_scope || body_scope.use_count() > 1) body_scope = Scope::child(scope);
     if (names && body_scope->vars.keep_only({key_target.sym, value_target.sym})) {
       body_scope->vars.value_at(0) = e.key;
