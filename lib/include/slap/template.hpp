@@ -130,7 +130,9 @@ class Value {
   // value holds it).
   static Value list(std::shared_ptr<ListData> data);
   static Value tuple(std::vector<Value> items);
-  static Value pair(Value first, Value second);  // (first, second), with no vector made
+  // (first, second), with no vector made.
+  static Value pair(const Value& first, const Value& second);
+  static Value pair(Value&& first, Value&& second);
   // A named tuple: a tuple whose items are also attributes `fields` (groupby's results).
   static Value named_tuple(std::vector<Value> items, std::vector<std::string> fields);
   static Value dict();
@@ -371,7 +373,8 @@ struct TupleData {
   std::vector<std::string> fields;  // attribute names of a named tuple's items; empty otherwise
 
   explicit TupleData(std::vector<Value> items, std::vector<std::string> names = {});
-  TupleData(Value first, Value second) : count(2), inline_items{std::move(first), std::move(second)} {}
+  TupleData(const Value& first, const Value& second) : count(2), inline_items{first, second} {}
+  TupleData(Value&& first, Value&& second) : count(2), inline_items{std::move(first), std::move(second)} {}
   std::span<const Value> items() const noexcept {
     return count <= 2 ? std::span<const Value>(inline_items, count) : std::span<const Value>(more);
   }

@@ -103,6 +103,8 @@ struct FilterExpr : Expr {
   std::string name;
   const FilterFn* fn = nullptr;  // null: unknown, fails when run
   CallArgs args;
+  // `x | default(y)` (no boolean argument): x itself when it is defined. Set once parsed.
+  bool plain_default = false;
   FilterExpr(Pos p, ExprPtr s, std::string n) : Expr(ExprKind::filter, p), subject(std::move(s)), name(std::move(n)) {}
 };
 

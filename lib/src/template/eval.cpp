@@ -100,17 +100,11 @@ void Interp::eval_args(const CallArgs& a, const ScopePtr& scope, Args& args) {
   }
 }
 
-// `x | default(y)` (no boolean argument): x itself when it is defined.
-static bool plain_default(const FilterExpr& f) {
-  static const FilterFn* const fn = find_filter("default");
-  return f.fn == fn && f.args.constant && f.args.keywords.empty() && f.args.positional.size() <= 1;
-}
-
 const Value& Interp::eval_ref(const Expr& e, const ScopePtr& scope, Value& scratch) {
   if (e.kind == ExprKind::constant) return static_cast<const ConstExpr&>(e).value;
   if (e.kind == ExprKind::filter) {
     const auto& f = static_cast<const FilterExpr&>(e);
-    if (plain_default(f)) {
+    if (f.plain_default) {
       const Value& subject = eval_ref(*f.subject, scope, scratch);
       if (!subject.is_undefined()) return subject;
       Value r = apply_filter(f, subject, f.args.values, scope);  // made before scratch, which subject may be, is replaced

@@ -11,6 +11,7 @@
 #include "methods.hpp"
 #include "ops.hpp"
 #include "slap/strings.hpp"
+#include "text.hpp"
 
 namespace slap::tmpl {
 
@@ -73,16 +74,17 @@ Value sf_join(Interp& in, const Value& v, const Args& args) {
     for (const auto& item : in.iterate(v)) parts.push_back(get(in, item));
     return markup_join(in, parts, a[0]);
   }
-  std::string sep = in.to_str(a[0]);
+  std::string sep_text;
+  const std::string& sep = a[0].is_string() ? a[0].as_string() : (sep_text = in.to_str(a[0]));
   std::string out;
   std::vector<Value> iterated;
   std::span<const Value> items = v.is_list() || v.is_tuple() ? v.items() : std::span<const Value>(iterated = in.iterate(v));
-  AttributeGetter get(a[1]);
+  std::optional<AttributeGetter> get;
+  if (!a[1].is_none()) get.emplace(a[1]);
   Value scratch;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out += sep;
-    if (a[1].is_none()) in.append_text(out, items[i]);
-    else in.append_text(out, get.ref(in, items[i], scratch));
+    if (i) append_bytes(out, sep);
+    in.append_text(out, get ? get->ref(in, items[i], scratch) : items[i]);
   }
   return Value(std::move(out));
 }

@@ -361,6 +361,9 @@ ExprPtr Parser::parse_filter(ExprPtr node, bool start_inline) {
     f->fn = find_filter(f->name);
     if (!f->fn) note_unknown("No filter named '" + f->name + "'.", tok);
     if (is_op("(")) f->args = parse_call_args();
+    static const FilterFn* const default_filter = find_filter("default");
+    f->plain_default = f->fn == default_filter && f->args.constant && f->args.keywords.empty() &&
+                       f->args.positional.size() <= 1;
     node = std::move(f);
   }
   return node;

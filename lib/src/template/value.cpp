@@ -155,7 +155,14 @@ Value Value::tuple(std::vector<Value> items) {
   return v;
 }
 
-Value Value::pair(Value first, Value second) {
+Value Value::pair(const Value& first, const Value& second) {
+  Value v;
+  v.tag_ = Tag::tuple;
+  new (&v.u_.tuple) std::shared_ptr<const TupleData>(std::allocate_shared<const TupleData>(CachedAllocator<TupleData>(), first, second));
+  return v;
+}
+
+Value Value::pair(Value&& first, Value&& second) {
   Value v;
   v.tag_ = Tag::tuple;
   new (&v.u_.tuple) std::shared_ptr<const TupleData>(std::allocate_shared<const TupleData>(CachedAllocator<TupleData>(), std::move(first), std::move(second)));
