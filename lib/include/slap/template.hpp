@@ -59,7 +59,7 @@ class Value {
   Value(unsigned u) noexcept : tag_(Tag::integer) { u_.i = u; }
   Value(unsigned long u) noexcept : tag_(Tag::integer) { u_.i = static_cast<std::int64_t>(u); }
   Value(double d) noexcept : tag_(Tag::floating) { u_.d = d; }
-  Value(std::string s) noexcept : tag_(Tag::string) { new (&u_.s) std::string(std::move(s)); }
+  Value(std::string s) noexcept : tag_(Tag::string) { move_string(&u_.s, s); }
   Value(std::string_view s) : tag_(Tag::string) { new (&u_.s) std::string(s); }
   Value(const char* s) : tag_(Tag::string) { new (&u_.s) std::string(s); }
 

@@ -56,6 +56,15 @@ Flow Interp::exec(const Body& body, const ScopePtr& scope) {
       append_bytes(*out, static_cast<const TextStmt&>(*s).text);
       continue;
     }
+    if (s->kind == StmtKind::output) {  // exec_stmt's case, one call less
+      try {
+        exec_output(static_cast<const OutputStmt&>(*s), scope);
+      } catch (Error& e) {
+        locate(e, *scope, s->pos);
+        throw;
+      }
+      continue;
+    }
     Flow f = exec_stmt(*s, scope);
     if (f != Flow::normal) return f;
   }

@@ -54,6 +54,10 @@ Value like(const Value& subject, Value result) {
   if (subject.is_markup() && result.is_string()) return Value::markup(result.as_string());
   return result;
 }
+// The same for a filter's text, made a value once.
+inline Value like(const Value& subject, std::string text) {
+  return subject.is_markup() ? Value::markup(std::move(text)) : Value(std::move(text));
+}
 
 Value f_default(Interp& in, const Value& v, const Args& args) {
   if (args.keywords.empty() && args.positional.size() <= 1) {  // default(x): boolean is false
@@ -72,12 +76,12 @@ Value f_string(Interp& in, const Value& v, const Args& args) {
 
 Value f_lower(Interp& in, const Value& v, const Args& args) {
   no_args(args, "lower");
-  return like(v, Value(v.is_string() ? py_lower(v.as_string()) : py_lower(in.to_str(v))));
+  return like(v, v.is_string() ? py_lower(v.as_string()) : py_lower(in.to_str(v)));
 }
 
 Value f_upper(Interp& in, const Value& v, const Args& args) {
   no_args(args, "upper");
-  return like(v, Value(v.is_string() ? py_upper(v.as_string()) : py_upper(in.to_str(v))));
+  return like(v, v.is_string() ? py_upper(v.as_string()) : py_upper(in.to_str(v)));
 }
 
 // str(v).method(*args), Markup when v is.
@@ -130,7 +134,7 @@ Value f_title(Interp& in, const Value& v, const Args& args) {
 
 Value f_trim(Interp& in, const Value& v, const Args& args) {
   if (v.is_string() && args.positional.empty() && args.keywords.empty())  // str.strip() of whitespace
-    return like(v, Value(str::rstrip(str::lstrip(v.as_string()))));
+    return like(v, std::string(str::rstrip(str::lstrip(v.as_string()))));
   auto a = bind_args(args, "trim", SLAP_PARAMS({"chars", Value()}), 0);
   PooledArgs s(in);
   (*s).positional.push_back(std::move(a[0]));
@@ -201,7 +205,7 @@ Value f_indent(Interp& in, const Value& v, const Args& args) {
     out += line;
   }
   if (in.truth(a[1])) out = pad + out;
-  return like(v, Value(std::move(out)));
+  return like(v, std::move(out));
 }
 
 Value f_int(Interp&, const Value& v, const Args& args) {
@@ -345,13 +349,13 @@ Value f_truncate(Interp& in, const Value& v, const Args& args) {
     raise("AssertionError", "expected length >= " + std::to_string(end_length) + ", got " + std::to_string(length));
   if (leeway < 0) raise("AssertionError", "expected leeway >= 0, got " + std::to_string(leeway));
   auto n = static_cast<std::int64_t>(code_point_count(s));
-  if (n <= length + leeway) return like(v, Value(s));
+  if (n <= length + leeway) return like(v, std::move(s));
   Value head = slice(Value(s), 0, length - end_length, std::nullopt);
   if (v.is_markup()) end = escape(in, Value(end)).as_string();  // Markup + str escapes the str
-  if (in.truth(a[1])) return like(v, Value(head.as_string() + end));
+  if (in.truth(a[1])) return like(v, head.as_string() + end);
   std::string h = head.as_string();
   std::size_t sp = h.rfind(' ');
-  return like(v, Value((sp == std::string::npos ? h : h.substr(0, sp)) + end));
+  return like(v, (sp == std::string::npos ? h : h.substr(0, sp)) + end);
 }
 
 Value f_attr(Interp& in, const Value& v, const Args& args) {
