@@ -91,7 +91,7 @@ class Value {
     Value copy(o);  // o may live inside what *this holds
     return *this = std::move(copy);
   }
-  Value& operator=(Value&& o) noexcept {
+  [[gnu::always_inline]] Value& operator=(Value&& o) noexcept {
     if (scalar()) {  // nothing to end, and o cannot live inside a scalar
       tag_ = o.tag_;
       lenient_ = o.lenient_;
