@@ -18,6 +18,7 @@
 // str flagged safe: type() says string, is_markup() tells them apart.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -344,7 +345,11 @@ class Dict {
   // find(key, hash) that tries position `hint` first and leaves there where it found the key
   // (an inline cache: a lookup site meets dicts of one shape). `hint` is read and written
   // atomically (relaxed).
-  const Value* find(std::string_view key, std::size_t hash, std::uint32_t& hint) const;
+  const Value* find(std::string_view key, std::size_t hash, std::uint32_t& hint) const {
+    std::size_t tried = std::atomic_ref<std::uint32_t>(hint).load(std::memory_order_relaxed);
+    if (tried < entries_.size() && is_key(entries_[tried], key, hash)) return &entries_[tried].value;
+    return find_noting(key, hash, hint);
+  }
   bool contains(const Value& key) const { return find(key) != nullptr; }
   // Inserts at the end, or replaces the value in place (keeping the position).
   void set(Value key, Value value);
@@ -354,7 +359,16 @@ class Dict {
 
  private:
   std::size_t locate(const Value& key, std::size_t hash) const;
-  static bool is_key(const Entry& e, std::string_view key, std::size_t hash) noexcept;
+  static bool is_key(const Entry& e, std::string_view key, std::size_t hash) noexcept {
+    if (e.hash != hash || !e.key.is_string()) return false;
+    const std::string& k = e.key.as_string();
+    if (k.size() != key.size()) return false;
+    for (std::size_t i = 0; i < k.size(); ++i)  // keys are short: no call to memcmp
+      if (k[i] != key[i]) return false;
+    return true;
+  }
+  // find(key, hash), which leaves in `hint` where it found the key.
+  const Value* find_noting(std::string_view key, std::size_t hash, std::uint32_t& hint) const;
   [[gnu::hot]] std::size_t locate_str(std::string_view key, std::size_t hash) const;
   void rebuild_index();
   std::vector<Entry> entries_;

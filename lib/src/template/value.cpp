@@ -468,15 +468,6 @@ std::size_t Dict::locate(const Value& key, std::size_t hash) const {
   }
 }
 
-[[gnu::always_inline]] inline bool Dict::is_key(const Entry& e, std::string_view key, std::size_t hash) noexcept {
-  if (e.hash != hash || !e.key.is_string()) return false;
-  const std::string& k = e.key.as_string();
-  if (k.size() != key.size()) return false;
-  for (std::size_t i = 0; i < k.size(); ++i)  // keys are short: no call to memcmp
-    if (k[i] != key[i]) return false;
-  return true;
-}
-
 std::size_t Dict::locate_str(std::string_view key, std::size_t hash) const {
   auto match = [&](const Entry& e) { return is_key(e, key, hash); };
   if (index_.empty()) {
@@ -522,13 +513,10 @@ const Value* Dict::find(std::string_view key, std::size_t hash) const {
   return at == npos ? nullptr : &entries_[at].value;
 }
 
-const Value* Dict::find(std::string_view key, std::size_t hash, std::uint32_t& hint) const {
-  std::atomic_ref<std::uint32_t> position(hint);
-  std::size_t tried = position.load(std::memory_order_relaxed);
-  if (tried < entries_.size() && is_key(entries_[tried], key, hash)) return &entries_[tried].value;
+const Value* Dict::find_noting(std::string_view key, std::size_t hash, std::uint32_t& hint) const {
   std::size_t at = locate_str(key, hash);
   if (at == npos) return nullptr;
-  if (at <= UINT32_MAX) position.store(static_cast<std::uint32_t>(at), std::memory_order_relaxed);
+  if (at <= UINT32_MAX) std::atomic_ref<std::uint32_t>(hint).store(static_cast<std::uint32_t>(at), std::memory_order_relaxed);
   return &entries_[at].value;
 }
 
