@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "slap/error.hpp"
+#include "slap/strings.hpp"
 
 namespace slap::tmpl {
 
@@ -61,7 +62,19 @@ class Value {
   Value(unsigned long u) noexcept : tag_(Tag::integer) { u_.i = static_cast<std::int64_t>(u); }
   Value(double d) noexcept : tag_(Tag::floating) { u_.d = d; }
   Value(std::string s) noexcept : tag_(Tag::string) { move_string(&u_.s, s); }
-  Value(std::string_view s) : tag_(Tag::string) { new (&u_.s) std::string(s); }
+  Value(std::string_view s) : tag_(Tag::string) {
+#if defined(__GLIBCXX__) && _GLIBCXX_USE_CXX11_ABI
+    if (s.size() < 16) {  // a short string (the pieces of a split): its bytes moved inline, no memcpy call
+      new (&u_.s) std::string();
+      u_.s.resize_and_overwrite(s.size(), [s](char* p, std::size_t) noexcept {
+        str::copy_short(p, s.data(), s.size());
+        return s.size();
+      });
+      return;
+    }
+#endif
+    new (&u_.s) std::string(s);
+  }
   Value(const char* s) : tag_(Tag::string) { new (&u_.s) std::string(s); }
 
   // Scalars (None, bool, int, float) copy and destroy inline; the rest out of line.

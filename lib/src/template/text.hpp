@@ -3,8 +3,6 @@
 // by their short names.
 #pragma once
 
-#include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -25,27 +23,6 @@ using str::py_upper;
 using str::string_repr;
 using str::unescape_python;
 
-// Copies n <= 16 bytes with a few fixed-size moves (two overlapping ones), no call.
-inline void copy_short(char* to, const char* from, std::size_t n) noexcept {
-  if (n >= 8) {
-    std::uint64_t head, tail;
-    std::memcpy(&head, from, 8);
-    std::memcpy(&tail, from + n - 8, 8);
-    std::memcpy(to, &head, 8);
-    std::memcpy(to + n - 8, &tail, 8);
-  } else if (n >= 4) {
-    std::uint32_t head, tail;
-    std::memcpy(&head, from, 4);
-    std::memcpy(&tail, from + n - 4, 4);
-    std::memcpy(to, &head, 4);
-    std::memcpy(to + n - 4, &tail, 4);
-  } else if (n) {
-    to[0] = from[0];
-    to[n / 2] = from[n / 2];
-    to[n - 1] = from[n - 1];
-  }
-}
-
 // to += s. Rendering appends short pieces by the thousand (a separator, a key, a number):
 // those are copied inline rather than through memcpy.
 inline void append_bytes(std::string& to, std::string_view s) {
@@ -56,7 +33,7 @@ inline void append_bytes(std::string& to, std::string_view s) {
   }
   // The size is returned as computed here: GCC 12 passes the operation the grown capacity.
   to.resize_and_overwrite(at + n, [at, s](char* p, std::size_t) noexcept {
-    copy_short(p + at, s.data(), s.size());
+    str::copy_short(p + at, s.data(), s.size());
     return at + s.size();
   });
 }

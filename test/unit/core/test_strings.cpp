@@ -1,3 +1,4 @@
+#include <cstring>
 #include <doctest/doctest.h>
 
 #include "slap/paths.hpp"
@@ -43,4 +44,15 @@ TEST_CASE("str::parse_bool: the words settings, options and --option take") {
   for (const char* yes : {"true", "True", "YES", "on", "1"}) CHECK(str::parse_bool(yes) == true);
   for (const char* no : {"false", "FALSE", "no", "Off", "0"}) CHECK(str::parse_bool(no) == false);
   for (const char* neither : {"", "2", "y", " true", "enabled"}) CHECK_FALSE(str::parse_bool(neither).has_value());
+}
+
+TEST_CASE("str::copy_short copies exactly n bytes for every n up to 16") {
+  const char from[] = "abcdefghijklmnop";
+  for (std::size_t n = 0; n <= 16; ++n) {
+    char to[18];
+    std::memset(to, '#', sizeof to);
+    str::copy_short(to, from, n);
+    CHECK(std::string(to, n) == std::string(from, n));
+    CHECK(std::string(to + n, sizeof to - n) == std::string(sizeof to - n, '#'));  // nothing past n
+  }
 }
