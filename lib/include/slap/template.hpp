@@ -304,17 +304,6 @@ class Value {
     return s.data() == reinterpret_cast<const char*>(&s) + 2 * sizeof(char*);
   }
 #endif
-  // Exchanges the payloads of two values whose tag is the same container or object type.
-  void swap_shared(Value& o) noexcept {
-    switch (tag_) {
-      case Tag::list: u_.list.swap(o.u_.list); break;
-      case Tag::tuple: u_.tuple.swap(o.u_.tuple); break;
-      case Tag::dict: u_.dict.swap(o.u_.dict); break;
-      case Tag::set: u_.set.swap(o.u_.set); break;
-      case Tag::object: u_.object.swap(o.u_.object); break;
-      default: break;
-    }
-  }
   // The payload of o, a container or an object of the same type as this one's (std::shared_ptr's
   // assignment: o may live inside what this one holds).
   [[gnu::hot]] void assign_shared(const Value& o);

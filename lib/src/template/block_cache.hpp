@@ -36,6 +36,7 @@ class BlockCache {
       head_ = n->next;
       ::operator delete(n, Size);
     }
+    count_ = limit;  // a value that ends after the thread's cache (a static one) is freed, not kept
   }
 
   void* take() {
