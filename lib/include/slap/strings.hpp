@@ -39,6 +39,21 @@ inline bool is_space(char c) noexcept {
   }
 }
 
+// to += s. Template rendering appends short pieces by the thousand (a separator, a key,
+// a number): those are copied inline rather than through memcpy.
+[[gnu::always_inline]] inline void append_bytes(std::string& to, std::string_view s) {
+  std::size_t at = to.size(), n = s.size();
+  if (n > 16) {
+    to.append(s);
+    return;
+  }
+  // The size is returned as computed here: GCC 12 passes the operation the grown capacity.
+  to.resize_and_overwrite(at + n, [at, s](char* p, std::size_t) noexcept {
+    copy_short(p + at, s.data(), s.size());
+    return at + s.size();
+  });
+}
+
 std::string_view strip(std::string_view s) noexcept;
 std::string_view lstrip(std::string_view s) noexcept;
 std::string_view rstrip(std::string_view s) noexcept;

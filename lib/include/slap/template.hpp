@@ -63,17 +63,8 @@ class Value {
   Value(double d) noexcept : tag_(Tag::floating) { u_.d = d; }
   Value(std::string s) noexcept : tag_(Tag::string) { move_string(&u_.s, s); }
   Value(std::string_view s) : tag_(Tag::string) {
-#if defined(__GLIBCXX__) && _GLIBCXX_USE_CXX11_ABI
-    if (s.size() < 16) {  // a short string (the pieces of a split): its bytes moved inline, no memcpy call
-      new (&u_.s) std::string();
-      u_.s.resize_and_overwrite(s.size(), [s](char* p, std::size_t) noexcept {
-        str::copy_short(p, s.data(), s.size());
-        return s.size();
-      });
-      return;
-    }
-#endif
-    new (&u_.s) std::string(s);
+    new (&u_.s) std::string();
+    str::append_bytes(u_.s, s);  // a short one (the pieces of a split) with no memcpy call
   }
   Value(const char* s) : tag_(Tag::string) { new (&u_.s) std::string(s); }
 
@@ -264,11 +255,7 @@ class Value {
   // values is most of what evaluation does.
   static void move_string(std::string* to, std::string& from) noexcept {
 #if defined(__GLIBCXX__) && _GLIBCXX_USE_CXX11_ABI
-    static_assert(sizeof(std::string) == 2 * sizeof(char*) + 16);
-    char* const local = reinterpret_cast<char*>(&from) + 2 * sizeof(char*);  // _M_local_buf
-    bool short_string = from.data() == local;
-    std::memcpy(static_cast<void*>(to), static_cast<const void*>(&from), sizeof(std::string));
-    if (short_string) *reinterpret_cast<char**>(to) = reinterpret_cast<char*>(to) + 2 * sizeof(char*);
+    copy_bytes(to, from);
     new (&from) std::string();  // the characters, if on the heap, now belong to *to
 #else
     new (to) std::string(std::move(from));
@@ -291,8 +278,7 @@ class Value {
   static void copy_string(std::string* to, const std::string& from) {
 #if defined(__GLIBCXX__) && _GLIBCXX_USE_CXX11_ABI
     if (is_local(from)) {
-      std::memcpy(static_cast<void*>(to), static_cast<const void*>(&from), sizeof(std::string));
-      *reinterpret_cast<char**>(to) = reinterpret_cast<char*>(to) + 2 * sizeof(char*);
+      copy_bytes(to, from);
       return;
     }
 #endif
@@ -301,7 +287,15 @@ class Value {
 #if defined(__GLIBCXX__) && _GLIBCXX_USE_CXX11_ABI
   // A short string's characters are in the object (_M_local_buf, after the pointer and the size).
   static bool is_local(const std::string& s) noexcept {
+    static_assert(sizeof(std::string) == 2 * sizeof(char*) + 16);
     return s.data() == reinterpret_cast<const char*>(&s) + 2 * sizeof(char*);
+  }
+  // The bytes of `from` into raw storage `to`, a short string's data pointer aimed at its
+  // new buffer. *to then holds from's characters (which, if on the heap, are shared).
+  static void copy_bytes(std::string* to, const std::string& from) noexcept {
+    bool local = is_local(from);
+    std::memcpy(static_cast<void*>(to), static_cast<const void*>(&from), sizeof(std::string));
+    if (local) *reinterpret_cast<char**>(to) = reinterpret_cast<char*>(to) + 2 * sizeof(char*);
   }
 #endif
   // The payload of o, a container or an object of the same type as this one's (std::shared_ptr's

@@ -4,13 +4,13 @@
 #pragma once
 
 #include <string>
-#include <string_view>
 
 #include "slap/strings.hpp"
 #include "slap/template.hpp"
 
 namespace slap::tmpl {
 
+using str::append_bytes;
 using str::append_code_point;
 using str::code_point_count;
 using str::code_point_offsets;
@@ -22,21 +22,6 @@ using str::py_printable;
 using str::py_upper;
 using str::string_repr;
 using str::unescape_python;
-
-// to += s. Rendering appends short pieces by the thousand (a separator, a key, a number):
-// those are copied inline rather than through memcpy.
-inline void append_bytes(std::string& to, std::string_view s) {
-  std::size_t at = to.size(), n = s.size();
-  if (n > 16) {
-    to.append(s);
-    return;
-  }
-  // The size is returned as computed here: GCC 12 passes the operation the grown capacity.
-  to.resize_and_overwrite(at + n, [at, s](char* p, std::size_t) noexcept {
-    str::copy_short(p + at, s.data(), s.size());
-    return at + s.size();
-  });
-}
 
 void append_str(std::string& out, const Value& v);
 void append_repr(std::string& out, const Value& v);
